@@ -1,0 +1,68 @@
+"""The ``subloc`` command line: thin click commands over the library.
+
+Each command builds the library objects, calls them, and renders the result; only this package
+prints or exits. Exit codes: 0 success, 1 findings or failed work, 2 bad input, usage or
+configuration, 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import SublocError
+
+EPILOG = """\b
+Examples:
+  subloc info samples/stand-in-bride/srt
+  subloc convert samples/stand-in-bride/srt --to vtt -o out/vtt
+  subloc --help COMMAND   (or: subloc COMMAND --help)
+"""
+
+
+class SublocGroup(click.Group):
+    """A group that turns subloc's errors into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except SublocError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            # `subloc info … | head`: the reader went away; exit quietly like other Unix tools.
+            sys.stderr.close()
+            ctx.exit(0)
+        except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+            if os.environ.get("SUBLOC_DEBUG"):
+                raise
+            click.echo(f"error: internal error: {type(exc).__name__}: {exc} "
+                       "(set SUBLOC_DEBUG=1 for the traceback, and please report it)", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=SublocGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="subloc")
+def cli() -> None:
+    """Localize Chinese micro-drama subtitles into Thai, Indonesian, Malay and Vietnamese.
+
+    Reads and writes SRT and WebVTT losslessly; a folder argument means every .srt/.vtt file in
+    it, recursively, in episode order (ep2 before ep10).
+    """
+
+
+from . import io_commands  # noqa: E402  (registers commands on `cli`)
+
+io_commands.register(cli)
+
+
+def main() -> None:
+    cli(prog_name="subloc")

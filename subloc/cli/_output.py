@@ -1,0 +1,47 @@
+"""Rendering for people and for machines. rich is imported only when drawing for a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Sequence
+
+import click
+
+
+def is_terminal(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+          right: Sequence[int] = ()) -> None:
+    """A rich table on a terminal; tab-separated plain lines otherwise (easy to grep and cut)."""
+    if is_terminal():
+        from rich.console import Console
+        from rich.table import Table
+
+        grid = Table(title=title, title_justify="left")
+        for i, header in enumerate(headers):
+            grid.add_column(header, justify="right" if i in right else "left")
+        for row in rows:
+            grid.add_row(*(str(v) for v in row))
+        Console().print(grid)
+        return
+    if title:
+        click.echo(f"# {title}")
+    click.echo("\t".join(headers))
+    for row in rows:
+        click.echo("\t".join(str(v) for v in row))
+
+
+def note(message: str) -> None:
+    """A remark for people on stderr (what was repaired, mapped or dropped)."""
+    click.echo(message, err=True)

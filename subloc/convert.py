@@ -1,0 +1,84 @@
+"""Format conversion and time shifting, reporting whatever the target format cannot carry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .errors import UsageError
+from .model import Cue, Track
+from .placement import DEFAULT_PRESET, Preset, an_for_settings, get_preset, leading_an, settings_for_an
+
+
+def shift(track: Track, offset_ms: int) -> Track:
+    """Move every cue by ``offset_ms``; refuses to move a cue before zero rather than clip it."""
+    if not offset_ms:
+        return track
+    first = min(track.cues, key=lambda c: c.start, default=None)
+    if first is not None and first.start + offset_ms < 0:
+        where = f" (line {first.line})" if first.line else ""
+        raise UsageError(f"shifting by {offset_ms} ms moves the cue at {first.start} ms{where} before zero",
+                         path=track.path, hint=f"shift by at least {-first.start} ms")
+    return track.shifted(offset_ms)
+
+
+def convert(track: Track, to: str, *, offset_ms: int = 0, placement: str | None = None) -> tuple[Track, list[str]]:
+    """Return the track in format ``to`` and notes on what was dropped or mapped.
+
+    SRT to WebVTT maps a leading ``{\\anN}`` tag to cue settings (under ``placement``, default
+    social-burnin); WebVTT to SRT maps top-of-frame settings back to ``{\\an8}``. A ``placement``
+    also sets the settings of every cue in a WebVTT output.
+    """
+    track = shift(track, offset_ms)
+    preset = get_preset(placement) if placement else None
+    notes: list[str] = []
+    if to == "vtt":
+        cues = [_to_vtt_cue(c, preset or get_preset(DEFAULT_PRESET), preset is not None) for c in track.cues]
+        dropped = sum(1 for c in track.cues if c.position)
+        if dropped:
+            notes.append(f"dropped SRT display coordinates (X1/Y1…) of {dropped} cue(s): WebVTT has no equivalent")
+        if track.format != "vtt":
+            cues = [replace(c, ident="") for c in cues]
+        return replace(track.with_cues(cues), format="vtt"), notes
+    if to == "srt":
+        if preset is not None:
+            raise UsageError("--placement applies to WebVTT output only", hint="use --to vtt")
+        cues = [_to_srt_cue(c) for c in track.cues]
+        if track.format == "vtt":
+            ids = sum(1 for c in track.cues if c.ident)
+            kept = sum(1 for c in track.cues if c.settings and an_for_settings(c.settings) and leading_an(c.text) is None)
+            other = sum(1 for c in track.cues if c.settings) - kept
+            if ids:
+                notes.append(f"dropped {ids} cue identifier(s): SRT numbers cues 1..n")
+            if kept:
+                notes.append(f"mapped the top position of {kept} cue(s) to {{\\an8}}")
+            if other > 0:
+                notes.append(f"dropped the WebVTT cue settings of {other} cue(s): SRT has no equivalent")
+            if track.blocks:
+                kinds = sorted({b.kind for b in track.blocks})
+                notes.append(f"dropped {len(track.blocks)} {'/'.join(kinds)} block(s): SRT has no equivalent")
+            if track.header or track.metadata:
+                notes.append("dropped the WebVTT header text and metadata: SRT has no header")
+        track = replace(track, header="", metadata=(), blocks=())
+        return replace(track.with_cues(cues), format="srt"), notes
+    raise UsageError(f"unknown target format {to!r}", hint="use srt or vtt")
+
+
+def _to_vtt_cue(cue: Cue, preset: Preset, apply_preset: bool) -> Cue:
+    an = leading_an(cue.text)
+    text = cue.text[len("{\\anN}"):] if an else cue.text
+    if an:
+        settings = settings_for_an(an, preset)
+    elif apply_preset:
+        top = an_for_settings(cue.settings) == 8
+        settings = preset.top() if top else preset.bottom()
+    else:
+        settings = cue.settings
+    return replace(cue, text=text, settings=settings, position="")
+
+
+def _to_srt_cue(cue: Cue) -> Cue:
+    an = an_for_settings(cue.settings) if cue.settings else None
+    text = cue.text
+    if an and leading_an(text) is None:
+        text = f"{{\\an{an}}}{text}"
+    return replace(cue, text=text, settings="")

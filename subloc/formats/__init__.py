@@ -1,0 +1,230 @@
+"""Subtitle formats behind one small registry, plus reading, writing and path expansion.
+
+``load`` decodes bytes (see ``encoding``), normalizes line endings, picks the format and hands the
+text to that format's adapter. ``save`` serializes and writes atomically. Format detection is
+by content first (a ``WEBVTT`` signature), then by extension; anything else is an error, never a
+guess.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple
+
+from ..errors import SubtitleParseError, SubtitleWriteError, UsageError
+from ..model import Track
+from .encoding import decode
+
+
+class Format(NamedTuple):
+    name: str
+    extensions: tuple[str, ...]
+    read: Callable[..., Track]
+    dumps: Callable[[Track], str]
+
+
+def _srt_read(text: str, path: str, **_: object) -> Track:
+    from . import srt
+    return srt.read(text, path)
+
+
+def _srt_dumps(track: Track) -> str:
+    from . import srt
+    return srt.dumps(track)
+
+
+def _vtt_read(text: str, path: str, conformance: bool = False, **_: object) -> Track:
+    from . import vtt
+    return vtt.read(text, path, conformance=conformance)
+
+
+def _vtt_dumps(track: Track) -> str:
+    from . import vtt
+    return vtt.dumps(track)
+
+
+FORMATS: dict[str, Format] = {
+    "srt": Format("srt", (".srt",), _srt_read, _srt_dumps),
+    "vtt": Format("vtt", (".vtt", ".webvtt"), _vtt_read, _vtt_dumps),
+}
+EXTENSIONS = {ext: fmt.name for fmt in FORMATS.values() for ext in fmt.extensions}
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name.lower().lstrip(".")]
+    except KeyError:
+        raise UsageError(f"unknown subtitle format {name!r}", hint=f"use one of: {', '.join(FORMATS)}") from None
+
+
+def _dominant_newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"))
+    return best[1] if best[0] else "\n"
+
+
+def normalize_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def detect_format(text: str, path: str) -> str:
+    """Pick the format from the content's signature, else the extension; refuse to guess."""
+    if text.startswith("WEBVTT") or text.startswith("\ufeffWEBVTT"):
+        return "vtt"
+    ext = Path(path).suffix.lower()
+    if ext in EXTENSIONS:
+        return EXTENSIONS[ext]
+    from ..timecode import SRT_TIMING
+    if any(SRT_TIMING.match(line) for line in text.split("\n", 200)[:200]):
+        return "srt"
+    raise SubtitleParseError("cannot tell the subtitle format: no WEBVTT signature and no SRT timing line",
+                             path=path, line=1, hint="name the file .srt or .vtt, or pass --format")
+
+
+def loads(text: str, path: str = "<string>", fmt: str | None = None, conformance: bool = False) -> Track:
+    """Parse already-decoded text."""
+    text = normalize_newlines(text)
+    name = fmt or detect_format(text, path)
+    if not text.strip():
+        raise SubtitleParseError("empty file", path=path, line=1, hint="pass a subtitle file with cues")
+    return get_format(name).read(text, path, conformance=conformance)
+
+
+def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | None = None,
+         conformance: bool = False, language: str | None = None) -> Track:
+    """Read a subtitle file into a Track. Raises SubtitleParseError (with file and line) on bad input."""
+    name = os.fspath(path)
+    try:
+        data = Path(name).read_bytes()
+    except IsADirectoryError:
+        raise SubtitleParseError("is a directory", path=name, hint="pass a file, or let the command expand the folder") from None
+    except OSError as exc:
+        raise SubtitleParseError(f"cannot read: {exc.strerror}", path=name) from None
+    if not data:
+        raise SubtitleParseError("empty file", path=name, line=1, hint="pass a subtitle file with cues")
+    text, used, bom = decode(data, name, encoding)
+    newline = _dominant_newline(text)
+    track = loads(text, name, fmt, conformance=conformance)
+    lang = language or track.language or language_from_path(name)
+    return replace(track, encoding=used, bom=bom, newline=newline, language=lang)
+
+
+def dumps(track: Track, fmt: str | None = None) -> str:
+    return get_format(fmt or track.format).dumps(track)
+
+
+def save(track: Track, path: str | os.PathLike[str], fmt: str | None = None, *, encoding: str = "utf-8",
+         bom: bool = False, newline: str = "\n", overwrite_source: bool = False) -> Path:
+    """Serialize and write atomically. Refuses to replace the track's own source unless asked."""
+    target = Path(path)
+    name = fmt or EXTENSIONS.get(target.suffix.lower()) or track.format
+    if track.path and not overwrite_source and target.exists() and Path(track.path).exists() \
+            and os.path.samefile(track.path, target):
+        raise SubtitleWriteError("refusing to overwrite the source file", path=str(target),
+                                 hint="choose another output folder with -o, or pass --in-place")
+    text = dumps(track, name)
+    if newline != "\n":
+        text = text.replace("\n", newline)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise SubtitleWriteError(f"character {text[exc.start]!r} cannot be written in {encoding}", path=str(target),
+                                 hint="write UTF-8 instead") from None
+    if bom and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        data = b"\xef\xbb\xbf" + data
+    atomic_write(target, data)
+    return target
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise SubtitleWriteError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --- paths --------------------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(path: Path | str) -> tuple:
+    """Sort key that puts ep2 before ep10."""
+    parts = _DIGITS.split(str(path).lower())
+    return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given; folders expand to their subtitle files, recursively, in natural episode order.
+
+    Hidden folders (``.subloc`` and the like) are skipped. A missing path is a UsageError.
+    """
+    result: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file()
+                     and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            found.sort(key=lambda p: natural_key(p.relative_to(path)))
+        elif path.exists():
+            found = [path]
+        else:
+            raise UsageError(f"no such file or folder: {path}", hint="check the path")
+        for item in found:
+            key = item.resolve()
+            if key not in seen:
+                seen.add(key)
+                result.append(item)
+    return result
+
+
+def language_from_path(path: str | os.PathLike[str]) -> str | None:
+    """A language tag in the file name (ep01.th.srt, ep01.zh-Hans.vtt) or its folder (th/ep01.srt)."""
+    from ..languages import canonical, is_language_tag
+    p = Path(path)
+    stem_parts = p.stem.split(".")
+    if len(stem_parts) > 1 and is_language_tag(stem_parts[-1]):
+        return canonical(stem_parts[-1])
+    if is_language_tag(p.parent.name):
+        return canonical(p.parent.name)
+    return None
+
+
+def episode_name(path: str | os.PathLike[str]) -> str:
+    """The file name without extension and language tag: ep01.zh-Hans.srt -> ep01."""
+    from ..languages import is_language_tag
+    stem = Path(path).stem
+    head, _, tail = stem.rpartition(".")
+    return head if head and is_language_tag(tail) else stem

@@ -1,0 +1,172 @@
+"""SubRip (.srt) adapter over pysrt.
+
+pysrt parses each cue block and writes every cue. Around it, this adapter guards the cases where
+pysrt loses or invents data without a word (measured in shared/spec/libraries.md §b and by reading
+pysrt 1.1.2):
+
+* its block splitter ends a cue at the first blank line and silently drops the text after it, and
+  treats lines of Unicode whitespace (U+3000) as blank: this adapter splits blocks itself, keeps
+  such text in the cue and records a Notice;
+* ``SubRipTime.from_string`` turns garbage digits into 0 (``00:0x:01,000`` is read as 1 s) and
+  stores negative times: every timing line is validated strictly here first;
+* ``SubRipItem.from_lines`` strips trailing spaces from text lines: the cue text is taken from the
+  raw lines (so QA can see trailing spaces), and checked against pysrt's reading of the same block;
+* a cue without a number and a line of text that is only a number are both handled here, with the
+  cue's starting line recorded for every cue (pysrt keeps no positions).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pysrt
+
+from ..errors import SubtitleParseError, SubtitleWriteError
+from ..model import Cue, Notice, Track
+from ..timecode import SRT_TIMING, TimecodeError, parse_srt_timing
+
+_BLANK = " \t"
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(_BLANK)
+
+
+def _is_timing(line: str) -> bool:
+    return "-->" in line and SRT_TIMING.match(line) is not None
+
+
+def _is_number(line: str) -> bool:
+    stripped = line.strip(_BLANK)
+    return stripped.isascii() and stripped.isdigit()
+
+
+def _blocks(lines: list[str]) -> Iterable[tuple[int, list[str]]]:
+    """Yield (1-based first line, lines) for each run of non-blank lines."""
+    block: list[str] = []
+    first = 0
+    for number, line in enumerate(lines, 1):
+        if _is_blank(line):
+            if block:
+                yield first, block
+                block = []
+        else:
+            if not block:
+                first = number
+            block.append(line)
+    if block:
+        yield first, block
+
+
+def _split_glued(first: int, block: list[str]) -> Iterable[tuple[int, list[str], bool]]:
+    """Split a block where a valid timing line follows cue text with no blank line before it.
+
+    Yields (first line number, lines, glued), glued meaning the part had no blank line before it.
+    A text line that merely contains ``-->`` stays text; a number just above the timing line is
+    taken as that cue's number.
+    """
+    start = 0
+    own = 0 if _is_timing(block[0]) else 1
+    for i in range(own + 1, len(block)):
+        if not _is_timing(block[i]):
+            continue
+        cut = i - 1 if i - 1 > own and _is_number(block[i - 1]) else i
+        yield first + start, block[start:cut], start > 0
+        start, own = cut, i
+    yield first + start, block[start:], start > 0
+
+
+def parse(text: str, path: str = "<string>") -> tuple[list[Cue], list[Notice]]:
+    """Parse SRT text (newlines already normalized to ``\\n``) into cues and reader notices."""
+    cues: list[Cue] = []
+    notices: list[Notice] = []
+    for first, whole in _blocks(text.split("\n")):
+        for line_no, block, glued in _split_glued(first, whole):
+            head = block[0]
+            if _is_timing(head):
+                index_line, timing_at = None, 0
+            elif len(block) >= 2 and "-->" in block[1]:
+                index_line, timing_at = head, 1
+                if not _is_number(head):
+                    raise SubtitleParseError(
+                        f"{head.strip()[:40]!r} before the timing line is not a cue number",
+                        path=path, line=line_no,
+                        hint="SRT cue numbers are digits; if this is WebVTT, rename the file to .vtt",
+                    )
+            elif "-->" in head:
+                timing_at, index_line = 0, None
+            else:
+                _continuation(cues, notices, block, line_no, path)
+                continue
+            timing = block[timing_at]
+            try:
+                start, end, position = parse_srt_timing(timing)
+            except TimecodeError as exc:
+                raise SubtitleParseError(str(exc), path=path, line=line_no + timing_at,
+                                         hint="fix the timing line") from None
+            text_lines = block[timing_at + 1:]
+            item = pysrt.SubRipItem.from_lines(block if text_lines else [*block, ""])
+            if (item.start.ordinal, item.end.ordinal) != (start, end) or item.text != "\n".join(
+                line.rstrip() for line in text_lines
+            ):
+                raise SubtitleParseError("pysrt and subloc read this cue differently", path=path,
+                                         line=line_no, hint="please report this file to subloc")
+            if glued:
+                notices.append(Notice(line_no, "no blank line before this cue; read it as a new cue"))
+            cues.append(Cue(start=start, end=end, text="\n".join(text_lines),
+                            ident=(index_line or "").strip(), position=position, line=line_no))
+    return cues, notices
+
+
+def _continuation(cues: list[Cue], notices: list[Notice], block: list[str], line_no: int, path: str) -> None:
+    """Text after a blank line inside a cue: keep it in that cue (pysrt would drop it)."""
+    if not cues:
+        raise SubtitleParseError(
+            f"text {block[0].strip()[:40]!r} where a cue number or timing line was expected",
+            path=path, line=line_no, hint="an SRT file starts with '1' and a line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'",
+        )
+    last = cues[-1]
+    cues[-1] = Cue(start=last.start, end=last.end, text="\n".join([last.text, *block]) if last.text else "\n".join(block),
+                   ident=last.ident, position=last.position, line=last.line)
+    notices.append(Notice(line_no, f"blank line inside cue {len(cues)}: the text after it was kept in that cue "
+                                   "(remove the blank line)"))
+
+
+def read(text: str, path: str = "<string>") -> Track:
+    cues, notices = parse(text, path)
+    if not cues:
+        raise SubtitleParseError("no cues found: not an SRT file", path=path, line=1,
+                                 hint="an SRT cue is a number, a line 'HH:MM:SS,mmm --> HH:MM:SS,mmm' and its text")
+    return Track(cues=tuple(cues), format="srt", path=path, notices=tuple(notices))
+
+
+def dumps(track: Track) -> str:
+    """Serialize with pysrt, numbering cues 1..n. Raises SubtitleWriteError for unwritable text."""
+    items = []
+    for number, cue in enumerate(track.cues, 1):
+        _check_writable(cue, number)
+        items.append(pysrt.SubRipItem(
+            index=number, start=pysrt.SubRipTime.from_ordinal(cue.start),
+            end=pysrt.SubRipTime.from_ordinal(cue.end), text=cue.text, position=cue.position,
+        ))
+    out: list[str] = []
+    pysrt.SubRipFile(items, eol="\n").write_into(_Collector(out), eol="\n")
+    return "".join(out)
+
+
+class _Collector:
+    def __init__(self, parts: list[str]) -> None:
+        self.write = parts.append
+
+
+def _check_writable(cue: Cue, number: int) -> None:
+    where = f"cue {number}" + (f" (source line {cue.line})" if cue.line else "")
+    if cue.start < 0 or cue.end < 0:
+        raise SubtitleWriteError(f"{where} has a negative time", hint="shift less, or drop cues before zero")
+    for line in cue.text.split("\n"):
+        if cue.text and _is_blank(line):
+            raise SubtitleWriteError(f"{where} has an empty line inside its text, which would end the cue in SRT",
+                                     hint="remove the empty line")
+        if _is_timing(line):
+            raise SubtitleWriteError(f"{where} has a text line that reads as a timing line: {line!r}",
+                                     hint="edit that line")

@@ -1,0 +1,95 @@
+"""Per-script text measures: what a character counts for on screen.
+
+One module that check, fix and translate all use (shared/spec/subtitle-rules.md §5):
+
+* Thai: combining marks (General Category Mn: tone marks, above and below vowels) do not count;
+  SARA AM (U+0E33) does, being a spacing letter. ที่นี่เป็นบ้านของฉัน is 20 code points, 13 counted.
+* Chinese (CJK): full-width and wide characters count 1, half-width letters, digits, spaces and
+  punctuation 0.5; the East-Asian-ambiguous “ ” ‘ ’ … — · count 1, as CJK fonts draw them.
+* Latin scripts (id, ms, vi, en): every code point counts, after NFC (Vietnamese from older input
+  methods arrives decomposed: "Tiếng Việt" is 14 code points in NFD and 10 in NFC).
+
+Markup never counts: ``<i>``, ``<c.yellow>``, ``<v Name>``, ``{\\an8}`` are removed and HTML
+character references (``&amp;``) count as the one character they stand for. Zero-width characters
+and the BOM never count.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+from .languages import script_family
+
+_TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+def strip_markup(text: str) -> str:
+    """Visible text: tags and ASS override blocks removed, character references decoded."""
+    if "<" in text or "{" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return text
+
+
+def tags_of(text: str) -> list[str]:
+    """The markup tags of a text, in order, as written."""
+    return _TAG.findall(text)
+
+
+@lru_cache(maxsize=4096)
+def _char_weight_cjk(ch: str) -> float:
+    if ch in ZERO_WIDTH:
+        return 0.0
+    cat = unicodedata.category(ch)
+    if cat in ("Mn", "Me", "Cf", "Cc"):
+        return 0.0
+    return 1.0 if unicodedata.east_asian_width(ch) in ("F", "W", "A") else 0.5
+
+
+def _count_cjk(text: str) -> float:
+    if text.isascii():
+        return len(text) * 0.5
+    return sum(_char_weight_cjk(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _uncounted(ch: str) -> bool:
+    return ch in ZERO_WIDTH or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc")
+
+
+def _count_plain(text: str) -> float:
+    if text.isascii():
+        return float(len(text))
+    text = unicodedata.normalize("NFC", text)
+    return float(sum(1 for ch in text if not _uncounted(ch)))
+
+
+def count(text: str, language: str | None = None) -> float:
+    """Counted characters of visible text (markup already stripped), per the language's script."""
+    family = script_family(language) if language else "latin"
+    if family == "cjk":
+        return _count_cjk(text)
+    return _count_plain(text)  # Thai and Latin differ only in which marks exist; Mn never counts
+
+
+def line_lengths(cue_text: str, language: str | None = None) -> list[float]:
+    """Counted length of each line of a cue's text (markup excluded)."""
+    return [count(strip_markup(line), language) for line in cue_text.split("\n")]
+
+
+def cue_length(cue_text: str, language: str | None = None) -> float:
+    """Counted characters of a whole cue for reading speed: all lines, line breaks excluded."""
+    return sum(line_lengths(cue_text, language))
+
+
+def reading_speed(cue_text: str, duration_ms: int, language: str | None = None) -> float:
+    """Characters per second; an empty or zero-length cue reads at 0 (timing rules catch it)."""
+    if duration_ms <= 0:
+        return 0.0
+    return cue_length(cue_text, language) * 1000.0 / duration_ms
