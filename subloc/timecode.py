@@ -24,6 +24,11 @@ _SRT_ONE = re.compile(rf"^{_SRT_TS}$")
 # WebVTT whitespace inside a line: space, tab, form feed (not vertical tab).
 _VTT_TS = r"([0-9]+):([0-9]{2})(?::([0-9]{2}))?\.([0-9]{3})(?![0-9])"
 VTT_TIMING = re.compile(rf"^[ \t\f]*{_VTT_TS}[ \t\f]*-->[ \t\f]*{_VTT_TS}(.*)$")
+# The same rules as one pattern, for validating without computing: hours optional and of any
+# length; minutes and seconds 00-59; a two-field stamp needs a two-digit first field (else the
+# spec reads it as hours and wants a third field).
+_VTT_VALID_TS = r"(?:[0-9]+:)?[0-5][0-9]:[0-5][0-9]\.[0-9]{3}(?![0-9])"
+VTT_TIMING_VALID = re.compile(rf"[ \t\f]*{_VTT_VALID_TS}[ \t\f]*-->[ \t\f]*{_VTT_VALID_TS}")
 
 MS_PER_HOUR = 3_600_000
 
@@ -91,6 +96,11 @@ def parse_vtt_timing(line: str) -> tuple[int, int, str] | None:
     if start is None or end is None:
         return None
     return start, end, g[8].strip(" \t\f")
+
+
+def is_vtt_timing(line: str) -> bool:
+    """True when the line is a valid WebVTT cue timings line (the same verdict as parse_vtt_timing)."""
+    return VTT_TIMING_VALID.match(line) is not None
 
 
 def format_srt(ms: int) -> str:

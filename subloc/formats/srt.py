@@ -143,12 +143,11 @@ def read(text: str, path: str = "<string>") -> Track:
 def dumps(track: Track) -> str:
     """Serialize with pysrt, numbering cues 1..n. Raises SubtitleWriteError for unwritable text."""
     items = []
+    time = pysrt.SubRipTime
     for number, cue in enumerate(track.cues, 1):
         _check_writable(cue, number)
-        items.append(pysrt.SubRipItem(
-            index=number, start=pysrt.SubRipTime.from_ordinal(cue.start),
-            end=pysrt.SubRipTime.from_ordinal(cue.end), text=cue.text, position=cue.position,
-        ))
+        items.append(pysrt.SubRipItem(number, time(milliseconds=cue.start), time(milliseconds=cue.end),
+                                      cue.text, cue.position))
     out: list[str] = []
     pysrt.SubRipFile(items, eol="\n").write_into(_Collector(out), eol="\n")
     return "".join(out)
@@ -160,13 +159,22 @@ class _Collector:
 
 
 def _check_writable(cue: Cue, number: int) -> None:
-    where = f"cue {number}" + (f" (source line {cue.line})" if cue.line else "")
+    """Refuse text that would read back differently: SRT has no escaping."""
+    text = cue.text
     if cue.start < 0 or cue.end < 0:
-        raise SubtitleWriteError(f"{where} has a negative time", hint="shift less, or drop cues before zero")
-    for line in cue.text.split("\n"):
-        if cue.text and _is_blank(line):
-            raise SubtitleWriteError(f"{where} has an empty line inside its text, which would end the cue in SRT",
-                                     hint="remove the empty line")
+        raise SubtitleWriteError(f"{_where(cue, number)} has a negative time", hint="shift less, or drop cues before zero")
+    if "\n" not in text and "-->" not in text and (not text or text.strip(_BLANK)):
+        return  # the common case: one non-blank line without an arrow
+    if text and not text.strip(_BLANK + "\n"):
+        raise SubtitleWriteError(f"{_where(cue, number)} has only whitespace as text", hint="empty the cue or add text")
+    for line in text.split("\n"):
+        if text and _is_blank(line):
+            raise SubtitleWriteError(f"{_where(cue, number)} has an empty line inside its text, which would end the "
+                                     "cue in SRT", hint="remove the empty line")
         if _is_timing(line):
-            raise SubtitleWriteError(f"{where} has a text line that reads as a timing line: {line!r}",
+            raise SubtitleWriteError(f"{_where(cue, number)} has a text line that reads as a timing line: {line!r}",
                                      hint="edit that line")
+
+
+def _where(cue: Cue, number: int) -> str:
+    return f"cue {number}" + (f" (source line {cue.line})" if cue.line else "")

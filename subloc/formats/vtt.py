@@ -26,7 +26,7 @@ from webvtt.errors import MalformedCaptionError
 
 from ..errors import SubtitleParseError, SubtitleWriteError
 from ..model import Block, Cue, Notice, Track
-from ..timecode import format_vtt, parse_vtt_timing
+from ..timecode import format_vtt, is_vtt_timing
 
 _SIGNATURE = re.compile(r"WEBVTT(?:[ \t].*)?\Z")
 _KEYWORD = re.compile(r"(STYLE|REGION)[ \t\f]*\Z")
@@ -51,12 +51,12 @@ def check_signature(first_line: str, path: str) -> None:
 class _Walk:
     """The spec's block collection, keeping line numbers (webvtt-py keeps none)."""
 
-    def __init__(self, lines: list[str], path: str, conformance: bool) -> None:
-        self.lines, self.path, self.conformance = lines, path, conformance
+    def __init__(self, text: str, path: str, conformance: bool) -> None:
+        self.text, self.path, self.conformance = text, path, conformance
         self.notices: list[Notice] = []
+        self.signature = ""
         self.header: list[str] = []
-        # ("cue", first line, id, timing line, text lines, (start, end, settings)) or
-        # ("NOTE"|"STYLE"|"REGION", first line, lines)
+        # ("cue", first line, id, timing line, text lines) or ("NOTE"|"STYLE"|"REGION", first line, lines)
         self.items: list[tuple] = []
 
     def drop_or_fail(self, line: int, message: str, hint: str) -> None:
@@ -65,28 +65,57 @@ class _Walk:
         self.notices.append(Notice(line, f"{message}; dropped, as a WebVTT player would"))
 
     def run(self) -> None:
-        lines, n = self.lines, len(self.lines)
-        i = 1
-        while i < n and lines[i] and "-->" not in lines[i]:
-            self.header.append(lines[i])
-            i += 1
+        text = self.text
+        end = text.find("\n")
+        if end < 0:
+            self.signature = text
+            return
+        self.signature = text[:end]
+        check_signature(self.signature, self.path)
+        # The header: lines up to an empty line or a line with "-->" (which starts the first block).
+        pos, line_no = end + 1, 2
+        while pos < len(text):
+            nxt = text.find("\n", pos)
+            nxt = len(text) if nxt < 0 else nxt
+            line = text[pos:nxt]
+            if not line or "-->" in line:
+                break
+            self.header.append(line)
+            pos, line_no = nxt + 1, line_no + 1
+        # Blocks are separated by empty lines; a chunk between two "\n\n" is one block unless it
+        # holds a "-->" line that cannot be its own timing line (then the spec starts a new block
+        # there), so only such chunks take the line-by-line path.
         seen_cue = False
-        while i < n:
-            if not lines[i]:
-                i += 1
+        for chunk in text[pos:].split("\n\n"):
+            stripped = chunk.lstrip("\n")
+            first = line_no + len(chunk) - len(stripped)
+            line_no += chunk.count("\n") + 2
+            stripped = stripped.rstrip("\n")
+            if not stripped:
                 continue
-            first, block, arrow = i, [], False
-            while i < n:
-                line = lines[i]
-                if "-->" in line:
-                    if block and (len(block) > 1 or arrow):
-                        break
-                    arrow = True
-                elif not line:
-                    break
-                block.append(line)
-                i += 1
-            seen_cue = self.classify(first + 1, block, seen_cue)
+            block = stripped.split("\n")
+            arrows = stripped.count("-->")
+            if arrows == 0 or (arrows == 1 and ("-->" in block[0] or (len(block) > 1 and "-->" in block[1]))):
+                seen_cue = self.classify(first, block, seen_cue)
+            else:
+                for sub_first, sub in self._split(first, block):
+                    seen_cue = self.classify(sub_first, sub, seen_cue)
+
+    @staticmethod
+    def _split(first: int, lines: list[str]) -> list[tuple[int, list[str]]]:
+        """The spec's block collection for one chunk with several '-->' lines."""
+        out: list[tuple[int, list[str]]] = []
+        block: list[str] = []
+        start, arrow = first, False
+        for offset, line in enumerate(lines):
+            if "-->" in line and block and (len(block) > 1 or arrow):
+                out.append((start, block))
+                block, start, arrow = [], first + offset, False
+            if "-->" in line:
+                arrow = True
+            block.append(line)
+        out.append((start, block))
+        return out
 
     def classify(self, line_no: int, block: list[str], seen_cue: bool) -> bool:
         if "-->" in block[0]:
@@ -96,12 +125,11 @@ class _Walk:
         else:
             self.other(line_no, block, seen_cue)
             return seen_cue
-        timing = parse_vtt_timing(block[timing_at])
-        if timing is None:
+        if not is_vtt_timing(block[timing_at]):
             self.drop_or_fail(line_no + timing_at, f"bad cue timing line {block[timing_at].strip()[:60]!r}",
                               "use 'HH:MM:SS.mmm --> HH:MM:SS.mmm' (minutes and seconds 00-59, 3 decimals)")
             return seen_cue
-        self.items.append(("cue", line_no, ident, block[timing_at], block[timing_at + 1:], timing))
+        self.items.append(("cue", line_no, ident, block[timing_at], block[timing_at + 1:]))
         return True
 
     def other(self, line_no: int, block: list[str], seen_cue: bool) -> None:
@@ -122,18 +150,18 @@ class _Walk:
             self.drop_or_fail(line_no, f"text {head.strip()[:40]!r} outside any cue",
                               "put it in a cue after a timing line, or make it a NOTE")
             return
-        kind, first, ident, timing_line, text, timing = self.items[last_cue]
-        self.items[last_cue] = (kind, first, ident, timing_line, [*text, *block], timing)
+        kind, first, ident, timing_line, text = self.items[last_cue]
+        self.items[last_cue] = (kind, first, ident, timing_line, [*text, *block])
         self.notices.append(Notice(line_no, "blank line inside a cue: the text after it was kept in that cue "
                                             "(remove the blank line)"))
 
     def sanitized(self) -> str:
         """The file as webvtt-py should see it: only blocks that the spec keeps."""
-        out = [self.lines[0], *self.header]
+        out = [self.signature, *self.header]
         for item in self.items:
             out.append("")
             if item[0] == "cue":
-                _, _, ident, timing_line, text, _ = item
+                _, _, ident, timing_line, text = item
                 if ident:
                     out.append(ident)
                 out.append(timing_line)
@@ -146,30 +174,27 @@ class _Walk:
 
 def read(text: str, path: str = "<string>", conformance: bool = False) -> Track:
     """Parse WebVTT text (newlines normalized to ``\\n``, BOM removed) into a Track."""
-    text = text.replace("\x00", "\ufffd")
-    lines = text.split("\n")
-    check_signature(lines[0], path)
-    walk = _Walk(lines, path, conformance)
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    walk = _Walk(text, path, conformance)
     walk.run()
+    check_signature(walk.signature, path)
+    cue_items = [item for item in walk.items if item[0] == "cue"]
+    # webvtt-py sees the file as the spec reads it: the original text when nothing was dropped or
+    # repaired, else the blocks subloc kept.
+    source = text if not walk.notices else walk.sanitized()
     try:
-        parsed = webvtt.WebVTT.from_string(walk.sanitized())
+        parsed = webvtt.WebVTT.from_string(source)
     except (MalformedCaptionError, webvtt.errors.MalformedFileError) as exc:
         raise SubtitleParseError(f"webvtt-py cannot read this file: {exc}", path=path, line=1,
                                  hint="please report this file to subloc") from None
-    cue_items = [item for item in walk.items if item[0] == "cue"]
     if len(parsed.captions) != len(cue_items):
         raise SubtitleParseError(
             f"webvtt-py read {len(parsed.captions)} cues where subloc found {len(cue_items)}",
             path=path, line=1, hint="please report this file to subloc")
-    cues: list[Cue] = []
-    for caption, (_, line_no, ident, _timing, text_lines, (start, end, _settings)) in zip(parsed.captions, cue_items):
-        raw = "\n".join(text_lines)
-        if (caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds()) != (start, end) \
-                or caption.raw_text != raw or (caption.identifier or "") != ident:
-            raise SubtitleParseError("webvtt-py and subloc read this cue differently", path=path,
-                                     line=line_no, hint="please report this file to subloc")
-        cues.append(Cue(start=start, end=end, text=raw, ident=ident, settings=str(caption.settings),
-                        line=line_no))
+    cues = [Cue(caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds(), "\n".join(caption.lines),
+                caption.identifier or "", str(caption.settings), "", item[1])
+            for caption, item in zip(parsed.captions, cue_items)]
     blocks: list[Block] = []
     count = 0
     for item in walk.items:
@@ -177,9 +202,9 @@ def read(text: str, path: str = "<string>", conformance: bool = False) -> Track:
             count += 1
         else:
             blocks.append(Block(kind=item[0], text=_block_text(item[0], item[2]), before_cue=count, line=item[1]))
-    header = parsed.header_text
-    return Track(cues=tuple(cues), format="vtt", path=path, header=header, metadata=tuple(parsed.metadata),
-                 blocks=tuple(blocks), notices=tuple(walk.notices), language=_declared_language(parsed.metadata))
+    return Track(cues=tuple(cues), format="vtt", path=path, header=parsed.header_text,
+                 metadata=tuple(parsed.metadata), blocks=tuple(blocks), notices=tuple(walk.notices),
+                 language=_declared_language(parsed.metadata))
 
 
 def _block_text(kind: str, lines: list[str]) -> str:
@@ -238,6 +263,7 @@ def dumps(track: Track) -> str:
     document = webvtt.WebVTT(captions=captions, styles=styles, regions=regions, header_comments=header_comments,
                              footer_comments=footer_comments, header_text=track.header, metadata=list(track.metadata))
     try:
-        return document.content + ("" if document.content.endswith("\n") else "\n")
+        content = document.content
     except ValueError as exc:
         raise SubtitleWriteError(f"WebVTT cannot carry this track: {exc}") from None
+    return content if content.endswith("\n") else content + "\n"

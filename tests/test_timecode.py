@@ -1,0 +1,67 @@
+"""Timestamps: the one module that parses and formats them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from subloc.timecode import (TimecodeError, format_srt, format_vtt, frames_to_ms, is_vtt_timing, parse_fps,
+                             parse_srt_timing, parse_vtt_timing)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("00:00:01,000 --> 00:00:02,500", (1000, 2500, "")),
+    ("0:00:01.000-->0:00:02.500", (1000, 2500, "")),
+    ("100:00:00,000 --> 100:00:01,000 X1:1 X2:2", (360_000_000, 360_001_000, "X1:1 X2:2")),
+    ("  00:00:01,000\t-->\t00:00:02,000  ", (1000, 2000, "")),
+])
+def test_srt_timing(line: str, expected: tuple[int, int, str]) -> None:
+    assert parse_srt_timing(line) == expected
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("00:00:01,00 --> 00:00:02,000", "2 fraction digits"),
+    ("-00:00:01,000 --> 00:00:02,000", "negative"),
+    ("00:61:01,000 --> 00:00:02,000", "above 59"),
+    ("00:00:01,000 -> 00:00:02,000", "bad timing line"),
+    ("00:00:0١,000 --> 00:00:02,000", "bad timing line"),  # an Arabic-Indic digit is not a digit here
+])
+def test_srt_timing_errors(line: str, reason: str) -> None:
+    with pytest.raises(TimecodeError, match=reason):
+        parse_srt_timing(line)
+
+
+def test_vtt_timing_follows_the_spec() -> None:
+    assert parse_vtt_timing("00:01.000 --> 00:02.000 align:start") == (1000, 2000, "align:start")
+    assert parse_vtt_timing("1:00:00.000 --> 1:00:01.000") == (3_600_000, 3_601_000, "")
+    for bad in ("1:00.000 --> 1:01.000", "60:00.000 --> 61:00.000", "00:00:60.000 --> 00:01:00.000",
+                "00:00.0000 --> 00:01.000", "00:00.000x --> 00:01.000", "00:00.000 --> 00:01.0000",
+                "\v00:00.000 --> 00:01.000"):
+        assert parse_vtt_timing(bad) is None, bad
+        assert not is_vtt_timing(bad), bad
+
+
+_PART = st.sampled_from(["0", "00", "1", "59", "60", "000", "9", "12", "99", "123"])
+
+
+@given(st.lists(_PART, min_size=2, max_size=3), _PART.filter(lambda p: len(p) <= 4), st.sampled_from(["", " ", "\t"]),
+       st.sampled_from(["", "x", " align:end", "0"]))
+def test_validating_pattern_agrees_with_the_parser(fields: list[str], frac: str, gap: str, tail: str) -> None:
+    stamp = ":".join(fields) + "." + frac
+    line = f"{stamp}{gap}-->{gap}00:00:01.000{tail}"
+    assert is_vtt_timing(line) == (parse_vtt_timing(line) is not None)
+    line = f"00:00:00.000 --> {stamp}{tail}"
+    assert is_vtt_timing(line) == (parse_vtt_timing(line) is not None)
+
+
+def test_formatting_and_frames() -> None:
+    assert format_srt(3_723_004) == "01:02:03,004"
+    assert format_vtt(360_000_000) == "100:00:00.000"
+    with pytest.raises(TimecodeError):
+        format_srt(-1)
+    assert frames_to_ms(2, parse_fps("30")) == 67
+    assert frames_to_ms(2, parse_fps("24")) == 83
+    assert frames_to_ms(2, parse_fps("29.97")) == 67
+    with pytest.raises(TimecodeError):
+        parse_fps("fast")
