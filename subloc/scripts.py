@@ -55,7 +55,7 @@ def _char_weight_cjk(ch: str) -> float:
 def _count_cjk(text: str) -> float:
     if text.isascii():
         return len(text) * 0.5
-    return sum(_char_weight_cjk(ch) for ch in text)
+    return sum(map(_char_weight_cjk, text))
 
 
 @lru_cache(maxsize=4096)
@@ -66,8 +66,9 @@ def _uncounted(ch: str) -> bool:
 def _count_plain(text: str) -> float:
     if text.isascii():
         return float(len(text))
-    text = unicodedata.normalize("NFC", text)
-    return float(sum(1 for ch in text if not _uncounted(ch)))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return float(len(text) - sum(map(_uncounted, text)))
 
 
 def count(text: str, language: str | None = None) -> float:
@@ -93,3 +94,65 @@ def reading_speed(cue_text: str, duration_ms: int, language: str | None = None) 
     if duration_ms <= 0:
         return 0.0
     return cue_length(cue_text, language) * 1000.0 / duration_ms
+
+
+# --- Thai word boundaries -----------------------------------------------------------------------
+
+THAI_NO_LINE_START = frozenset("\u0e30\u0e32\u0e33\u0e45\u0e46\u0e2f")  # ะ า ำ ๅ ๆ ฯ attach to what precedes
+THAI_NO_LINE_END = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")  # เ แ โ ใ ไ are written before their consonant
+CJK_NO_LINE_START = frozenset("。，、；：？！）》」』”’…⋯·〉】〕—")
+CJK_NO_LINE_END = frozenset("（《「『“‘〈【〔")
+
+
+def is_thai(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e5b"
+
+
+def thai_words(text: str) -> list[str]:
+    """Dictionary word segmentation of Thai (PyThaiNLP newmm), imported and loaded on first use."""
+    return _thai_tokenizer()(text)
+
+
+@lru_cache(maxsize=1)
+def _thai_tokenizer():  # type: ignore[no-untyped-def]
+    import os
+    import tempfile
+
+    # PyThaiNLP creates ~/pythainlp-data even offline; keep it out of a read-only home.
+    home = os.path.expanduser("~")
+    if "PYTHAINLP_DATA" not in os.environ and not os.access(home, os.W_OK):
+        os.environ["PYTHAINLP_DATA"] = os.path.join(tempfile.gettempdir(), "pythainlp-data")
+    from pythainlp.tokenize import word_tokenize
+
+    return lambda text: word_tokenize(text, engine="newmm", keep_whitespace=False)
+
+
+# Characters of context on each side of a line break given to the segmenter: enough for the words
+# around the break, and it keeps the cost per break constant.
+_BREAK_WINDOW = 12
+
+
+@lru_cache(maxsize=8192)
+def thai_break_splits_word(left: str, right: str) -> str | None:
+    """If a line break between ``left`` and ``right`` falls inside a Thai word, return that word."""
+    a = left.rsplit(" ", 1)[-1][-_BREAK_WINDOW:]
+    b = right.split(" ", 1)[0][:_BREAK_WINDOW]
+    if not a or not b or not (is_thai(a[-1]) and is_thai(b[0])):
+        return None
+    position, offset = len(a), 0
+    for token in thai_words(a + b):
+        if offset < position < offset + len(token):
+            cut = position - offset
+            # Two dictionary words the segmenter joined (พ่อ|หนู) are a word boundary, not a broken word.
+            words = _thai_dictionary()
+            return None if token[:cut] in words and token[cut:] in words else token
+        offset += len(token)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _thai_dictionary() -> frozenset[str]:
+    _thai_tokenizer()  # sets up PyThaiNLP's data folder first
+    from pythainlp.corpus import thai_words as words
+
+    return frozenset(words())

@@ -19,7 +19,10 @@ _SRT_TS = r"(-?)([0-9]+):([0-9]{1,2}):([0-9]{1,2})[,.]([0-9]+)"
 SRT_TIMING = re.compile(
     rf"^[ \t]*{_SRT_TS}[ \t]*-->[ \t]*{_SRT_TS}(?:[ \t]+(.*?))?[ \t]*$"
 )
-_SRT_ONE = re.compile(rf"^{_SRT_TS}$")
+# Valid timing lines only (minutes and seconds 0-59, exactly 3 millisecond digits, no sign): a match
+# needs no further checks, so the reader validates each cue with one regex call.
+_SRT_VALID_TS = r"[0-9]+:[0-5]?[0-9]:[0-5]?[0-9][,.][0-9]{3}(?![0-9])"
+SRT_TIMING_VALID = re.compile(rf"[ \t]*{_SRT_VALID_TS}[ \t]*-->[ \t]*{_SRT_VALID_TS}(?:[ \t]+.*)?$")
 
 # WebVTT whitespace inside a line: space, tab, form feed (not vertical tab).
 _VTT_TS = r"([0-9]+):([0-9]{2})(?::([0-9]{2}))?\.([0-9]{3})(?![0-9])"

@@ -65,3 +65,19 @@ def test_formatting_and_frames() -> None:
     assert frames_to_ms(2, parse_fps("29.97")) == 67
     with pytest.raises(TimecodeError):
         parse_fps("fast")
+
+
+@given(st.lists(_PART, min_size=3, max_size=3), st.sampled_from(["0", "00", "000", "0000", "5"]),
+       st.sampled_from([",", "."]), st.sampled_from(["", "-"]), st.sampled_from(["", " X1:1", "x", "\t"]))
+def test_srt_validating_pattern_agrees_with_the_parser(fields: list[str], frac: str, sep: str, sign: str,
+                                                       tail: str) -> None:
+    from subloc.timecode import SRT_TIMING_VALID
+
+    stamp = sign + ":".join(fields) + sep + frac
+    for line in (f"{stamp} --> 00:00:01,000{tail}", f"00:00:00,000 --> {stamp}{tail}"):
+        try:
+            parse_srt_timing(line)
+            valid = True
+        except TimecodeError:
+            valid = False
+        assert (SRT_TIMING_VALID.match(line) is not None) == valid, line

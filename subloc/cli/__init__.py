@@ -59,9 +59,10 @@ def cli() -> None:
     """
 
 
-from . import io_commands  # noqa: E402  (registers commands on `cli`)
+from . import io_commands, qa_commands  # noqa: E402  (register commands on `cli`)
 
 io_commands.register(cli)
+qa_commands.register(cli)
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
@@ -146,6 +145,8 @@ def save(track: Track, path: str | os.PathLike[str], fmt: str | None = None, *, 
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    import tempfile
+
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)

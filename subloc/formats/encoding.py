@@ -8,6 +8,7 @@ we wrap sniffs legacy encodings (see shared/spec/libraries.md), so this is done 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from ..errors import SubtitleParseError
@@ -41,12 +42,15 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     """Control characters other than whitespace make up a noticeable share: not a text file."""
     sample = text[:4096]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v\x00")
+    controls = len(_CONTROL.findall(sample))
     nuls = sample.count("\x00")
     return controls > len(sample) // 50 or nuls > len(sample) // 10
 

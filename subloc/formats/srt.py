@@ -23,7 +23,7 @@ import pysrt
 
 from ..errors import SubtitleParseError, SubtitleWriteError
 from ..model import Cue, Notice, Track
-from ..timecode import SRT_TIMING, TimecodeError, parse_srt_timing
+from ..timecode import SRT_TIMING, SRT_TIMING_VALID, TimecodeError, parse_srt_timing
 
 _BLANK = " \t"
 
@@ -99,18 +99,18 @@ def parse(text: str, path: str = "<string>") -> tuple[list[Cue], list[Notice]]:
                 _continuation(cues, notices, block, line_no, path)
                 continue
             timing = block[timing_at]
-            try:
-                start, end, position = parse_srt_timing(timing)
-            except TimecodeError as exc:
-                raise SubtitleParseError(str(exc), path=path, line=line_no + timing_at,
-                                         hint="fix the timing line") from None
+            if SRT_TIMING_VALID.match(timing) is None:
+                try:  # only to say what is wrong
+                    parse_srt_timing(timing)
+                    problem = f"bad timing line {timing.strip()!r}"
+                except TimecodeError as exc:
+                    problem = str(exc)
+                raise SubtitleParseError(problem, path=path, line=line_no + timing_at, hint="fix the timing line")
             text_lines = block[timing_at + 1:]
+            # pysrt parses the cue; its text drops trailing spaces, so the raw lines are kept instead.
             item = pysrt.SubRipItem.from_lines(block if text_lines else [*block, ""])
-            if (item.start.ordinal, item.end.ordinal) != (start, end) or item.text != "\n".join(
-                line.rstrip() for line in text_lines
-            ):
-                raise SubtitleParseError("pysrt and subloc read this cue differently", path=path,
-                                         line=line_no, hint="please report this file to subloc")
+            start, end = item.start.ordinal, item.end.ordinal
+            position = item.position
             if glued:
                 notices.append(Notice(line_no, "no blank line before this cue; read it as a new cue"))
             cues.append(Cue(start=start, end=end, text="\n".join(text_lines),

@@ -1,0 +1,164 @@
+"""``check``, ``rules`` and ``rule``: the linter."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ._output import emit_json, is_terminal, table
+
+FORMAT_CHOICES = ["text", "concise", "json", "github", "junit", "sarif"]
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(check)
+    cli.add_command(rules)
+    cli.add_command(rule)
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    from ..errors import UsageError
+    from ..qa import all_rules
+    known = all_rules()
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise UsageError(f"unknown rule code {code!r}", hint="see `subloc rules` for the codes")
+    return codes
+
+
+@click.command(epilog="""\b
+Examples:
+  subloc check out/                              # every .srt/.vtt below out/, language from file names
+  subloc check ep01.th.srt --source ep01.zh-Hans.srt
+  subloc check out/th --lang th --source samples/stand-in-bride/srt --format json -o report.json
+  subloc check out/ --format sarif -o subloc.sarif    # for GitHub code scanning
+  subloc check out/ --select T,L101 --ignore L105 --strict
+""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--lang", help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
+@click.option("--source", type=click.Path(), help="The source track (a file, or a folder matched by episode name) "
+                                                   "for the consistency (X) and glossary (G) rules.")
+@click.option("--glossary", type=click.Path(), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
+                                                     "(default: the language's glossary from the project or subloc).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+              help="Report format (default: text; github when GITHUB_ACTIONS is set).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--select", help="Only these rule codes or prefixes, comma-separated (T,L101).")
+@click.option("--ignore", help="Skip these rule codes or prefixes, comma-separated.")
+@click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
+@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--encoding", help="Source encoding (default: detect).")
+@click.option("--jobs", type=int, help="Worker processes (default: one per core for 40+ files).")
+def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary: str | None, fmt: str | None,
+          output: str | None, select: str | None, ignore: str | None, screen: str | None, fps: str | None,
+          strict: bool, encoding: str | None, jobs: int | None) -> None:
+    """Check subtitle files for vertical video: timing, line length, reading speed, language, glossary.
+
+    Counting is script-aware (Thai without combining marks, Chinese half-width as ½, Vietnamese in
+    NFC). Rules, limits and severities come from subloc.toml or [tool.subloc] in pyproject.toml,
+    found by walking up from each file; flags win. Exit 0 when there are no errors (warnings too with
+    --strict), 1 when there are, 2 on bad usage, configuration or unreadable input.
+    """
+    from ..formats import expand_paths
+    from ..qa import CheckOptions, check_paths
+    from ..qa.report import render, summary
+
+    options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
+                           source=source, glossary=glossary, encoding=encoding)
+    files = expand_paths(paths)
+    results = check_paths(files, options, jobs=jobs)
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    text = render(results, fmt)
+    if output:
+        from pathlib import Path
+
+        from ..formats import atomic_write
+        atomic_write(Path(output), text.encode("utf-8"))
+        click.echo(f"report written to {output}", err=True)
+    elif fmt == "text" and is_terminal():
+        _print_rich(results)
+    else:
+        click.echo(text, nl=False)
+    counts = summary(results)
+    from ..config import find_config
+    strict = strict or any(find_config(f).strict for f in files[:1])
+    if counts["unreadable"]:
+        sys.exit(2)
+    if counts["errors"] or (strict and counts["warnings"]):
+        sys.exit(1)
+
+
+def _print_rich(results) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.markup import escape
+
+    from ..qa.report import summary_line
+
+    console = Console(highlight=False)
+    for r in results:
+        if r.error:
+            console.print(f"[bold red]{escape(r.error)}[/] [dim]\\[not checked][/]")
+        for f in r.findings:
+            color = "red" if f.severity == "error" else "yellow"
+            console.print(f"[bold]{escape(f.file)}:{f.line}:{f.column}[/]: [{color}]{f.code}[/] "
+                          f"[dim]{f.name}[/] cue {f.cue}: {escape(f.message)}")
+    counts_color = "red" if any(r.errors or r.error for r in results) else "green"
+    console.print(f"[{counts_color}]{escape(summary_line(results))}[/]")
+
+
+@click.command(epilog="""\b
+Examples:
+  subloc rules
+  subloc rules --json
+""")
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as a JSON array.")
+def rules(as_json: bool) -> None:
+    """List every rule: code, name, default severity and what it checks."""
+    from ..qa import all_rules
+
+    found = all_rules()
+    if as_json:
+        emit_json([{"code": c.code, "name": c.name, "severity": c.severity, "summary": c.summary,
+                    "needs_source": c.needs_source, "needs_glossary": c.needs_glossary} for c in found.values()])
+        return
+    table(None, ["code", "name", "severity", "checks"],
+          [[c.code, c.name, c.severity, c.summary + (" (with --source)" if c.needs_source else "")]
+           for c in found.values()])
+
+
+@click.command(epilog="""\b
+Examples:
+  subloc rule T107
+  subloc rule l104
+""")
+@click.argument("code")
+def rule(code: str) -> None:
+    """Explain one rule, with a failing and a passing example and what check says about them."""
+    from ..errors import UsageError
+    from ..qa import all_rules
+    from ..qa.examples import run_example
+
+    found = all_rules().get(code.upper())
+    if found is None:
+        raise UsageError(f"unknown rule code {code!r}", hint="see `subloc rules` for the codes")
+    click.echo(f"{found.code} {found.name} (default severity: {found.severity})\n")
+    click.echo(found.doc())
+    for label, example, source in (("Fails", found.fail_example, found.fail_source),
+                                   ("Passes", found.pass_example, found.pass_source)):
+        click.echo(f"\n{label} ({found.example_lang}):")
+        if found.needs_source:
+            click.echo("  source:")
+            click.echo("".join(f"    {line}\n" for line in source.rstrip("\n").split("\n")), nl=False)
+            click.echo("  target:")
+        click.echo("".join(f"    {line}\n" for line in example.rstrip("\n").split("\n")), nl=False)
+        findings = [f for f in run_example(found, example, source) if f.code == found.code]
+        for f in findings:
+            click.echo(f"  -> {f.code} [{f.severity}] cue {f.cue}: {f.message}")
+        if not findings:
+            click.echo("  -> no finding")

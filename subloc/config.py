@@ -1,0 +1,195 @@
+"""Project configuration: ``subloc.toml`` or ``[tool.subloc]`` in pyproject.toml.
+
+Found by walking up from the checked file (a ``subloc.toml`` wins over a pyproject.toml in the same
+folder). One precedence everywhere: CLI flag > project file > defaults. Unknown keys, unknown rule
+codes and bad values are errors that name the file and line.
+
+    [tool.subloc]
+    screen = "vertical"          # or "landscape"
+    fps = 30
+    language = "th"              # when neither --lang nor the file name says
+    select = ["T", "L", "X", "G"]
+    ignore = ["L109"]
+    glossary = "glossaries"      # a folder of <lang>.tsv files, or one file
+    [tool.subloc.severity]
+    L104 = "warning"
+    [tool.subloc.per-file-ignores]
+    "drafts/*" = ["T107"]
+    [tool.subloc.limits]         # profile overrides for every language…
+    cps_error = 22
+    [tool.subloc.limits.th]      # …or for one
+    cpl_hard = 26
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+LIMIT_TYPES: dict[str, Any] = {
+    "max_lines": int, "cpl_soft": (int, float), "cpl_hard": (int, float), "cps_warn": (int, float),
+    "cps_error": (int, float), "min_duration_ms": int, "min_duration_warn_ms": int, "max_duration_ms": int,
+    "min_gap_frames": int, "close_gap_ms": int, "italics": bool, "dialogue_dash": str,
+}
+LIMIT_KINDS = {int: "a whole number", (int, float): "a number", bool: "true or false", str: "a string"}
+KEYS = {"screen", "fps", "language", "select", "ignore", "severity", "per-file-ignores", "limits", "glossary",
+        "strict"}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None  # the file it came from
+    root: str = "."  # folder the per-file-ignores globs are relative to
+    screen: str = "vertical"
+    fps: float | str | None = None
+    language: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)  # field -> value, or language -> {field: value}
+    glossary: str | None = None
+    strict: bool = False
+
+    def limits_for(self, language: str) -> dict[str, Any]:
+        out = {k: v for k, v in self.limits.items() if not isinstance(v, dict)}
+        out.update(self.limits.get(language, {}))
+        return out
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        try:
+            rel = Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
+        except ValueError:
+            rel = Path(path).as_posix()
+        name = Path(path).name
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern):
+                out.extend(codes)
+        return tuple(out)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf'^\s*"?{re.escape(key)}"?\s*=', text, re.MULTILINE)
+    if match:
+        return text.count("\n", 0, match.start()) + 1
+    match = re.search(rf"^\s*\[[^\]]*{re.escape(key)}[^\]]*\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _codes(value: Any, key: str, path: str, text: str, prefixes: bool) -> tuple[str, ...]:
+    from .qa.model import all_rules
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of rule codes", path=path, line=_line_of(text, key))
+    codes = all_rules()
+    for code in value:
+        ok = any(c.startswith(code) for c in codes) if prefixes else code in codes
+        if not ok:
+            raise ConfigError(f"unknown rule code {code!r} in {key}", path=path, line=_line_of(text, code) or
+                              _line_of(text, key), hint="see `subloc rules` for the codes")
+    return tuple(value)
+
+
+def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
+    """Validate a configuration table (the contents of subloc.toml or [tool.subloc])."""
+    from .profiles import SCREENS
+
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r}", path=path, line=_line_of(text, unknown[0]),
+                          hint=f"known keys: {', '.join(sorted(KEYS))}")
+    screen = data.get("screen", "vertical")
+    if screen not in SCREENS:
+        raise ConfigError(f"screen must be one of {', '.join(SCREENS)}, not {screen!r}", path=path,
+                          line=_line_of(text, "screen"))
+    fps = data.get("fps")
+    if fps is not None:
+        from .timecode import TimecodeError, parse_fps
+        try:
+            parse_fps(fps)
+        except TimecodeError as exc:
+            raise ConfigError(str(exc), path=path, line=_line_of(text, "fps")) from None
+    severity = data.get("severity", {})
+    if not isinstance(severity, dict):
+        raise ConfigError("severity must be a table of CODE = \"error\"|\"warning\"", path=path,
+                          line=_line_of(text, "severity"))
+    _codes(list(severity), "severity", path, text, prefixes=False)
+    for code, level in severity.items():
+        if level not in ("error", "warning"):
+            raise ConfigError(f"severity of {code} must be \"error\" or \"warning\", not {level!r}", path=path,
+                              line=_line_of(text, code))
+    pfi = data.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError("per-file-ignores must be a table of \"glob\" = [codes]", path=path,
+                          line=_line_of(text, "per-file-ignores"))
+    per_file = {pattern: _codes(codes, f"per-file-ignores.{pattern}", path, text, prefixes=True)
+                for pattern, codes in pfi.items()}
+    limits = data.get("limits", {})
+    if not isinstance(limits, dict):
+        raise ConfigError("limits must be a table", path=path, line=_line_of(text, "limits"))
+    for key, value in limits.items():
+        table = value if isinstance(value, dict) else {key: value}
+        for name, number in table.items():
+            kind = LIMIT_TYPES.get(name)
+            if kind is None:
+                raise ConfigError(f"unknown limit {name!r}", path=path, line=_line_of(text, name),
+                                  hint=f"known limits: {', '.join(sorted(LIMIT_TYPES))}")
+            ok = isinstance(number, kind) and not (kind is not bool and isinstance(number, bool))
+            if not ok or (kind in ((int, float), int) and number < 0):
+                raise ConfigError(f"limit {name} must be {LIMIT_KINDS[kind]}, not {number!r}", path=path,
+                                  line=_line_of(text, name))
+    language = data.get("language")
+    if language is not None and not isinstance(language, str):
+        raise ConfigError("language must be a language tag such as \"th\"", path=path, line=_line_of(text, "language"))
+    glossary = data.get("glossary")
+    if glossary is not None:
+        glossary = str((Path(path).parent / str(glossary)).resolve())
+    return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
+                  select=_codes(data.get("select", []), "select", path, text, prefixes=True),
+                  ignore=_codes(data.get("ignore", []), "ignore", path, text, prefixes=True),
+                  severity=dict(severity), per_file_ignores=per_file, limits=dict(limits), glossary=glossary,
+                  strict=bool(data.get("strict", False)))
+
+
+def load_file(path: Path) -> Config | None:
+    """The configuration in one file, or None when a pyproject.toml has no [tool.subloc]."""
+    text = path.read_text("utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("subloc")
+        if table is None:
+            return None
+        return parse(table, str(path), text)
+    return parse(data, str(path), text)
+
+
+@lru_cache(maxsize=256)
+def _find_in(folder: str) -> Config | None:
+    here = Path(folder)
+    for name in ("subloc.toml", "pyproject.toml"):
+        candidate = here / name
+        if candidate.is_file():
+            found = load_file(candidate)
+            if found is not None:
+                return found
+    parent = here.parent
+    return None if parent == here else _find_in(str(parent))
+
+
+def find_config(start: str | Path) -> Config:
+    """The configuration governing a file or folder: the nearest one walking up, else defaults."""
+    path = Path(start).resolve()
+    folder = path if path.is_dir() else path.parent
+    return _find_in(str(folder)) or Config()

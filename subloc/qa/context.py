@@ -1,0 +1,85 @@
+"""What a rule sees: the track, its profile, the source track and glossary, and cached measures."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from ..model import Cue, Track
+from ..profiles import Profile
+from ..scripts import count, strip_markup
+from .model import Finding, Rule, Severity
+
+
+class CheckContext:
+    """One track under check. Measures are computed once and shared by all rules."""
+
+    def __init__(self, track: Track, profile: Profile, *, path: str | None = None, source: Track | None = None,
+                 glossary: Any = None, language_declared: bool = True) -> None:
+        self.track = track
+        self.cues: tuple[Cue, ...] = track.cues
+        self.profile = profile
+        self.language = profile.language
+        self.language_declared = language_declared
+        self.path = path or track.path or "<string>"
+        self.source = source
+        self.glossary = glossary
+
+    # --- measures ------------------------------------------------------------------------------
+
+    @cached_property
+    def visible_lines(self) -> list[list[str]]:
+        """Each cue's lines without markup (what a viewer reads)."""
+        return [[strip_markup(line) for line in cue.text.split("\n")] for cue in self.cues]
+
+    @cached_property
+    def line_lengths(self) -> list[list[float]]:
+        lang = self.language
+        return [[count(line, lang) for line in lines] for lines in self.visible_lines]
+
+    @cached_property
+    def lengths(self) -> list[float]:
+        return [sum(lengths) for lengths in self.line_lengths]
+
+    @cached_property
+    def pairs(self) -> list[tuple[int, int]]:
+        """(target index, source index) pairs: by position when the counts agree, else by time overlap."""
+        if self.source is None:
+            return []
+        src = self.source.cues
+        if len(src) == len(self.cues):
+            return [(i, i) for i in range(len(self.cues))]
+        pairs, j = [], 0
+        for i, cue in enumerate(self.cues):
+            best, best_overlap = None, 0
+            while j < len(src) and src[j].end <= cue.start:
+                j += 1
+            k = j
+            while k < len(src) and src[k].start < cue.end:
+                overlap = min(src[k].end, cue.end) - max(src[k].start, cue.start)
+                if overlap > best_overlap:
+                    best, best_overlap = k, overlap
+                k += 1
+            if best is not None:
+                pairs.append((i, best))
+        return pairs
+
+    @cached_property
+    def detected(self):  # type: ignore[no-untyped-def]
+        from ..langid import detect_track
+
+        return detect_track(self.track)
+
+    # --- findings ------------------------------------------------------------------------------
+
+    def finding(self, rule: type[Rule] | Rule, index: int, message: str, severity: Severity | None = None) -> Finding:
+        cue = self.cues[index]
+        return Finding(code=rule.code, name=rule.name, severity=severity or rule.severity, file=self.path,
+                       line=cue.line or index + 1, cue=index + 1, start_ms=cue.start, end_ms=cue.end,
+                       message=message)
+
+    def file_finding(self, rule: type[Rule] | Rule, message: str, severity: Severity | None = None) -> Finding:
+        first = self.cues[0] if self.cues else None
+        return Finding(code=rule.code, name=rule.name, severity=severity or rule.severity, file=self.path,
+                       line=first.line if first and first.line else 1, cue=1 if first else 0,
+                       start_ms=first.start if first else 0, end_ms=first.end if first else 0, message=message)

