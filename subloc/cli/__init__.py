@@ -59,10 +59,11 @@ def cli() -> None:
     """
 
 
-from . import io_commands, qa_commands  # noqa: E402  (register commands on `cli`)
+from . import glossary_commands, io_commands, qa_commands  # noqa: E402  (register commands on `cli`)
 
 io_commands.register(cli)
 qa_commands.register(cli)
+glossary_commands.register(cli)
 
 
 def main() -> None:

@@ -124,14 +124,17 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
         source_path = finder.path_for(path)
         if source_path is not None:
             source = load(source_path, encoding=options.encoding)
-        glossary = _glossary_for(options, config, lang, path)
         select = options.select if options.select is not None else config.select
         file_ignores = (*config.ignore, *config.ignored_for(path))
         if options.select:
             # A code named on the command line wins over the file's broader or equal ignore.
             file_ignores = tuple(i for i in file_ignores if not any(s.startswith(i) for s in options.select))
         ignore = (*options.ignore, *file_ignores)
-        result.findings = check_track(track, profile, rules=selected_rules(select, ignore), source=source,
+        rules = selected_rules(select, ignore)
+        glossary = None
+        if source is not None and any(cls.needs_glossary for cls in rules):
+            glossary = _glossary_for(options, config, lang, path)
+        result.findings = check_track(track, profile, rules=rules, source=source,
                                       glossary=glossary, language_declared=declared, severity=config.severity,
                                       path=path)
         result.language, result.cues, result.profile = language, len(track.cues), profile.describe()
