@@ -40,7 +40,10 @@ LIMIT_TYPES: dict[str, Any] = {
 }
 LIMIT_KINDS = {int: "a whole number", (int, float): "a number", bool: "true or false", str: "a string"}
 KEYS = {"screen", "fps", "language", "select", "ignore", "severity", "per-file-ignores", "limits", "glossary",
-        "strict"}
+        "strict", "translate"}
+TRANSLATE_KEYS = {"backend": str, "fallback": str, "base_url": str, "model": str, "api_key": str, "timeout": (int, float),
+                  "concurrency": int, "rpm": (int, float), "batch_size": int, "retries": int, "tm": str,
+                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Config:
     limits: dict[str, Any] = field(default_factory=dict)  # field -> value, or language -> {field: value}
     glossary: str | None = None
     strict: bool = False
+    translate: dict[str, Any] = field(default_factory=dict)
 
     def limits_for(self, language: str) -> dict[str, Any]:
         out = {k: v for k, v in self.limits.items() if not isinstance(v, dict)}
@@ -152,7 +156,20 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     glossary = data.get("glossary")
     if glossary is not None:
         glossary = str((Path(path).parent / str(glossary)).resolve())
+    translate = data.get("translate", {})
+    if not isinstance(translate, dict):
+        raise ConfigError("translate must be a table", path=path, line=_line_of(text, "translate"))
+    for key, value in translate.items():
+        kind = TRANSLATE_KEYS.get(key)
+        if kind is None:
+            raise ConfigError(f"unknown key {key!r} in [translate]", path=path, line=_line_of(text, key),
+                              hint=f"known keys: {', '.join(sorted(TRANSLATE_KEYS))}")
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ConfigError(f"translate.{key} has the wrong type", path=path, line=_line_of(text, key))
+    if "tm" in translate:
+        translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
+                  translate=dict(translate),
                   select=_codes(data.get("select", []), "select", path, text, prefixes=True),
                   ignore=_codes(data.get("ignore", []), "ignore", path, text, prefixes=True),
                   severity=dict(severity), per_file_ignores=per_file, limits=dict(limits), glossary=glossary,

@@ -271,11 +271,13 @@ class Glossary:
 def contains_rendering(text: str, rendering: str, *, case: bool = False, enclitics: bool = False) -> bool:
     """Whether a translation contains a rendering: substring for unspaced scripts (Thai), on word
     boundaries for spaced ones (``bảo an`` is not in ``bảo anh``), case-insensitive unless ``case``."""
-    text, rendering = _nfc(text).replace("\n", " "), _nfc(rendering)
+    raw, rendering = _nfc(text), _nfc(rendering)
+    text = raw.replace("\n", " ")
     if not case:
-        text, rendering = text.casefold(), rendering.casefold()
+        text, raw, rendering = text.casefold(), raw.casefold(), rendering.casefold()
     if not _spaced(rendering):
-        return rendering in text
+        # Thai and Chinese: a line break may stand for a space or for nothing.
+        return rendering in text or rendering in raw.replace("\n", "")
     start = text.find(rendering)
     while start >= 0:
         end = start + len(rendering)
@@ -306,18 +308,25 @@ PLACEHOLDER = "⟦{n}⟧"
 _PLACEHOLDER_SEEN = re.compile(r"[⟦\[【〚]\s*(\d+)\s*[⟧\]】〛]")
 
 
+_MARKUP = re.compile(r"<[^<>\n]+>|\{\\[^{}\n]*\}")
+
+
 @dataclass
 class Masked:
     text: str
     terms: dict[int, Entry] = field(default_factory=dict)
+    tags: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def numbers(self) -> list[int]:
+        return sorted([*self.terms, *self.tags])
 
 
-def mask(glossary: Glossary, text: str, start: int = 1) -> Masked:
-    """Replace every glossary term in a source text by a numbered placeholder ⟦n⟧."""
-    matches = glossary.match(text)
-    if not matches:
-        return Masked(text)
+def mask(glossary: Glossary | None, text: str, *, tags: bool = False, start: int = 1) -> Masked:
+    """Replace every glossary term in a source text (and, with ``tags``, every markup tag) by a
+    numbered placeholder ⟦n⟧ that machine translation keeps."""
     text = _nfc(text)
+    matches = glossary.match(text) if glossary is not None else []
     parts, terms, last, n = [], {}, 0, start
     for m in matches:
         parts.append(text[last:m.start])
@@ -325,7 +334,15 @@ def mask(glossary: Glossary, text: str, start: int = 1) -> Masked:
         terms[n] = m.entry
         last, n = m.end, n + 1
     parts.append(text[last:])
-    return Masked("".join(parts), terms)
+    out = Masked("".join(parts), terms)
+    if tags:
+        def swap(match: re.Match[str]) -> str:
+            nonlocal n
+            out.tags[n] = match.group(0)
+            n += 1
+            return PLACEHOLDER.format(n=n - 1)
+        out.text = _MARKUP.sub(swap, out.text)
+    return out
 
 
 class PlaceholderError(ValueError):
@@ -333,13 +350,18 @@ class PlaceholderError(ValueError):
 
 
 def unmask(translated: str, masked: Masked) -> str:
-    """Put the preferred target term back for every placeholder; each must appear exactly once."""
-    if not masked.terms:
+    """Put back the preferred target term (or the markup) for every placeholder; each must come back
+    exactly once."""
+    if not masked.terms and not masked.tags:
         return translated
-    found = [int(m.group(1)) for m in _PLACEHOLDER_SEEN.finditer(translated)]
-    if sorted(found) != sorted(masked.terms):
-        raise PlaceholderError(f"placeholders {sorted(masked.terms)} came back as {found}")
-    return _PLACEHOLDER_SEEN.sub(lambda m: masked.terms[int(m.group(1))].preferred, translated)
+    found = sorted(int(m.group(1)) for m in _PLACEHOLDER_SEEN.finditer(translated))
+    if found != masked.numbers:
+        raise PlaceholderError(f"placeholders {masked.numbers} came back as {found}")
+
+    def restore(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        return masked.tags[n] if n in masked.tags else masked.terms[n].preferred
+    return _PLACEHOLDER_SEEN.sub(restore, translated)
 
 
 # --- where glossaries live ------------------------------------------------------------------------

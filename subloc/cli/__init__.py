@@ -59,11 +59,12 @@ def cli() -> None:
     """
 
 
-from . import glossary_commands, io_commands, qa_commands  # noqa: E402  (register commands on `cli`)
+from . import glossary_commands, io_commands, qa_commands, translate_commands  # noqa: E402  (register commands)
 
 io_commands.register(cli)
 qa_commands.register(cli)
 glossary_commands.register(cli)
+translate_commands.register(cli)
 
 
 def main() -> None:

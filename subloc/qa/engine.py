@@ -133,7 +133,8 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
         rules = selected_rules(select, ignore)
         glossary = None
         if source is not None and any(cls.needs_glossary for cls in rules):
-            glossary = _glossary_for(options, config, lang, path)
+            # The series layer is the source's series: translations often live outside the series folder.
+            glossary = _glossary_for(options, config, lang, str(source_path))
         result.findings = check_track(track, profile, rules=rules, source=source,
                                       glossary=glossary, language_declared=declared, severity=config.severity,
                                       path=path)

@@ -1,0 +1,149 @@
+"""Script-aware line breaking to a profile: where a subtitle line may break, and the best break.
+
+* Latin scripts (id, ms, vi, en): at spaces; never after a dangling article, preposition or
+  conjunction when another break is as good; reduplications (anak-anak) contain no space and stay whole.
+* Thai: at spaces, or between words found by dictionary segmentation (PyThaiNLP newmm); never
+  before ๆ, ฯ, ะ, า, ำ or a combining mark, never after a leading vowel (เ แ โ ใ ไ).
+* Chinese: between any two characters except before closing punctuation or after opening
+  punctuation (kinsoku), not inside a run of Latin letters or digits; after punctuation preferred.
+
+Lines are balanced: the longest line is as short as possible, a slightly longer bottom line preferred
+(the eye starts lower on a vertical frame and the top line stays clear of faces).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .languages import script_family
+from .profiles import Profile
+from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_thai,
+                      strip_markup)
+
+_DANGLING = {
+    "en": set("a an the of to in on at for with and or but my your his her their our its".split()),
+    "id": set("yang di ke dari dan untuk si sang para dengan pada".split()),
+    "ms": set("yang di ke dari dan untuk si sang para dengan pada".split()),
+    "vi": set("của và những các một với".split()),
+}
+_PUNCT_AFTER = set("，。！？；：、…,.!?;:)]）」』”’")
+
+
+@dataclass(frozen=True)
+class Break:
+    position: int  # break before text[position]
+    drop: int  # characters removed at the break (a space)
+    penalty: float
+
+
+def _candidates(text: str, language: str) -> list[Break]:
+    family = script_family(language)
+    lang = language.split("-")[0]
+    out: list[Break] = []
+    if family == "latin":
+        words = text.split(" ")
+        pos = 0
+        for word in words[:-1]:
+            pos += len(word)
+            penalty = 0.0
+            bare = word.strip("\"'“”‘’(").lower()
+            if bare in _DANGLING.get(lang, ()):
+                penalty += 6
+            if word and word[-1] in _PUNCT_AFTER:
+                penalty -= 3
+            out.append(Break(pos, 1, penalty))
+            pos += 1
+        return out
+    if family == "thai":
+        from .scripts import thai_words
+        pos = 0
+        tokens = []
+        for chunk in text.split(" "):
+            tokens.append((pos, chunk))
+            pos += len(chunk) + 1
+        for start, chunk in tokens[1:]:
+            out.append(Break(start - 1, 1, -2.0))  # a space: the natural Thai break
+        for start, chunk in tokens:
+            offset = start
+            words = thai_words(chunk) if chunk else []
+            for word in words[:-1]:
+                offset += len(word)
+                if offset < len(text) and (text[offset] in THAI_NO_LINE_START or not is_thai(text[offset - 1])
+                                           or text[offset - 1] in THAI_NO_LINE_END):
+                    continue
+                out.append(Break(offset, 0, 10.0))  # between words without a space: a last resort
+        return out
+    # CJK
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if b in CJK_NO_LINE_START or a in CJK_NO_LINE_END:
+            continue
+        if a.isascii() and b.isascii() and (a.isalnum() and b.isalnum()):
+            continue
+        if b == " ":
+            continue
+        if a == " ":
+            out.append(Break(i - 1, 1, 0.0))
+            continue
+        out.append(Break(i, 0, -3.0 if a in _PUNCT_AFTER else 2.0))
+    return out
+
+
+def _measure(text: str, language: str) -> float:
+    return count(strip_markup(text), language)
+
+
+def wrap(text: str, profile: Profile, language: str | None = None, protect: tuple[str, ...] = ()) -> list[str]:
+    """Break one line of text into at most ``profile.max_lines`` lines (two), balanced, at allowed points.
+
+    Text that fits the soft limit stays on one line. When no allowed break exists the text is returned
+    as one line (the checker reports it) rather than split in the middle of a word. Breaks inside the
+    ``protect`` strings (glossary terms, names) are avoided.
+    """
+    lang = language or profile.language
+    text = " ".join(text.split()) if script_family(lang) != "cjk" else text.strip()
+    total = _measure(text, lang)
+    if total <= profile.cpl_soft or profile.max_lines < 2:
+        return [text]
+    guarded = _spans(text, protect)
+    best: tuple[float, list[str]] | None = None
+    for brk in _candidates(text, lang):
+        if any(start < brk.position < end for start, end in guarded):
+            brk = Break(brk.position, brk.drop, brk.penalty + 30)
+        top, bottom = text[:brk.position].rstrip(), text[brk.position + brk.drop:].lstrip()
+        if not top or not bottom:
+            continue
+        a, b = _measure(top, lang), _measure(bottom, lang)
+        longest = max(a, b)
+        score = longest * 2 + brk.penalty + (0.5 if a > b else 0.0)  # prefer a bottom-heavy pair
+        if longest > profile.cpl_hard:
+            score += 100 + (longest - profile.cpl_hard) * 10
+        if best is None or score < best[0]:
+            best = (score, [top, bottom])
+    if best is None:
+        return [text]
+    if best[0] >= 100 and total <= profile.cpl_hard:
+        return [text]  # one line within the hard limit beats two lines over it
+    return best[1]
+
+
+def _spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    out = []
+    for term in terms:
+        if len(term) < 2:
+            continue
+        start = text.find(term)
+        while start >= 0:
+            out.append((start, start + len(term)))
+            start = text.find(term, start + 1)
+    return out
+
+
+def fits(lines: list[str], profile: Profile, language: str | None = None) -> bool:
+    lang = language or profile.language
+    return len(lines) <= profile.max_lines and all(_measure(line, lang) <= profile.cpl_hard for line in lines)
+
+
+def joiner(language: str) -> str:
+    """What joins two lines of running text when the break is removed."""
+    return "" if script_family(language) == "cjk" else " "

@@ -1,0 +1,355 @@
+"""The translation pipeline: TM → glossary masking → batching → backend → unmasking → layout → checks.
+
+One run takes a whole series into several languages. Segments are deduplicated across every episode,
+looked up in the translation memory (approved entries first), and only the rest is sent. Every
+segment is committed to the TM as it arrives, so an interrupted run resumes where it stopped and a
+finished series re-runs without a request. An episode is written only when every one of its segments
+was translated; QA (timing, layout, language, consistency with the source, glossary) runs on each
+written file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from .backends import Backend, BackendOptions, create, get_class
+from .errors import UsageError
+from .formats import episode_name, load, save
+from .glossary import Glossary, Masked, PlaceholderError, glossary_for, mask, unmask
+from .languages import canonical
+from .model import Track
+from .profiles import Profile, get_profile
+from .scheduler import Item, Scheduler, pack
+from .segments import CuePlan, build_track, plan_track
+from .tm import TranslationMemory, normalize
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    targets: tuple[str, ...]
+    output_dir: Path
+    source_lang: str | None = None
+    backend: str = "google"
+    fallback: str | None = None
+    backend_options: BackendOptions = field(default_factory=BackendOptions)
+    fallback_options: BackendOptions = field(default_factory=BackendOptions)
+    out_format: str | None = None
+    tm_path: Path | None = None
+    dry_run: bool = False
+    concurrency: int | None = None
+    rpm: float | None = None
+    batch_size: int | None = None
+    retries: int = 4
+    backoff: float = 1.0
+    glossary: str | None = None
+    screen: str | None = None
+    check: bool = True
+
+
+@dataclass
+class Episode:
+    source: Track
+    name: str
+    plans: list[CuePlan]
+
+
+@dataclass
+class EpisodeResult:
+    episode: str
+    language: str
+    path: str | None
+    missing: int
+    errors: int = 0
+    warnings: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LanguageReport:
+    language: str
+    segments: int = 0  # units over all episodes
+    unique: int = 0
+    tm_hits: int = 0
+    sent: int = 0  # unique segments sent to a backend
+    requests: int = 0
+    characters: int = 0
+    failures: int = 0
+    qa_errors: int = 0
+    qa_warnings: int = 0
+    episodes: list[EpisodeResult] = field(default_factory=list)
+    fallback_used: int = 0
+    plan: dict[str, Any] = field(default_factory=dict)  # dry run: what would be sent
+
+
+@dataclass
+class RunReport:
+    source_lang: str
+    backend: str
+    tm_path: str
+    dry_run: bool
+    languages: list[LanguageReport] = field(default_factory=list)
+
+    @property
+    def incomplete(self) -> int:
+        return sum(1 for lang in self.languages for e in lang.episodes if e.missing)
+
+    @property
+    def qa_errors(self) -> int:
+        return sum(lang.qa_errors for lang in self.languages)
+
+
+class Progress:
+    """Hooks the CLI implements to show progress; the defaults do nothing."""
+
+    def language_started(self, language: str, total: int, tm_hits: int) -> None: ...
+    def segment_done(self, language: str) -> None: ...
+    def request_sent(self, language: str, segments: int) -> None: ...
+    def episode_done(self, result: EpisodeResult) -> None: ...
+
+
+def default_tm_path(files: Sequence[Path]) -> Path:
+    """``.subloc/tm.sqlite`` in the series folder (the one with series.toml), else next to the inputs."""
+    from .glossary import series_dir_for
+
+    series = series_dir_for(files[0])
+    if series is None:
+        import os
+        series = Path(os.path.commonpath([str(f.resolve().parent) for f in files]))
+    return series / ".subloc" / "tm.sqlite"
+
+
+def _source_language(options: TranslateOptions, tracks: list[Track], series: Any) -> str:
+    if options.source_lang:
+        return canonical(options.source_lang)
+    if series is not None and series.source_lang:
+        return canonical(series.source_lang)
+    if tracks[0].language:
+        return canonical(tracks[0].language)
+    from .langid import detect_track
+    found = detect_track(tracks[0]).language
+    if not found:
+        raise UsageError("cannot tell the source language", hint="pass --from zh-Hans (or name files ep01.zh-Hans.srt)")
+    return found
+
+
+class Translator:
+    def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
+                 encoding: str | None = None) -> None:
+        from .series import find_series
+
+        if not files:
+            raise UsageError("no subtitle files to translate", hint="pass .srt/.vtt files or a folder")
+        self.options = options
+        self.progress = progress or Progress()
+        self.series = find_series(files[0])
+        tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
+        self.source_lang = _source_language(options, tracks, self.series)
+        names = [episode_name(f) for f in files]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise UsageError(f"two inputs are episode {sorted(dupes)[0]!r}", hint="translate SRT and VTT copies apart")
+        self.episodes = [Episode(t, n, plan_track(t, self.source_lang)) for t, n in zip(tracks, names)]
+        self.targets = [canonical(t) for t in options.targets]
+        for target in self.targets:
+            if target == self.source_lang:
+                raise UsageError(f"the source is already {target}", hint="choose other --to languages")
+        self.first_file = files[0]
+        self.tm_path = options.tm_path or default_tm_path(files)
+
+    # --- one language ----------------------------------------------------------------------------
+
+    def _units(self) -> tuple[list[str], int]:
+        order: dict[str, None] = {}
+        total = 0
+        for episode in self.episodes:
+            for plan in episode.plans:
+                for unit in plan.units:
+                    total += 1
+                    order.setdefault(unit, None)
+        return list(order), total
+
+    def _context(self, glossary: Glossary | None, language: str, neighbours: dict[str, tuple[str, str]]
+                 ) -> Callable[[list[Item]], dict[str, Any]]:
+        series = self.series.context(language) if self.series else None
+
+        def build(items: list[Item]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            if series:
+                out["series"] = series
+            if glossary is not None:
+                seen: dict[str, dict[str, str]] = {}
+                for item in items:
+                    for m in glossary.match(item.key):
+                        seen.setdefault(m.entry.source, {"source": m.entry.source, "target": " | ".join(
+                            m.entry.renderings), "note": m.entry.note})
+                if seen:
+                    out["glossary"] = list(seen.values())
+            before = neighbours.get(items[0].key, ("", ""))[0]
+            after = neighbours.get(items[-1].key, ("", ""))[1]
+            if before or after:
+                out["context"] = {"line_before_first_segment": before, "line_after_last_segment": after}
+            return out
+        return build
+
+    def _neighbours(self) -> dict[str, tuple[str, str]]:
+        flat = [unit for e in self.episodes for p in e.plans for unit in p.units]
+        out: dict[str, tuple[str, str]] = {}
+        for i, unit in enumerate(flat):
+            out.setdefault(unit, (flat[i - 1] if i else "", flat[i + 1] if i + 1 < len(flat) else ""))
+        return out
+
+    def _items(self, units: list[str], backend: Backend, glossary: Glossary | None) -> list[Item]:
+        items = []
+        for unit in units:
+            if not backend.info.masks_glossary:
+                items.append(Item(unit, unit))
+                continue
+            masked = mask(glossary, unit, tags=True)
+            items.append(Item(unit, masked.text, _verifier(masked)) if masked.numbers else Item(unit, unit))
+        return items
+
+    def _scheduler(self, backend: Backend, language: str, context: Callable[[list[Item]], dict[str, Any]],
+                   done: Callable[[Item, str], None]) -> Scheduler:
+        o = self.options
+        return Scheduler(backend, source_lang=self.source_lang, target_lang=language, concurrency=o.concurrency,
+                         rpm=o.rpm, batch_size=o.batch_size, retries=o.retries, backoff=o.backoff, context=context,
+                         on_done=done, on_request=lambda n: self.progress.request_sent(language, n))
+
+    def run(self) -> RunReport:
+        o = self.options
+        backends = [o.backend] + ([o.fallback] if o.fallback else [])
+        for name, opts in zip(backends, (o.backend_options, o.fallback_options)):
+            for target in self.targets:  # refuse unsupported pairs and missing keys before anything is sent
+                create_check(name, opts, self.source_lang, target)
+        report = RunReport(self.source_lang, o.backend, str(self.tm_path), o.dry_run)
+        tm = TranslationMemory(self.tm_path)
+        opened: dict[str, Backend] = {}
+        try:
+            for language in self.targets:
+                report.languages.append(self._language(language, tm, opened))
+        finally:
+            for backend in opened.values():
+                backend.close()
+            tm.close()
+        return report
+
+    def _language(self, language: str, tm: TranslationMemory, opened: dict[str, Backend]) -> LanguageReport:
+        o = self.options
+        result = LanguageReport(language)
+        units, result.segments = self._units()
+        result.unique = len(units)
+        primary_info = get_class(o.backend).info
+        hits = tm.lookup_many(units, self.source_lang, language, pseudo=primary_info.pseudo)
+        translations = {unit: entry.target for unit, entry in hits.items()}
+        result.tm_hits = len(hits)
+        misses = [u for u in units if u not in translations]
+        glossary = glossary_for(language, near=self.first_file, spec=o.glossary)
+        self.progress.language_started(language, len(units), len(hits))
+        if o.dry_run:
+            if misses and not primary_info.offline:
+                items = [Item(u, u) for u in misses]
+                batches = pack(items, max(1, min(o.batch_size or primary_info.max_segments, primary_info.max_segments)),
+                               primary_info.max_chars)
+                result.plan = {"backend": o.backend, "segments": len(misses), "requests": len(batches),
+                               "characters": sum(len(u) for u in misses)}
+            else:
+                result.plan = {"backend": o.backend, "segments": len(misses), "requests": 0, "characters": 0}
+            result.failures = len(misses) if primary_info.offline and not primary_info.pseudo else 0
+            return result
+
+        neighbours = self._neighbours()
+        failures: dict[str, str] = {}
+        for index, name in enumerate([o.backend] + ([o.fallback] if o.fallback else [])):
+            todo = misses if index == 0 else [u for u in misses if u in failures]
+            if not todo:
+                continue
+            opts = o.backend_options if index == 0 else o.fallback_options
+            key = f"{index}:{name}"
+            backend = opened.get(key) or opened.setdefault(key, create(name, opts))
+
+            def done(item: Item, text: str, backend_name: str = name) -> None:
+                translations[item.key] = text
+                tm.add(item.key, self.source_lang, language, text, backend_name)
+                self.progress.segment_done(language)
+
+            scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
+            stats = scheduler.run(self._items(todo, backend, glossary))
+            result.requests += stats.requests
+            result.characters += stats.chars
+            result.sent += len(todo)
+            if index:
+                result.fallback_used += len([u for u in todo if u in translations])
+            failures = {u: r for u, r in stats.failures.items() if u not in translations}
+        result.failures = len(failures)
+        self._write(language, translations, failures, glossary, result)
+        return result
+
+    def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
+               glossary: Glossary | None, result: LanguageReport) -> None:
+        from .config import find_config
+        from .qa import check_track
+
+        o = self.options
+        config = find_config(self.first_file)
+        profile = get_profile(language, screen=o.screen or config.screen, fps=config.fps,
+                              overrides=config.limits_for(language))
+        protect = tuple(sorted({r for e in glossary for r in e.renderings if " " in r or not r.isascii()},
+                               key=len, reverse=True)) if glossary is not None else ()
+        for episode in self.episodes:
+            missing = [u for p in episode.plans for u in p.units if u not in translations]
+            fmt = o.out_format or episode.source.format
+            target_path = o.output_dir / f"{episode.name}.{language}.{fmt}"
+            if missing:
+                reasons = sorted({failures.get(u, "not translated") for u in missing})
+                er = EpisodeResult(episode.name, language, None, len(missing), reasons=reasons)
+            else:
+                track = build_track(episode.source, episode.plans, translations, profile, language, protect)
+                if fmt != track.format:
+                    from .convert import convert
+                    track, _ = convert(track, fmt)
+                if get_class(o.backend).info.pseudo and track.format == "vtt":
+                    from .model import Block
+                    track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
+                                                   *track.blocks))
+                save(track, target_path, fmt)
+                er = EpisodeResult(episode.name, language, str(target_path), 0)
+                if o.check:
+                    findings = check_track(replace(track, path=str(target_path)), profile, source=episode.source,
+                                           glossary=glossary, path=str(target_path))
+                    er.errors = sum(1 for f in findings if f.severity == "error")
+                    er.warnings = len(findings) - er.errors
+                    result.qa_errors += er.errors
+                    result.qa_warnings += er.warnings
+            result.episodes.append(er)
+            self.progress.episode_done(er)
+
+
+def create_check(name: str, options: BackendOptions, source: str, target: str) -> None:
+    """Validate that a backend can take this language pair (and has its key) without sending anything."""
+    from .backends import BackendUnavailable, supporting
+    cls = get_class(name)
+    info = cls.info
+    if not info.supports(source, target):
+        others = [n for n in supporting(source, target) if n != name]
+        raise BackendUnavailable(f"backend {name!r} does not translate {source} → {target}",
+                                 hint=f"backends that do: {', '.join(others) or 'none'}")
+    if info.key_required and not options.key(info):
+        raise BackendUnavailable(f"backend {name!r} needs an API key", hint=f"set the {info.key_env} environment variable")
+
+
+def _verifier(masked: Masked) -> Callable[[str], str]:
+    def verify(text: str) -> str:
+        try:
+            return normalize(unmask(text, masked))
+        except PlaceholderError as exc:
+            raise ValueError(str(exc)) from None
+    return verify
+
+
+def group_by_language(report: RunReport) -> dict[str, list[EpisodeResult]]:
+    out: dict[str, list[EpisodeResult]] = defaultdict(list)
+    for lang in report.languages:
+        out[lang.language].extend(lang.episodes)
+    return out

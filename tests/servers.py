@@ -1,0 +1,198 @@
+"""Real HTTP servers on 127.0.0.1 for backend tests: OpenAI chat completions, LibreTranslate, Google web.
+
+Each speaks the real service's JSON (or HTML), translates with the sample series' reference
+translations (so outputs pass QA), records every request, and can be told to misbehave: stay silent,
+answer 429 with Retry-After, 500, malformed JSON, wrong ids, merged lines.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlparse
+
+from subloc.tm import import_tmx
+
+REFERENCE = Path(__file__).parent.parent / "samples" / "stand-in-bride" / "reference.tmx"
+
+
+@lru_cache(maxsize=1)
+def reference() -> dict[tuple[str, str], str]:
+    entries = import_tmx(REFERENCE.read_text("utf-8"), str(REFERENCE))
+    return {(e.source, e.target_lang): e.target.replace("\n", " ") for e in entries}
+
+
+def fake_translate(text: str, target: str) -> str:
+    """The reference translation when known, else a marked echo (placeholders kept)."""
+    return reference().get((text, target), f"<{target}> {text}")
+
+
+@dataclass
+class Log:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    segments: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, entry: dict[str, Any], segments: int) -> int:
+        with self.lock:
+            self.requests.append(entry)
+            self.times.append(time.monotonic())
+            self.segments += segments
+            return len(self.requests)
+
+
+class FakeServer:
+    """Base: a ThreadingHTTPServer in a daemon thread; ``behave(n, payload)`` decides each answer."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        self.log = Log()
+        self.latency = latency
+        self.behave: Callable[[int, Any], Any] = lambda n, payload: None
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def setup(self) -> None:
+                super().setup()
+                # As production servers do: without it, Nagle and delayed ACKs add ~40 ms to each reply.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+            def do_POST(self) -> None:
+                server.handle(self)
+
+            def do_GET(self) -> None:
+                server.handle(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def reply(self, handler: BaseHTTPRequestHandler, status: int, body: str | bytes, content_type: str = "application/json",
+              headers: dict[str, str] | None = None) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def fault(self, handler: BaseHTTPRequestHandler, action: Any) -> bool:
+        """Common faults: ("silent", seconds), ("status", code, retry_after), ("raw", text)."""
+        if action is None:
+            return False
+        kind = action[0]
+        if kind == "silent":
+            time.sleep(action[1])
+            handler.close_connection = True
+            return True
+        if kind == "status":
+            headers = {"Retry-After": str(action[2])} if len(action) > 2 and action[2] is not None else {}
+            self.reply(handler, action[1], json.dumps({"error": {"message": f"fault {action[1]}", "type": "test"}}),
+                       headers=headers)
+            return True
+        return False
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+
+class OpenAIServer(FakeServer):
+    """POST /v1/chat/completions, replying with {"segments": [...]} built from the reference."""
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length", 0))
+        body = json.loads(handler.rfile.read(length) or b"{}")
+        user = json.loads(body["messages"][-1]["content"])
+        segments = user["segments"]
+        n = self.log.add({"path": handler.path, "body": body, "user": user,
+                          "auth": handler.headers.get("Authorization")}, len(segments))
+        if self.latency:
+            time.sleep(self.latency)
+        action = self.behave(n, user)
+        if self.fault(handler, action):
+            return
+        target = user["target_language"]
+        items = [{"id": s["id"], "text": fake_translate(s["text"], target)} for s in segments]
+        content = json.dumps({"segments": items}, ensure_ascii=False)
+        if action is not None:
+            kind = action[0]
+            if kind == "raw":
+                content = action[1]
+            elif kind == "drop":  # lose the last segment
+                content = json.dumps({"segments": items[:-1]}, ensure_ascii=False)
+            elif kind == "merge" and len(items) > 1:  # two lines merged into the first id
+                merged = [{"id": items[0]["id"], "text": items[0]["text"] + " " + items[1]["text"]}, *items[2:]]
+                content = json.dumps({"segments": merged}, ensure_ascii=False)
+            elif kind == "invent":
+                content = json.dumps({"segments": [*items, {"id": "s999", "text": "extra"}]}, ensure_ascii=False)
+        reply = {"id": f"chatcmpl-{n}", "object": "chat.completion", "created": int(time.time()),
+                 "model": body.get("model"), "choices": [{"index": 0, "finish_reason": "stop",
+                                                          "message": {"role": "assistant", "content": content}}],
+                 "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}}
+        self.reply(handler, 200, json.dumps(reply, ensure_ascii=False))
+
+
+class LibreServer(FakeServer):
+    """LibreTranslate: POST /translate with q, source, target (query or form) -> {"translatedText": ...}."""
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        parsed = urlparse(handler.path)
+        params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        length = int(handler.headers.get("Content-Length", 0))
+        if length:
+            raw = handler.rfile.read(length).decode("utf-8")
+            params.update({k: v[0] for k, v in parse_qs(raw).items()})
+        text = params.get("q", "")
+        n = self.log.add({"path": parsed.path, "params": params}, text.count("\n") + 1)
+        if self.latency:
+            time.sleep(self.latency)
+        action = self.behave(n, params)
+        if self.fault(handler, action):
+            return
+        target = {"zh": "zh-Hans"}.get(params.get("target", ""), params.get("target", ""))
+        lines = [fake_translate(line, target) for line in text.split("\n")]
+        if action is not None and action[0] == "merge":
+            lines = [" ".join(lines)]
+        if action is not None and action[0] == "mangle":
+            lines = [line.replace("⟦", "(").replace("⟧", ")") for line in lines]
+        self.reply(handler, 200, json.dumps({"translatedText": "\n".join(lines)}, ensure_ascii=False))
+
+
+class GoogleServer(FakeServer):
+    """The Google Translate mobile page: GET ?sl=..&tl=..&q=.. -> HTML with <div class="result-container">."""
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        params = {k: v[0] for k, v in parse_qs(urlparse(handler.path).query).items()}
+        text = params.get("q", "")
+        n = self.log.add({"params": params}, text.count("\n") + 1)
+        action = self.behave(n, params)
+        if self.fault(handler, action):
+            return
+        target = {"zh-CN": "zh-Hans"}.get(params.get("tl", ""), params.get("tl", ""))
+        out = "\n".join(fake_translate(line, target) for line in text.split("\n"))
+        html = f'<html><body><div class="result-container">{escape(out)}</div></body></html>'
+        self.reply(handler, 200, html, content_type="text/html; charset=utf-8")
