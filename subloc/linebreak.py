@@ -144,6 +144,29 @@ def fits(lines: list[str], profile: Profile, language: str | None = None) -> boo
     return len(lines) <= profile.max_lines and all(_measure(line, lang) <= profile.cpl_hard for line in lines)
 
 
+def join_lines(lines: list[str], language: str) -> str:
+    """Running text from broken lines: the break becomes a space where the script writes one, nothing
+    where it split a word (Thai ๆ or a word cut in two, a hyphenated reduplication, Chinese)."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines:
+        return ""
+    family = script_family(language)
+    out = lines[0]
+    for line in lines[1:]:
+        glue = " "
+        if family == "cjk":
+            glue = " " if out[-1:].isascii() and out[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum() else ""
+        elif family == "thai":
+            from .scripts import thai_break_splits_word
+            if line[0] in THAI_NO_LINE_START or out[-1] in THAI_NO_LINE_END or \
+                    (is_thai(out[-1]) and is_thai(line[0]) and thai_break_splits_word(out, line)):
+                glue = ""
+        elif out.endswith("-") and line[:1].isalpha():
+            glue = ""
+        out += glue + line
+    return out
+
+
 def joiner(language: str) -> str:
     """What joins two lines of running text when the break is removed."""
     return "" if script_family(language) == "cjk" else " "

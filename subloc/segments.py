@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .linebreak import fits, joiner, wrap
+from .linebreak import fits, join_lines, wrap
 from .model import Cue, Track
 from .profiles import Profile
 from .tm import normalize
@@ -48,15 +48,7 @@ def plan_cue(text: str, source_language: str) -> CuePlan:
         return CuePlan(prefix, wrapper, False, ())
     if len(lines) >= 2 and all(_DASH.match(line) for line in lines):
         return CuePlan(prefix, wrapper, True, tuple(normalize(_DASH.sub("", line, count=1)) for line in lines))
-    join = joiner(source_language)
-    if join == "":
-        # Chinese: lines join without a space, unless Latin words meet at the break.
-        text = lines[0]
-        for line in lines[1:]:
-            text += (" " if text[-1:].isascii() and text[-1:].isalnum() and line[:1].isascii() else "") + line
-    else:
-        text = " ".join(lines)
-    return CuePlan(prefix, wrapper, False, (normalize(text),))
+    return CuePlan(prefix, wrapper, False, (normalize(join_lines(lines, source_language)),))
 
 
 def plan_track(track: Track, source_language: str) -> list[CuePlan]:
@@ -76,7 +68,7 @@ def layout(translations: list[str], plan: CuePlan, profile: Profile, protect: tu
         if len(human) > 1 and fits(human, profile):
             lines = human
         else:
-            lines = wrap(joiner(profile.language).join(human) if len(human) > 1 else text, profile, protect=protect)
+            lines = wrap(join_lines(human, profile.language), profile, protect=protect)
     body = "\n".join(lines)
     if plan.wrapper:
         body = f"<{plan.wrapper}>{body}</{plan.wrapper}>"

@@ -16,6 +16,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(check)
     cli.add_command(rules)
     cli.add_command(rule)
+    cli.add_command(fix)
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -38,6 +39,7 @@ Examples:
   subloc check out/th --lang th --source samples/stand-in-bride/srt --format json -o report.json
   subloc check out/ --format sarif -o subloc.sarif    # for GitHub code scanning
   subloc check out/ --select T,L101 --ignore L105 --strict
+  subloc check out/ --fix                        # apply the safe fixes of `subloc fix`, then report the rest
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--lang", help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
@@ -55,9 +57,11 @@ Examples:
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--encoding", help="Source encoding (default: detect).")
 @click.option("--jobs", type=int, help="Worker processes (default: one per core for 40+ files).")
+@click.option("--fix", "apply_fix", is_flag=True, help="Apply the safe fixes of `subloc fix` in place first.")
+@click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff; write nothing.")
 def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary: str | None, fmt: str | None,
           output: str | None, select: str | None, ignore: str | None, screen: str | None, fps: str | None,
-          strict: bool, encoding: str | None, jobs: int | None) -> None:
+          strict: bool, encoding: str | None, jobs: int | None, apply_fix: bool, diff: bool) -> None:
     """Check subtitle files for vertical video: timing, line length, reading speed, language, glossary.
 
     Counting is script-aware (Thai without combining marks, Chinese half-width as ½, Vietnamese in
@@ -72,6 +76,13 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
                            source=source, glossary=glossary, encoding=encoding)
     files = expand_paths(paths)
+    if diff or apply_fix:
+        changed, _ = run_fixes([str(f) for f in files], lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
+                               in_place=apply_fix, report=False)
+        if diff:
+            sys.exit(1 if changed else 0)
+        if changed:
+            click.echo(f"fixed {changed} file(s) in place", err=True)
     results = check_paths(files, options, jobs=jobs)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     text = render(results, fmt)
@@ -162,3 +173,100 @@ def rule(code: str) -> None:
             click.echo(f"  -> {f.code} [{f.severity}] cue {f.cue}: {f.message}")
         if not findings:
             click.echo("  -> no finding")
+
+
+def _fix_one(path, lang, screen, fps, tolerance, encoding):  # type: ignore[no-untyped-def]
+    """Load, resolve language and profile as `check` does, and fix; returns (track, result)."""
+    from ..config import find_config
+    from ..fix import fix_track
+    from ..formats import load
+    from ..profiles import get_profile
+    from ..qa.engine import CheckOptions, resolve_language
+
+    config = find_config(path)
+    track = load(path, encoding=encoding)
+    language, _ = resolve_language(CheckOptions(language=lang), config, track)
+    profile = get_profile(language, screen=screen or config.screen, fps=fps or config.fps,
+                          overrides=config.limits_for(language or "und"))
+    return track, fix_track(track, profile, tolerance)
+
+
+def _diff(path, before, after) -> str:  # type: ignore[no-untyped-def]
+    import difflib
+
+    from ..formats import dumps
+    old, new = dumps(before), dumps(after.track)
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{path}", f"{path} (fixed)"))
+
+
+def run_fixes(files, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
+              in_place: bool, report: bool = True) -> tuple[int, int]:
+    """Fix files; returns (files changed, changes not fixed)."""
+    from pathlib import Path
+
+    from ..formats import save
+
+    changed = unfixed = 0
+    for path in files:
+        before, result = _fix_one(path, lang, screen, fps, tolerance, encoding)
+        if diff:
+            text = _diff(path, before, result)
+            if text:
+                click.echo(text, nl=False)
+                changed += 1
+            continue
+        unfixed += len(result.unfixed)
+        if report:
+            for change in result.changes:
+                click.echo(f"{path}:{change.line or 1}: {change}")
+        if result.changed:
+            changed += 1
+            target = path if in_place else Path(out_dir) / Path(path).name
+            save(result.track, target, before.format, overwrite_source=in_place)
+        elif out_dir:
+            save(before, Path(out_dir) / Path(path).name, before.format)
+    return changed, unfixed
+
+
+@click.command(epilog="""\b
+Examples:
+  subloc fix out/th --diff                    # what would change, nothing written
+  subloc fix out/th -o fixed/                 # fixed copies in fixed/
+  subloc fix out/ep01.th.srt --in-place --tolerance 500
+""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--lang", help="Language (default: from the file name, e.g. ep01.th.srt, or detected).")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Write fixed copies here.")
+@click.option("--in-place", is_flag=True, help="Overwrite the files themselves.")
+@click.option("--diff", is_flag=True, help="Show what would change as a unified diff; write nothing (exit 1 if any).")
+@click.option("--tolerance", type=int, default=1000, show_default=True,
+              help="No cue start or end moves by more than this many milliseconds.")
+@click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
+@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--encoding", help="Source encoding (default: detect).")
+def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_place: bool, diff: bool,
+        tolerance: int, screen: str | None, fps: str | None, encoding: str | None) -> None:
+    """Safe automatic repairs for the profile, each one reported: line breaks, timing, text hygiene.
+
+    Breaks lines to the profile without splitting words (Thai by dictionary, Chinese with punctuation
+    rules, Latin at spaces); removes overlaps and too-short gaps, closes gaps under ½ s, extends short
+    or fast cues into free time, splits cues that are too long at sentence boundaries, merges tiny
+    fragments; NFC, invisible characters, spaces, ellipses, speaker dashes. What cannot be fixed safely
+    is reported and left alone. Exit 1 when something is left to fix by hand (or --diff shows changes).
+    """
+    from ..errors import UsageError
+    from ..formats import expand_paths
+
+    if not diff and not in_place and not output_dir:
+        raise UsageError("say where the fixed files go", hint="pass -o DIR or --in-place (or --diff to preview)")
+    if in_place and output_dir:
+        raise UsageError("-o and --in-place exclude each other")
+    files = [str(p) for p in expand_paths(paths)]
+    changed, unfixed = run_fixes(files, lang, screen, fps, tolerance, encoding, diff=diff, out_dir=output_dir,
+                                 in_place=in_place)
+    if diff:
+        if not changed:
+            click.echo("nothing to fix")
+        sys.exit(1 if changed else 0)
+    click.echo(f"{changed} file(s) changed, {unfixed} problem(s) left to fix by hand", err=True)
+    sys.exit(1 if unfixed else 0)
