@@ -24,6 +24,7 @@ class Preset(NamedTuple):
     size: int  # percent of frame width
     top_line: int = 12
     description: str = ""
+    font_px: int = 64  # font size on a 1080×1920 frame (BBC 9:16: 60–70 px; never under 48)
 
     def bottom(self) -> str:
         return f"line:{self.bottom_line}%,end position:50%,center size:{self.size}% align:center"
@@ -36,9 +37,10 @@ class Preset(NamedTuple):
 
 
 PRESETS: dict[str, Preset] = {
-    "app": Preset("app", 85, 90, description="own player or app sidecar"),
-    "social-burnin": Preset("social-burnin", 65, 72, description="clears TikTok, Reels and Shorts UI"),
-    "tiktok": Preset("tiktok", 75, 72, description="TikTok only"),
+    "app": Preset("app", 85, 90, description="own player or app sidecar", font_px=64),
+    # A 72% box holds the profile's line lengths at 52 px (measured in Chromium with Noto Sans Thai).
+    "social-burnin": Preset("social-burnin", 65, 72, description="clears TikTok, Reels and Shorts UI", font_px=52),
+    "tiktok": Preset("tiktok", 75, 72, description="TikTok only", font_px=52),
 }
 DEFAULT_PRESET = "social-burnin"
 

@@ -314,6 +314,8 @@ class Translator:
                     track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
                                                    *track.blocks))
                 save(track, target_path, fmt)
+                record_provenance(target_path, episode.source, language, self.options.backend, str(self.tm_path),
+                                  self.options.backend_options)
                 er = EpisodeResult(episode.name, language, str(target_path), 0)
                 if o.check:
                     findings = check_track(replace(track, path=str(target_path)), profile, source=episode.source,
@@ -353,3 +355,51 @@ def group_by_language(report: RunReport) -> dict[str, list[EpisodeResult]]:
     for lang in report.languages:
         out[lang.language].extend(lang.episodes)
     return out
+
+
+# --- provenance: which source a written translation came from (packs use it to find stale episodes) ----
+
+PROVENANCE = Path(".subloc") / "provenance.json"
+
+
+def file_sha256(path: str | Path) -> str:
+    import hashlib
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def record_provenance(target: Path, source: Track, language: str, backend: str, tm_path: str,
+                      options: BackendOptions | None = None) -> None:
+    """Note in OUT/.subloc/provenance.json that ``target`` was translated from ``source`` as it is now."""
+    import json
+    from datetime import datetime, timezone
+
+    from . import __version__
+    from .formats import atomic_write
+
+    path = target.parent / PROVENANCE
+    data: dict[str, Any] = {"version": 1, "files": {}}
+    if path.exists():
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except ValueError:
+            pass  # a damaged record is rewritten; the translations themselves are untouched
+    assert source.path is not None
+    data.setdefault("files", {})[target.name] = {
+        "source": str(Path(source.path).resolve()), "source_sha256": file_sha256(source.path), "language": language,
+        "backend": backend, "tm": tm_path, "subloc": __version__,
+        # how to reach the backend again (never the key: that stays in the environment)
+        "base_url": options.base_url if options else None, "model": options.model if options else None,
+        "written": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def read_provenance(folder: Path) -> dict[str, dict[str, Any]]:
+    import json
+    path = folder / PROVENANCE
+    if not path.exists():
+        return {}
+    try:
+        return dict(json.loads(path.read_text("utf-8")).get("files", {}))
+    except ValueError:
+        return {}

@@ -59,12 +59,13 @@ def cli() -> None:
     """
 
 
-from . import glossary_commands, io_commands, qa_commands, translate_commands  # noqa: E402  (register commands)
+from . import glossary_commands, io_commands, pack_commands, qa_commands, translate_commands  # noqa: E402
 
 io_commands.register(cli)
 qa_commands.register(cli)
 glossary_commands.register(cli)
 translate_commands.register(cli)
+pack_commands.register(cli)
 
 
 def main() -> None:

@@ -1,0 +1,378 @@
+"""Language packs: every episode of a series in one language, checked, with a manifest, zipped.
+
+A pack is the zip a viewer app downloads when viewers ask for a language::
+
+    <series>.<lang>/
+        manifest.json
+        ep01.<lang>.srt   ep01.<lang>.vtt   [ep01.<lang>.m3u8]
+        …
+
+The zip is deterministic (fixed order, times and permissions): the same inputs give the same bytes.
+The manifest lists the series, the language, the episodes in order with durations and cue counts, the
+SHA-256 of every file, the QA summary, the glossary and TM versions and the tool version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import SublocError, UsageError
+from .formats import dumps, episode_name, expand_paths, language_from_path, load
+from .languages import canonical
+from .model import Track
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    languages: tuple[str, ...]
+    output_dir: Path
+    translations: tuple[Path, ...] = ()  # where translations are found (default: the series folder)
+    source_lang: str | None = None
+    allow_errors: bool = False
+    update: bool = True  # re-translate stale episodes (only their changed cues reach a backend)
+    backend: str | None = None  # for re-translation (default: the one recorded)
+    tm_path: Path | None = None
+    placement: str = "social-burnin"
+    hls: bool = False
+    hls_mpegts: int = 0
+
+
+@dataclass
+class EpisodeStatus:
+    episode: str
+    source: Path
+    translation: Path | None
+    state: str  # ok, missing, stale
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PackResult:
+    language: str
+    path: Path | None = None
+    refused: list[str] = field(default_factory=list)
+    episodes: list[EpisodeStatus] = field(default_factory=list)
+    retranslated: list[str] = field(default_factory=list)
+    qa: dict[str, Any] = field(default_factory=dict)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def series_sources(series_dir: Path, source_lang: str) -> dict[str, Path]:
+    """Source episodes by name, in episode order; SRT preferred when an episode exists in both formats."""
+    found: dict[str, Path] = {}
+    for path in expand_paths([series_dir]):
+        if language_from_path(path) != source_lang:
+            continue
+        name = episode_name(path)
+        if name not in found or (found[name].suffix != ".srt" and path.suffix == ".srt"):
+            found[name] = path
+    return found
+
+
+def find_translations(folders: tuple[Path, ...], language: str) -> dict[str, Path]:
+    """``<episode>.<lang>.<ext>`` files or files in a ``<lang>/`` folder, by episode name."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in expand_paths([folder]):
+            if language_from_path(path) != language:
+                continue
+            name = episode_name(path)
+            if name not in found or (found[name].suffix != ".srt" and path.suffix == ".srt"):
+                found[name] = path
+    return found
+
+
+def episode_statuses(sources: dict[str, Path], translations: dict[str, Path]) -> list[EpisodeStatus]:
+    from .translate import file_sha256, read_provenance
+
+    out = []
+    for name, source in sources.items():
+        target = translations.get(name)
+        if target is None:
+            out.append(EpisodeStatus(name, source, None, "missing"))
+            continue
+        record = read_provenance(target.parent).get(target.name, {})
+        stale = bool(record) and record.get("source_sha256") != file_sha256(source)
+        out.append(EpisodeStatus(name, source, target, "stale" if stale else "ok", record))
+    return out
+
+
+def _tm_version(tm_path: Path | None, source_lang: str, language: str) -> dict[str, Any] | None:
+    if tm_path is None or not tm_path.exists():
+        return None
+    from .tm import TranslationMemory
+
+    with TranslationMemory(tm_path) as memory:
+        rows = sorted(f"{e.source}\t{e.target}\t{e.backend}\t{int(e.approved)}" for e in memory.entries()
+                      if e.source_lang == source_lang and e.target_lang == language)
+    return {"segments": len(rows), "sha256": _sha("\n".join(rows).encode("utf-8"))}
+
+
+def _glossary_version(language: str, near: Path) -> dict[str, Any]:
+    from .glossary import base_path, series_dir_for
+
+    files = []
+    base = base_path(language)
+    series = series_dir_for(near)
+    for path in [base, series / f"glossary.{language}.tsv" if series else None, series / "series.toml" if series
+                 else None]:
+        if path is not None and path.is_file():
+            data = path.read_bytes()
+            files.append({"name": path.name, "sha256": _sha(data)})
+    return {"files": files, "sha256": _sha("".join(f["sha256"] for f in files).encode())}
+
+
+def _vtt_for_pack(track: Track, placement: str, mpegts: int | None) -> Track:
+    from .convert import convert
+
+    vtt, _ = convert(track, "vtt", placement=placement)
+    metadata = tuple(m for m in vtt.metadata if not m.startswith("X-TIMESTAMP-MAP"))
+    if not any(m.lower().startswith("language:") for m in metadata) and track.language:
+        metadata = (*metadata, f"Language: {track.language}")
+    if mpegts is not None:
+        metadata = (f"X-TIMESTAMP-MAP=MPEGTS:{mpegts},LOCAL:00:00:00.000", *metadata)
+    return replace(vtt, metadata=metadata)
+
+
+def _m3u8(vtt_name: str, duration_ms: int) -> str:
+    seconds = duration_ms / 1000
+    return ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+            f"#EXT-X-TARGETDURATION:{max(1, -(-duration_ms // 1000))}\n#EXT-X-MEDIA-SEQUENCE:0\n"
+            f"#EXTINF:{seconds:.3f},\n{vtt_name}\n#EXT-X-ENDLIST\n")
+
+
+def deterministic_zip(files: list[tuple[str, bytes]]) -> bytes:
+    """A zip whose bytes depend only on the names and contents: fixed order, times and permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            info.create_system = 3  # Unix, whatever the build machine
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buffer.getvalue()
+
+
+class Packer:
+    def __init__(self, series_dir: Path, options: PackOptions) -> None:
+        from .series import find_series
+
+        if not series_dir.is_dir():
+            raise UsageError(f"not a series folder: {series_dir}", hint="pass the folder with the source episodes")
+        self.dir = series_dir
+        self.options = options
+        self.series = find_series(series_dir)
+        lang = options.source_lang or (self.series.source_lang if self.series else None) or "zh-Hans"
+        self.source_lang = canonical(lang)
+        self.sources = series_sources(series_dir, self.source_lang)
+        if not self.sources:
+            raise UsageError(f"no {self.source_lang} source episodes in {series_dir}",
+                             hint="name them like ep01.zh-Hans.srt, or pass --from")
+        self.slug = series_dir.resolve().name
+
+    def build(self) -> list[PackResult]:
+        return [self._language(canonical(lang)) for lang in self.options.languages]
+
+    def _statuses(self, language: str) -> list[EpisodeStatus]:
+        folders = self.options.translations or (self.dir,)
+        return episode_statuses(self.sources, find_translations(folders, language))
+
+    def _language(self, language: str) -> PackResult:
+        result = PackResult(language)
+        statuses = self._statuses(language)
+        stale = [s for s in statuses if s.state == "stale"]
+        if stale and self.options.update:
+            result.retranslated = self._retranslate(language, stale)
+            statuses = self._statuses(language)
+        result.episodes = statuses
+        for status in statuses:
+            if status.state == "missing":
+                result.refused.append(f"{status.episode}: no {language} translation "
+                                      f"(run `subloc translate {status.source} --to {language}`)")
+            elif status.state == "stale":
+                result.refused.append(f"{status.episode}: {status.translation} is stale: its source "
+                                      f"{status.source.name} changed since it was translated")
+        if result.refused:
+            return result
+        return self._pack(language, statuses, result)
+
+    def _retranslate(self, language: str, stale: list[EpisodeStatus]) -> list[str]:
+        """Translate stale episodes again: the TM answers for unchanged cues, only changed ones are sent."""
+        from .backends import BackendOptions
+        from .translate import TranslateOptions, Translator
+
+        done = []
+        groups: dict[tuple[Path, str, str, str, str], list[EpisodeStatus]] = {}
+        for status in stale:
+            assert status.translation is not None
+            record = status.provenance
+            backend = self.options.backend or record.get("backend") or "tm"
+            tm = str(self.options.tm_path or record.get("tm") or "")
+            same = backend == record.get("backend")
+            base_url = (record.get("base_url") if same else None) or ""
+            model = (record.get("model") if same else None) or ""
+            groups.setdefault((status.translation.parent, backend, tm, base_url, model), []).append(status)
+        for (folder, backend, tm, base_url, model), group in groups.items():
+            options = TranslateOptions(targets=(language,), output_dir=folder, source_lang=self.source_lang,
+                                       backend=backend,
+                                       backend_options=BackendOptions(base_url=base_url or None, model=model or None),
+                                       tm_path=Path(tm) if tm else None,
+                                       out_format=group[0].translation.suffix.lstrip(".") if group[0].translation else None)
+            try:
+                report = Translator([s.source for s in group], options).run()
+            except SublocError:
+                continue
+            done += [e.episode for e in report.languages[0].episodes if e.path]
+        return done
+
+    def _pack(self, language: str, statuses: list[EpisodeStatus], result: PackResult) -> PackResult:
+        from .glossary import glossary_for
+        from .profiles import get_profile
+        from .qa import check_track
+
+        profile = get_profile(language)
+        glossary = glossary_for(language, near=self.dir)
+        root = f"{self.slug}.{language}"
+        files: list[tuple[str, bytes]] = []
+        episodes = []
+        by_code: Counter[str] = Counter()
+        errors = warnings = 0
+        for position, status in enumerate(statuses, 1):
+            assert status.translation is not None
+            track = replace(load(status.translation), language=language)
+            source = load(status.source)
+            findings = check_track(track, profile, source=source, glossary=glossary, path=str(status.translation))
+            e = sum(1 for f in findings if f.severity == "error")
+            errors += e
+            warnings += len(findings) - e
+            by_code.update(f.code for f in findings)
+            if e and not self.options.allow_errors:
+                first = next(f for f in findings if f.severity == "error")
+                result.refused.append(f"{status.episode}: {e} QA error(s), e.g. {first.file}:{first.line}: {first.code} "
+                                      f"{first.message} (fix them, or pass --allow-errors)")
+            srt_track = track if track.format == "srt" else _to_srt(track)
+            vtt_track = _vtt_for_pack(track, self.options.placement, self.options.hls_mpegts if self.options.hls else None)
+            names = {"srt": f"{status.episode}.{language}.srt", "vtt": f"{status.episode}.{language}.vtt"}
+            blobs = {"srt": dumps(srt_track, "srt").encode("utf-8"), "vtt": dumps(vtt_track, "vtt").encode("utf-8")}
+            if self.options.hls:
+                names["m3u8"] = f"{status.episode}.{language}.m3u8"
+                blobs["m3u8"] = _m3u8(names["vtt"], track.duration_ms).encode("utf-8")
+            entry = {"episode": status.episode, "position": position, "duration_ms": track.duration_ms,
+                     "cues": len(track.cues), "source_sha256": _sha(status.source.read_bytes()),
+                     "qa": {"errors": e, "warnings": len(findings) - e}, "files": {}}
+            for kind in names:
+                files.append((f"{root}/{names[kind]}", blobs[kind]))
+                entry["files"][kind] = {"path": names[kind], "sha256": _sha(blobs[kind]), "bytes": len(blobs[kind])}
+            episodes.append(entry)
+        result.qa = {"errors": errors, "warnings": warnings, "by_code": dict(sorted(by_code.items()))}
+        if result.refused:
+            return result
+        tm_path = self.options.tm_path or next((Path(s.provenance["tm"]) for s in statuses if s.provenance.get("tm")),
+                                               None)
+        manifest = {
+            "manifest_version": 1,
+            "tool": {"name": "subloc", "version": __version__},
+            "series": {"slug": self.slug, "title": self.series.title if self.series else self.slug,
+                       "original_title": self.series.original_title if self.series else ""},
+            "language": language,
+            "source_language": self.source_lang,
+            "placement": self.options.placement,
+            "episodes": episodes,
+            "qa": result.qa,
+            "glossary": _glossary_version(language, self.dir),
+            "tm": _tm_version(tm_path, self.source_lang, language),
+            "files": {name.split("/", 1)[1]: _sha(data) for name, data in files},
+        }
+        blob = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        archive = deterministic_zip([(f"{root}/manifest.json", blob), *files])
+        from .formats import atomic_write
+        result.path = self.options.output_dir / f"{root}.zip"
+        atomic_write(result.path, archive)
+        return result
+
+
+def _to_srt(track: Track) -> Track:
+    from .convert import convert
+    return convert(track, "srt")[0]
+
+
+# --- verify ---------------------------------------------------------------------------------------
+
+def _unsafe(name: str) -> bool:
+    return (name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/", 1)[0]
+            or any(part == ".." for part in name.split("/")))
+
+
+def verify(path: Path) -> tuple[list[str], dict[str, Any]]:
+    """Problems of a pack (empty when it is sound) and its manifest."""
+    from .formats import loads
+
+    problems: list[str] = []
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"not a pack: {exc}", hint="pass a .zip built by `subloc pack`") from None
+    with archive:
+        infos = archive.infolist()
+        for info in infos:
+            if _unsafe(info.filename):
+                problems.append(f"{info.filename}: path would leave the pack folder; refusing it")
+            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                problems.append(f"{info.filename}: is a symbolic link; refusing it")
+        manifests = [i.filename for i in infos if i.filename.count("/") == 1 and i.filename.endswith("/manifest.json")]
+        if len(manifests) != 1:
+            return problems + [f"expected one <pack>/manifest.json, found {len(manifests)}"], {}
+        root = manifests[0].split("/")[0]
+        try:
+            manifest = json.loads(archive.read(manifests[0]))
+        except ValueError as exc:
+            return problems + [f"manifest.json is not JSON: {exc}"], {}
+        listed = manifest.get("files", {})
+        present = {i.filename.split("/", 1)[1] for i in infos
+                   if i.filename.startswith(root + "/") and not i.filename.endswith("/")} - {"manifest.json"}
+        for name in sorted(present - set(listed)):
+            problems.append(f"{name}: in the zip but not in the manifest")
+        for name, digest in sorted(listed.items()):
+            if _unsafe(name):
+                problems.append(f"{name}: manifest path would leave the pack folder; refusing it")
+                continue
+            if name not in present:
+                problems.append(f"{name}: listed in the manifest but missing from the zip")
+                continue
+            data = archive.read(f"{root}/{name}")
+            if _sha(data) != digest:
+                problems.append(f"{name}: SHA-256 differs from the manifest")
+        for episode in manifest.get("episodes", []):
+            for kind, info in episode.get("files", {}).items():
+                name = info.get("path", "")
+                if name not in present or kind not in ("srt", "vtt"):
+                    continue
+                data = archive.read(f"{root}/{name}")
+                if len(data) != info.get("bytes"):
+                    problems.append(f"{name}: {len(data)} bytes, the manifest says {info.get('bytes')}")
+                try:
+                    track = loads(data.decode("utf-8"), name)
+                except (SublocError, UnicodeDecodeError) as exc:
+                    problems.append(f"{name}: unreadable: {exc}")
+                    continue
+                if len(track.cues) != episode.get("cues"):
+                    problems.append(f"{name}: {len(track.cues)} cues, the manifest says {episode.get('cues')}")
+                if track.duration_ms != episode.get("duration_ms"):
+                    problems.append(f"{name}: lasts {track.duration_ms} ms, the manifest says {episode.get('duration_ms')}")
+    return problems, manifest
