@@ -196,3 +196,60 @@ class GoogleServer(FakeServer):
         out = "\n".join(fake_translate(line, target) for line in text.split("\n"))
         html = f'<html><body><div class="result-container">{escape(out)}</div></body></html>'
         self.reply(handler, 200, html, content_type="text/html; charset=utf-8")
+
+
+class MyMemoryServer(FakeServer):
+    """MyMemory: GET /get?q=..&langpair=zh-CN|th-TH -> {"responseData": {"translatedText": ...}, ...}."""
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        params = {k: v[0] for k, v in parse_qs(urlparse(handler.path).query).items()}
+        text = params.get("q", "")
+        n = self.log.add({"path": urlparse(handler.path).path, "params": params}, text.count("\n") + 1)
+        if self.fault(handler, self.behave(n, params)):
+            return
+        target = {"th-TH": "th", "id-ID": "id", "ms-MY": "ms", "vi-VN": "vi"}.get(params["langpair"].split("|")[1], "")
+        out = "\n".join(fake_translate(line, target) for line in text.split("\n"))
+        self.reply(handler, 200, json.dumps({"responseData": {"translatedText": out, "match": 0.85},
+                                             "responseStatus": 200, "matches": []}, ensure_ascii=False))
+
+
+class DeeplServer(FakeServer):
+    """DeepL v2 as deep-translator calls it: GET /translate?auth_key=..&source_lang=..&target_lang=..&text=.."""
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        parsed = urlparse(handler.path)
+        params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        text = params.get("text", "")
+        n = self.log.add({"path": parsed.path, "params": params}, text.count("\n") + 1)
+        if self.fault(handler, self.behave(n, params)):
+            return
+        if params.get("auth_key") != "deepl-test-key":
+            self.reply(handler, 403, json.dumps({"message": "Authorization failure"}))
+            return
+        target = {"ID": "id", "EN": "en", "id": "id"}.get(params.get("target_lang", ""), params.get("target_lang", ""))
+        out = "\n".join(fake_translate(line, target) for line in text.split("\n"))
+        self.reply(handler, 200, json.dumps({"translations": [{"detected_source_language": "ZH", "text": out}]},
+                                            ensure_ascii=False))
+
+
+class MicrosoftServer(FakeServer):
+    """Microsoft Translator v3: GET /languages, POST /translate?from=..&to=.. with [{"Text": ...}]."""
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        parsed = urlparse(handler.path)
+        params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        if parsed.path.startswith("/languages"):
+            names = {"zh-Hans": "Chinese Simplified", "th": "Thai", "id": "Indonesian", "ms": "Malay",
+                     "vi": "Vietnamese", "en": "English"}
+            self.reply(handler, 200, json.dumps({"translation": {k: {"name": v} for k, v in names.items()}}))
+            return
+        length = int(handler.headers.get("Content-Length", 0))
+        body = json.loads(handler.rfile.read(length) or b"[]")
+        text = body[0]["text"] if body else ""
+        n = self.log.add({"path": parsed.path, "params": params, "key": handler.headers.get("Ocp-Apim-Subscription-Key"),
+                          "region": handler.headers.get("Ocp-Apim-Subscription-Region")}, text.count("\n") + 1)
+        if self.fault(handler, self.behave(n, params)):
+            return
+        out = "\n".join(fake_translate(line, params.get("to", "")) for line in text.split("\n"))
+        self.reply(handler, 200, json.dumps([{"translations": [{"text": out, "to": params.get("to")}]}],
+                                            ensure_ascii=False))

@@ -16,12 +16,19 @@ from .conftest import DATA, run_cli
 
 
 def test_version_and_help_with_examples_for_every_command(runner) -> None:
+    import click
+
     assert run_cli(runner, "--version").output.strip() == f"subloc, version {__version__}"
-    for name, command in cli.commands.items():
-        result = run_cli(runner, name, "--help")
+    commands = [((name,), command) for name, command in cli.commands.items()]
+    for name, command in list(cli.commands.items()):
+        if isinstance(command, click.Group):
+            commands += [((name, sub), c) for sub, c in command.commands.items()]
+    assert len(commands) >= 20
+    for path, command in commands:
+        result = run_cli(runner, *path, "--help")
         assert result.exit_code == 0
-        assert "Examples:" in result.output, f"subloc {name} --help has no examples"
-        assert command.help and len(command.help) > 40, f"subloc {name} has no real help text"
+        assert "Examples:" in result.output, f"subloc {' '.join(path)} --help has no examples"
+        assert command.help and len(command.help) > 40, f"subloc {' '.join(path)} has no real help text"
 
 
 def test_help_does_not_import_heavy_libraries() -> None:

@@ -21,7 +21,8 @@ from subloc.tm import TranslationMemory, export_tmx, import_tmx
 from subloc.translate import TranslateOptions, Translator
 
 from .conftest import SAMPLES
-from .servers import GoogleServer, LibreServer, OpenAIServer, fake_translate
+from .servers import (DeeplServer, GoogleServer, LibreServer, MicrosoftServer, MyMemoryServer, OpenAIServer,
+                      fake_translate)
 
 SERIES = SAMPLES / "stand-in-bride"
 
@@ -242,6 +243,46 @@ def test_google_web_backend(series: Path, tmp_path: Path) -> None:
     assert server.log.requests[0]["params"]["tl"] == "ms" and server.log.requests[0]["params"]["sl"] == "zh-CN"
 
 
+@pytest.mark.parametrize("backend, server_class, language, env", [
+    ("mymemory", MyMemoryServer, "ms", {}),
+    ("deepl", DeeplServer, "id", {"DEEPL_API_KEY": "deepl-test-key"}),
+    ("microsoft", MicrosoftServer, "vi", {"MICROSOFT_API_KEY": "ms-test-key"}),
+])
+def test_more_deep_translator_services(series: Path, tmp_path: Path, monkeypatch, backend: str, server_class,
+                                       language: str, env: dict[str, str]) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    server = server_class()
+    server.behave = lambda n, p: ("status", 429, 1) if n == 1 else None
+    try:
+        options = BackendOptions(base_url=server.url if backend != "mymemory" else server.url + "/get",
+                                 extra={"region": "eastasia"})
+        report = run(series, tmp_path, backend, targets=(language,), backend_options=options, concurrency=1)
+    finally:
+        server.close()
+    assert report.incomplete == 0 and report.languages[0].failures == 0
+    assert server.log.times[1] - server.log.times[0] >= 0.95  # the 429's Retry-After was honoured
+    first = server.log.requests[1]
+    if backend == "mymemory":
+        assert first["params"]["langpair"] == f"zh-CN|{language}-MY"
+    elif backend == "deepl":
+        assert first["params"]["auth_key"] == "deepl-test-key" and first["params"]["source_lang"] == "zh"
+    else:
+        assert first["key"] == "ms-test-key" and first["region"] == "eastasia" and first["params"]["to"] == "vi"
+
+
+def test_refused_key_is_a_clear_error(series: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DEEPL_API_KEY", "wrong-key")
+    server = DeeplServer()
+    try:
+        report = run(series, tmp_path, "deepl", targets=("id",), backend_options=BackendOptions(base_url=server.url))
+    finally:
+        server.close()
+    reasons = report.languages[0].episodes[0].reasons
+    assert report.incomplete == 2 and "not authorized (HTTP 403)" in reasons[0] and "wrong-key" not in reasons[0]
+    assert len(server.log.requests) <= 2  # a refused key stops the run instead of trying every batch
+
+
 def test_fallback_takes_what_the_first_backend_could_not(series: Path, tmp_path: Path, libre: LibreServer,
                                                          openai: OpenAIServer) -> None:
     libre.behave = lambda n, p: ("status", 400)
@@ -375,3 +416,24 @@ def test_cli_exit_1_when_an_episode_is_incomplete(runner, series: Path, tmp_path
                                  "--tm", str(tmp_path / "empty.sqlite"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "NOT WRITTEN" in result.stderr and "not in the translation memory" in result.stderr
+
+
+def test_rate_limiter_spaces_requests_and_honours_retry_after() -> None:
+    from subloc.scheduler import RateLimiter
+
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = RateLimiter(60, clock=lambda: now[0], sleep=sleep)  # one request a second
+    for _ in range(3):
+        limiter.acquire()
+    assert now[0] == 2.0
+    limiter.block(5)  # a Retry-After of 5 s pauses everyone
+    limiter.acquire()
+    assert now[0] == 7.0
+    unlimited = RateLimiter(None, clock=lambda: now[0], sleep=sleep)
+    for _ in range(10):
+        unlimited.acquire()
+    assert now[0] == 7.0

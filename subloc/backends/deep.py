@@ -23,8 +23,9 @@ _GUARD_LOCK = threading.Lock()
 
 
 class _Call:
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, rewrite: tuple[str, str] | None = None) -> None:
         self.timeout = timeout
+        self.rewrite = rewrite  # (service prefix, --base-url): a proxy, a regional endpoint, a test server
         self.last: Any = None
 
 
@@ -42,6 +43,8 @@ def _install_guard() -> None:
                 return original(self, method, url, **kwargs)
             if kwargs.get("timeout") is None:
                 kwargs["timeout"] = (min(10.0, call.timeout), call.timeout)
+            if call.rewrite and url.startswith(call.rewrite[0]):
+                url = call.rewrite[1] + url[len(call.rewrite[0]):]
             try:
                 response = original(self, method, url, **kwargs)
             except requests.Timeout:
@@ -62,6 +65,9 @@ class _DeepBackend:
 
     info: ClassVar[BackendInfo]
     translator_class: ClassVar[str]
+    # Services whose URLs deep-translator hard-codes (even in the constructor) are reached at --base-url
+    # by rewriting this prefix; the others get --base-url as their base URL.
+    service_prefix: ClassVar[str | None] = None
 
     def __init__(self, options: BackendOptions) -> None:
         _install_guard()
@@ -86,13 +92,18 @@ class _DeepBackend:
             cls = getattr(deep_translator, self.translator_class)
             codes = self.info.codes
             translator = cls(source=codes.get(source, source), target=codes.get(target, target), **self.kwargs())
-            if self.options.base_url and self.translator_class != "LibreTranslator":
-                translator._base_url = self.options.base_url  # a mirror, a proxy or a test server
+            if self.options.base_url and self.service_prefix is None and self.translator_class != "LibreTranslator":
+                base = self.options.base_url
+                if self.translator_class == "DeeplTranslator" and not base.endswith("/"):
+                    base += "/"  # deep-translator appends "translate"
+                translator._base_url = base  # a mirror, a proxy or a test server
             cache[key] = translator
         return cache[key]
 
     def _call(self, fn: Any, *args: Any) -> Any:
-        call = _Call(self.options.timeout)
+        rewrite = (self.service_prefix, self.options.base_url.rstrip("/")) \
+            if self.service_prefix and self.options.base_url else None
+        call = _Call(self.options.timeout, rewrite)
         _CALL.call = call
         try:
             return fn(*args)
@@ -172,8 +183,10 @@ class MicrosoftBackend(_DeepBackend):
     info = BackendInfo(name="microsoft", description="Microsoft Translator (deep-translator; MICROSOFT_API_KEY, "
                                                      "region via --option region=…)",
                        max_segments=50, max_chars=4500, concurrency=2, rpm=60, languages=_LANGS,
-                       key_env="MICROSOFT_API_KEY", key_required=True)
+                       key_env="MICROSOFT_API_KEY", key_required=True,
+                       codes={"zh-Hans": "zh-hans", "zh-Hant": "zh-hant"})  # deep-translator lower-cases them
     translator_class = "MicrosoftTranslator"
+    service_prefix = "https://api.cognitive.microsofttranslator.com"
 
     def kwargs(self) -> dict[str, Any]:
         out: dict[str, Any] = {"api_key": self.key}
