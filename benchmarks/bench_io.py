@@ -12,7 +12,6 @@ wraps (pysrt for SRT, webvtt-py for WebVTT). The goal: subloc's guards add at mo
 from __future__ import annotations
 
 import gc
-import io
 import statistics
 import subprocess
 import sys

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 from .errors import UsageError
 from .formats import episode_name, expand_paths, load
 from .languages import canonical
-from .segments import plan_cue
-from .tm import TMEntry, TranslationMemory, normalize, _now
-
-_LEADING = re.compile(r"^(\{\\[^{}]*\})+")
-_WRAPPER = re.compile(r"^<(i|b|u)>(.*)</\1>$", re.DOTALL)
-_DASH = re.compile(r"^\s*[-–—]\s*")
+from .segments import DASH, plan_cue, split_markup
+from .tm import TMEntry, TranslationMemory, _now, normalize
 
 
 def target_units(text: str, dialogue: bool, count: int) -> list[str] | None:
     """The target side of a cue in the same units as its source plan (human line breaks kept)."""
-    text = _LEADING.sub("", text)
-    match = _WRAPPER.match(text)
-    if match and "<" not in match.group(2):
-        text = match.group(2)
+    _, text, _ = split_markup(text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if dialogue:
-        units = [normalize(_DASH.sub("", line, count=1)) for line in lines]
+        units = [normalize(DASH.sub("", line, count=1)) for line in lines]
         return units if len(units) == count else None
     return ["\n".join(normalize(line) for line in lines)] if lines and count == 1 else None
 

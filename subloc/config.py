@@ -176,14 +176,19 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                   strict=bool(data.get("strict", False)))
 
 
-def load_file(path: Path) -> Config | None:
-    """The configuration in one file, or None when a pyproject.toml has no [tool.subloc]."""
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """A TOML file's data and text; a syntax error is a ConfigError with the line."""
     text = path.read_text("utf-8")
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
+
+
+def load_file(path: Path) -> Config | None:
+    """The configuration in one file, or None when a pyproject.toml has no [tool.subloc]."""
+    data, text = read_toml(path)
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("subloc")
         if table is None:

@@ -29,11 +29,10 @@ from .model import Cue, Track
 from .placement import an_for_settings, leading_an
 from .profiles import Profile
 from .scripts import ZERO_WIDTH, cue_length, strip_markup
+from .segments import split_markup
 from .timecode import format_clock
 
 _INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + r"\x00-\x08\x0b-\x1f\x7f]")
-_LEADING = re.compile(r"^(\{\\[^{}]*\})+")
-_WRAPPER = re.compile(r"^<(i|b|u)>(.*)</\1>$", re.DOTALL)
 _TAG = re.compile(r"<[^<>\n]+>|\{\\[^{}\n]*\}")
 _DASH_LINE = re.compile(r"^\s*[-–—]\s*")
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
@@ -110,17 +109,8 @@ def clean_text(text: str, profile: Profile) -> str:
 
 def _split_markup(text: str) -> tuple[str, str, str] | None:
     """(prefix, body, wrapper) when the body has no inline markup; None when it does."""
-    prefix = ""
-    match = _LEADING.match(text)
-    if match:
-        prefix, text = match.group(0), text[match.end():]
-    wrapper = ""
-    match = _WRAPPER.match(text)
-    if match:
-        wrapper, text = match.group(1), match.group(2)
-    if _TAG.search(text):
-        return None
-    return prefix, text, wrapper
+    prefix, body, wrapper = split_markup(text)
+    return None if _TAG.search(body) else (prefix, body, wrapper)
 
 
 def _join(prefix: str, lines: list[str], wrapper: str) -> str:

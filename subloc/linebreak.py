@@ -61,7 +61,7 @@ def _candidates(text: str, language: str) -> list[Break]:
         for chunk in text.split(" "):
             tokens.append((pos, chunk))
             pos += len(chunk) + 1
-        for start, chunk in tokens[1:]:
+        for start, _chunk in tokens[1:]:
             out.append(Break(start - 1, 1, -2.0))  # a space: the natural Thai break
         for start, chunk in tokens:
             offset = start

@@ -70,11 +70,11 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def series_sources(series_dir: Path, source_lang: str) -> dict[str, Path]:
-    """Source episodes by name, in episode order; SRT preferred when an episode exists in both formats."""
+def _by_episode(folders: list[Path], language: str) -> dict[str, Path]:
+    """Files in a language by episode name, in episode order; SRT preferred when both formats exist."""
     found: dict[str, Path] = {}
-    for path in expand_paths([series_dir]):
-        if language_from_path(path) != source_lang:
+    for path in expand_paths([f for f in folders if f.exists()]):
+        if language_from_path(path) != language:
             continue
         name = episode_name(path)
         if name not in found or (found[name].suffix != ".srt" and path.suffix == ".srt"):
@@ -82,19 +82,13 @@ def series_sources(series_dir: Path, source_lang: str) -> dict[str, Path]:
     return found
 
 
+def series_sources(series_dir: Path, source_lang: str) -> dict[str, Path]:
+    return _by_episode([series_dir], source_lang)
+
+
 def find_translations(folders: tuple[Path, ...], language: str) -> dict[str, Path]:
     """``<episode>.<lang>.<ext>`` files or files in a ``<lang>/`` folder, by episode name."""
-    found: dict[str, Path] = {}
-    for folder in folders:
-        if not folder.exists():
-            continue
-        for path in expand_paths([folder]):
-            if language_from_path(path) != language:
-                continue
-            name = episode_name(path)
-            if name not in found or (found[name].suffix != ".srt" and path.suffix == ".srt"):
-                found[name] = path
-    return found
+    return _by_episode(list(folders), language)
 
 
 def episode_statuses(sources: dict[str, Path], translations: dict[str, Path]) -> list[EpisodeStatus]:

@@ -19,7 +19,7 @@ from .formats import episode_name, expand_paths, load
 from .languages import NAMES, script_family
 from .placement import DEFAULT_PRESET, get_preset, leading_an
 from .profiles import get_profile
-from .scripts import reading_speed, strip_markup
+from .scripts import reading_speed
 from .timecode import format_clock
 from .vttsettings import parse_settings
 

@@ -20,7 +20,7 @@ from .tm import normalize
 
 _LEADING_OVERRIDE = re.compile(r"^(\{\\[^{}]*\})+")
 _WRAPPER = re.compile(r"^<(i|b|u)>(.*)</\1>$", re.DOTALL)
-_DASH = re.compile(r"^\s*[-–—]\s*")
+DASH = re.compile(r"^\s*[-–—]\s*")
 _INLINE_TAG = re.compile(r"<[^<>\n]+>|\{\\[^{}\n]*\}")
 
 
@@ -34,7 +34,8 @@ class CuePlan:
     units: tuple[str, ...]  # texts to translate (normalized; inline tags still in them)
 
 
-def plan_cue(text: str, source_language: str) -> CuePlan:
+def split_markup(text: str) -> tuple[str, str, str]:
+    """(leading override such as {\\an8}, body, name of a tag pair wrapping the whole body or "")."""
     prefix = ""
     match = _LEADING_OVERRIDE.match(text)
     if match:
@@ -43,11 +44,21 @@ def plan_cue(text: str, source_language: str) -> CuePlan:
     match = _WRAPPER.match(text)
     if match and "<" not in match.group(2):
         wrapper, text = match.group(1), match.group(2)
+    return prefix, text, wrapper
+
+
+def is_dialogue(lines: list[str]) -> bool:
+    """Two or more lines, each starting with a speaker dash."""
+    return len(lines) >= 2 and all(DASH.match(line) for line in lines)
+
+
+def plan_cue(text: str, source_language: str) -> CuePlan:
+    prefix, text, wrapper = split_markup(text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         return CuePlan(prefix, wrapper, False, ())
-    if len(lines) >= 2 and all(_DASH.match(line) for line in lines):
-        return CuePlan(prefix, wrapper, True, tuple(normalize(_DASH.sub("", line, count=1)) for line in lines))
+    if is_dialogue(lines):
+        return CuePlan(prefix, wrapper, True, tuple(normalize(DASH.sub("", line, count=1)) for line in lines))
     return CuePlan(prefix, wrapper, False, (normalize(join_lines(lines, source_language)),))
 
 

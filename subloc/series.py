@@ -24,8 +24,6 @@ Backends that take context get the synopsis and characters; names become glossar
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,13 +83,10 @@ def _line_of(text: str, needle: str) -> int | None:
 
 def load_series(path: str | Path) -> Series:
     """Read and validate a series.toml; unknown keys are errors naming the line."""
+    from .config import read_toml
+
     path = Path(path)
-    text = path.read_text("utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
+    data, text = read_toml(path)
     unknown = set(data) - {"series", "characters"}
     if unknown:
         key = sorted(unknown)[0]

@@ -21,7 +21,7 @@ from .formats import episode_name, load, save
 from .glossary import Glossary, Masked, PlaceholderError, glossary_for, mask, unmask
 from .languages import canonical
 from .model import Track
-from .profiles import Profile, get_profile
+from .profiles import get_profile
 from .scheduler import Item, Scheduler, pack
 from .segments import CuePlan, build_track, plan_track
 from .tm import TranslationMemory, normalize

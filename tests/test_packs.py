@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from subloc import load
 from subloc.backends import BackendOptions

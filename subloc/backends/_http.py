@@ -41,6 +41,17 @@ def status_error(backend: str, status: int, headers: Any = None, body: str = "")
                         hint="check --base-url, --model and the language codes")
 
 
+def network_error(exc: Exception, where: str, timeout: float) -> BackendError:
+    """The BackendError for a requests exception (a timeout, or no connection)."""
+    import requests
+
+    if isinstance(exc, requests.Timeout):
+        return BackendError(f"{where}: no answer within {timeout:g} s", retryable=True,
+                            hint="raise --timeout, or check the server")
+    return BackendError(f"{where}: cannot connect: {type(exc).__name__}", retryable=True,
+                        hint="check --base-url and the network")
+
+
 def post_json(backend: str, url: str, payload: dict[str, Any], headers: dict[str, str], timeout: float,
               session: Any = None) -> Any:
     """POST JSON and return the decoded JSON reply; every failure is a BackendError."""
@@ -48,12 +59,8 @@ def post_json(backend: str, url: str, payload: dict[str, Any], headers: dict[str
 
     try:
         response = (session or requests).post(url, json=payload, headers=headers, timeout=(min(10.0, timeout), timeout))
-    except requests.Timeout:
-        raise BackendError(f"{backend}: no answer within {timeout:g} s", retryable=True,
-                           hint="raise --timeout, or check the server") from None
-    except requests.ConnectionError as exc:
-        raise BackendError(f"{backend}: cannot connect to {url}: {type(exc).__name__}", retryable=True,
-                           hint="check --base-url and the network") from None
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise network_error(exc, f"{backend} at {url}", timeout) from None
     if response.status_code >= 400:
         raise status_error(backend, response.status_code, response.headers, response.text)
     try:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from ..errors import BackendError, BackendReplyError
 from . import BackendInfo, BackendOptions, Request
-from ._http import status_error
+from ._http import network_error, status_error
 
 _CALL = threading.local()
 _GUARD_LOCK = threading.Lock()
@@ -47,12 +47,8 @@ def _install_guard() -> None:
                 url = call.rewrite[1] + url[len(call.rewrite[0]):]
             try:
                 response = original(self, method, url, **kwargs)
-            except requests.Timeout:
-                raise BackendError(f"no answer from {url.split('?')[0]} within {call.timeout:g} s", retryable=True,
-                                   hint="raise --timeout, or check the service") from None
-            except requests.ConnectionError as exc:
-                raise BackendError(f"cannot connect to {url.split('?')[0]}: {type(exc).__name__}", retryable=True,
-                                   hint="check the network or --base-url") from None
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                raise network_error(exc, url.split("?")[0], call.timeout) from None
             call.last = response
             return response
 

@@ -45,3 +45,15 @@ def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any
 def note(message: str) -> None:
     """A remark for people on stderr (what was repaired, mapped or dropped)."""
     click.echo(message, err=True)
+
+
+def write_or_echo(text: str, output: str | None, summary: str) -> None:
+    """Write ``text`` atomically to ``output`` (and say so on stderr), or print it."""
+    if output:
+        from pathlib import Path
+
+        from ..formats import atomic_write
+        atomic_write(Path(output), text.encode("utf-8"))
+        click.echo(summary, err=True)
+    else:
+        click.echo(text, nl=False)

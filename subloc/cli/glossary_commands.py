@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._output import note, table
+from ._output import note, table, write_or_echo
 
 
 def register(cli: click.Group) -> None:
@@ -133,12 +133,7 @@ def glossary_export(lang: str, fmt: str, output: str | None, series: str | None,
                  "forbidden renderings or notes (use --to tbx to keep them)")
     else:
         text = write_tsv(found)
-    if output:
-        from ..formats import atomic_write
-        atomic_write(Path(output), text.encode("utf-8"))
-        click.echo(f"{len(found)} entries written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_or_echo(text, output, f"{len(found)} entries written to {output}")
 
 
 @glossary.command("import", epilog="""\b

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ._output import emit_json, is_terminal, note, table
+from ._output import emit_json, is_terminal, note, table, write_or_echo
 
 
 def register(cli: click.Group) -> None:
@@ -287,13 +287,7 @@ def tm_export(tm_path: str | None, output: str | None, lang: str | None, approve
     with TranslationMemory(_tm_path(tm_path)) as memory:
         entries = [e for e in memory.entries() if (not lang or e.target_lang == canonical(lang))
                    and (e.approved or not approved_only) and e.backend != "pseudo"]
-    text = export_tmx(entries)
-    if output:
-        from ..formats import atomic_write
-        atomic_write(Path(output), text.encode("utf-8"))
-        click.echo(f"{len(entries)} segments written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_or_echo(export_tmx(entries), output, f"{len(entries)} segments written to {output}")
 
 
 @tm.command("stats", epilog="""\b
