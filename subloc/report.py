@@ -11,6 +11,10 @@ from .scripts import line_lengths, reading_speed
 def describe(track: Track) -> dict[str, Any]:
     """Format, encoding, counts, duration, longest line and highest reading speed of a track."""
     lang = track.language
+    if not lang:  # count the way the text's script is read, even without a declared language
+        from .langid import detect_track
+        found = detect_track(track)
+        lang = found.language or (found.candidates[0] if found.candidates else None)
     longest = {"chars": 0.0, "cue": 0, "line": 0, "text": ""}
     fastest = {"cps": 0.0, "cue": 0, "line": 0}
     for number, cue in enumerate(track.cues, 1):
@@ -26,7 +30,8 @@ def describe(track: Track) -> dict[str, Any]:
         "encoding": track.encoding,
         "bom": track.bom,
         "newline": {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}[track.newline],
-        "language": lang,
+        "language": track.language,
+        "detected_language": lang if lang != track.language else None,
         "cues": len(track.cues),
         "duration_ms": track.duration_ms,
         "first_start_ms": track.cues[0].start if track.cues else 0,

@@ -151,6 +151,12 @@ class Translator:
         if dupes:
             raise UsageError(f"two inputs are episode {sorted(dupes)[0]!r}", hint="translate SRT and VTT copies apart")
         self.episodes = [Episode(t, n, plan_track(t, self.source_lang)) for t, n in zip(tracks, names)]
+        from .languages import is_language_tag
+        for tag in options.targets:
+            if not is_language_tag(tag.replace("_", "-").split("-")[0].lower()):
+                raise UsageError(f"unknown target language {tag!r}", hint="use a language code such as th, id, ms, vi")
+        if not options.targets:
+            raise UsageError("no target language", hint="pass --to th,id,ms,vi")
         self.targets = [canonical(t) for t in options.targets]
         for target in self.targets:
             if target == self.source_lang:

@@ -118,3 +118,16 @@ def test_folders_expand_in_natural_episode_order(tmp_path: Path) -> None:
 def test_python_dash_m_works() -> None:
     out = subprocess.run([sys.executable, "-m", "subloc", "--version"], capture_output=True, text=True, check=True)
     assert __version__ in out.stdout
+
+
+def test_a_folder_without_subtitles_is_a_usage_error(runner, tmp_path: Path) -> None:
+    for command in (["check"], ["info"], ["convert", "--to", "vtt"], ["fix", "--diff"]):
+        result = runner.invoke(cli, [command[0], str(tmp_path), *command[1:]])
+        assert result.exit_code == 2 and "no .srt or .vtt files" in result.stderr, command
+
+
+def test_info_detects_the_script_when_no_language_is_declared(runner) -> None:
+    result = run_cli(runner, "info", str(DATA / "clean.srt"), "--json")
+    [item] = json.loads(result.output)
+    assert item["language"] is None and item["detected_language"] == "zh-Hans"
+    assert item["longest_line"]["chars"] == 10  # 三天之内，我要500万: 8 full-width + 3 digits at ½

@@ -382,6 +382,8 @@ def test_cli_refuses_unsupported_pairs_and_missing_keys_before_sending(runner, s
     assert result.exit_code == 2 and "DEEPL_API_KEY" in result.stderr
     result = runner.invoke(cli, ["translate", str(series / "srt"), "--to", "th", "--backend", "nope"])
     assert result.exit_code == 2 and "available: " in result.stderr
+    result = runner.invoke(cli, ["translate", str(series / "srt"), "--to", "xx", "--backend", "tm"])
+    assert result.exit_code == 2 and "unknown target language 'xx'" in result.stderr
 
 
 def test_cli_dry_run_sends_nothing(runner, series: Path, tmp_path: Path, openai: OpenAIServer) -> None:

@@ -50,7 +50,7 @@ def info(paths: tuple[str, ...], as_json: bool, lang: str | None, encoding: str 
         for r in results:
             longest = f"{r['longest_line']['chars']:g} (cue {r['longest_line']['cue']})" if r["cues"] else "-"
             fastest = f"{r['max_cps']['cps']:.1f} (cue {r['max_cps']['cue']})" if r["cues"] else "-"
-            rows.append([r["path"], r["format"], r["encoding"] + (" BOM" if r["bom"] else ""), r["language"] or "?",
+            rows.append([r["path"], r["format"], r["encoding"] + (" BOM" if r["bom"] else ""), r["language"] or (f'{r["detected_language"]} (detected)' if r["detected_language"] else "?"),
                          r["cues"], format_clock(r["duration_ms"]), longest, fastest])
             for n in r["notices"]:
                 note(f"{r['path']}:{n['line']}: note: {n['message']}")

@@ -199,6 +199,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             found = [p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file()
                      and not any(part.startswith(".") for part in p.relative_to(path).parts)]
             found.sort(key=lambda p: natural_key(p.relative_to(path)))
+            if not found:
+                raise UsageError(f"no .srt or .vtt files in {path}", hint="pass subtitle files or a folder that has them")
         elif path.exists():
             found = [path]
         else:
