@@ -130,4 +130,4 @@ def test_info_detects_the_script_when_no_language_is_declared(runner) -> None:
     result = run_cli(runner, "info", str(DATA / "clean.srt"), "--json")
     [item] = json.loads(result.output)
     assert item["language"] is None and item["detected_language"] == "zh-Hans"
-    assert item["longest_line"]["chars"] == 10  # 三天之内，我要500万: 8 full-width + 3 digits at ½
+    assert item["longest_line"]["text"] == "这份合同，你签不签？" and item["longest_line"]["chars"] == 10  # full-width: 1 each
