@@ -202,6 +202,9 @@ class Packer:
             elif status.state == "stale":
                 result.refused.append(f"{status.episode}: {status.translation} is stale: its source "
                                       f"{status.source.name} changed since it was translated")
+            elif status.provenance.get("backend") == "pseudo":
+                result.refused.append(f"{status.episode}: {status.translation} is pseudo-localization, not a "
+                                      "translation: translate it before packing")
         if result.refused:
             return result
         return self._pack(language, statuses, result)

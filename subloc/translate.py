@@ -93,7 +93,7 @@ class RunReport:
 
     @property
     def incomplete(self) -> int:
-        return sum(1 for lang in self.languages for e in lang.episodes if e.missing)
+        return sum(1 for lang in self.languages for e in lang.episodes if not e.path)
 
     @property
     def qa_errors(self) -> int:
@@ -307,15 +307,20 @@ class Translator:
             missing = [u for p in episode.plans for u in p.units if u not in translations]
             fmt = o.out_format or episode.source.format
             target_path = o.output_dir / f"{episode.name}.{language}.{fmt}"
+            pseudo = get_class(o.backend).info.pseudo
             if missing:
                 reasons = sorted({failures.get(u, "not translated") for u in missing})
                 er = EpisodeResult(episode.name, language, None, len(missing), reasons=reasons)
+            elif pseudo and target_path.exists() and \
+                    read_provenance(target_path.parent).get(target_path.name, {}).get("backend") != "pseudo":
+                er = EpisodeResult(episode.name, language, None, 0, reasons=[
+                    f"{target_path} holds a translation; pseudo-localization does not overwrite it (use another -o)"])
             else:
                 track = build_track(episode.source, episode.plans, translations, profile, language, protect)
                 if fmt != track.format:
                     from .convert import convert
                     track, _ = convert(track, fmt)
-                if get_class(o.backend).info.pseudo and track.format == "vtt":
+                if pseudo and track.format == "vtt":
                     from .model import Block
                     track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
                                                    *track.blocks))

@@ -326,6 +326,20 @@ def test_pseudo_output_is_in_the_target_script_and_never_served_as_translation(s
     with TranslationMemory(tmp_path / "tm.sqlite") as memory:
         assert memory.lookup(load(series / "srt" / "ep01.zh-Hans.srt").cues[1].text, "zh-Hans", "th") is None
     assert PseudoBackend.info.pseudo
+    # Pseudo text never replaces a real translation, and is never packed.
+    shutil.copy(SERIES / "reference" / "ep02.th.srt", tmp_path / "out" / "ep02.th.srt")
+    provenance = tmp_path / "out" / ".subloc" / "provenance.json"
+    data = json.loads(provenance.read_text("utf-8"))
+    del data["files"]["ep02.th.srt"]
+    provenance.write_text(json.dumps(data), "utf-8")
+    again = run(series, tmp_path, "pseudo", targets=("th",))
+    assert [e.path is None for e in again.languages[0].episodes] == [False, True]
+    assert "does not overwrite" in again.languages[0].episodes[1].reasons[0]
+    assert (tmp_path / "out" / "ep02.th.srt").read_bytes() == (SERIES / "reference" / "ep02.th.srt").read_bytes()
+    from subloc.packs import Packer, PackOptions
+    [packed] = Packer(series, PackOptions(languages=("th",), output_dir=tmp_path / "dist",
+                                          translations=(tmp_path / "out",))).build()
+    assert packed.path is None and "pseudo-localization, not a translation" in packed.refused[0]
 
 
 def test_a_registered_backend_is_used_and_removed(series: Path, tmp_path: Path) -> None:
