@@ -26,8 +26,8 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass, field
 from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -197,17 +197,36 @@ def load_file(path: Path) -> Config | None:
     return parse(data, str(path), text)
 
 
-@lru_cache(maxsize=256)
+_FILES: dict[str, tuple[tuple[int, int], Config | None]] = {}
+
+
+def _load_cached(path: Path) -> Config | None:
+    """A configuration file, parsed once per version of it (checking a thousand files reads it once)."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _FILES.get(str(path))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, load_file(path))
+        _FILES[str(path)] = cached
+    return cached[1]
+
+
+@lru_cache(maxsize=1024)
 def _find_in(folder: str) -> Config | None:
     here = Path(folder)
     for name in ("subloc.toml", "pyproject.toml"):
         candidate = here / name
         if candidate.is_file():
-            found = load_file(candidate)
+            found = _load_cached(candidate)
             if found is not None:
                 return found
     parent = here.parent
     return None if parent == here else _find_in(str(parent))
+
+
+def clear_cache() -> None:
+    """Forget which folders have which configuration (each run starts with a fresh look)."""
+    _find_in.cache_clear()
 
 
 def find_config(start: str | Path) -> Config:

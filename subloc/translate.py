@@ -137,8 +137,10 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
                  encoding: str | None = None) -> None:
+        from .config import clear_cache
         from .series import find_series
 
+        clear_cache()
         if not files:
             raise UsageError("no subtitle files to translate", hint="pass .srt/.vtt files or a folder")
         self.options = options

@@ -452,3 +452,31 @@ def test_rate_limiter_spaces_requests_and_honours_retry_after() -> None:
     for _ in range(10):
         unlimited.acquire()
     assert now[0] == 7.0
+
+
+def test_tm_align_and_translate_settings_from_the_project_file(runner, series: Path, tmp_path: Path) -> None:
+    tm = tmp_path / "aligned.sqlite"
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    shutil.copy(SERIES / "reference" / "ep01.vi.srt", odd / "ep01.vi.srt")
+    track = load(SERIES / "reference" / "ep02.vi.srt")
+    from subloc import save
+    save(track.with_cues(track.cues[:-1]), odd / "ep02.vi.srt")  # one cue short: not alignable
+    result = runner.invoke(cli, ["tm", "align", "--source", str(SERIES / "srt"), "--target", str(odd), "--approved",
+                                 "--tm", str(tm)])
+    assert result.exit_code == 0, result.output
+    assert "ep02.vi.srt: 46 cues, the source has 47; skipped" in result.stderr
+    with TranslationMemory(tm) as memory:
+        entries = list(memory.entries())
+    assert entries and all(e.approved and e.target_lang == "vi" for e in entries)
+    assert any(e.source == "妈，我死也不嫁顾霆深！" for e in entries)
+    # [tool.subloc.translate] supplies the backend and the TM; flags still win.
+    (series / "subloc.toml").write_text(f'[translate]\nbackend = "tm"\ntm = "{tm}"\n', "utf-8")
+    run1 = runner.invoke(cli, ["translate", str(series / "srt" / "ep01.zh-Hans.srt"), "--to", "vi", "-o",
+                               str(tmp_path / "out"), "--json", "--quiet"])
+    assert run1.exit_code == 0, run1.output
+    report = json.loads(run1.stdout)
+    assert report["backend"] == "tm" and report["tm_path"] == str(tm)
+    (series / "subloc.toml").write_text('[translate]\nbackend = "tm"\nspeed = 3\n', "utf-8")
+    bad = runner.invoke(cli, ["translate", str(series / "srt"), "--to", "vi"])
+    assert bad.exit_code == 2 and "unknown key 'speed' in [translate]" in bad.stderr

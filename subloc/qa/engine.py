@@ -161,6 +161,9 @@ def _check_one(args: tuple[str, CheckOptions]) -> FileResult:
 
 def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | None = None) -> list[FileResult]:
     """Check files in the given order. Large batches use a process per core; results keep input order."""
+    from ..config import clear_cache
+
+    clear_cache()
     files = [str(p) for p in paths]
     sources = SourceFinder(options.source, options.encoding)  # validates --source before any work
     workers = jobs if jobs is not None else _auto_jobs(len(files))
