@@ -24,9 +24,9 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from .languages import script_family
-from .linebreak import fits, join_lines, wrap
+from .linebreak import break_problem, fits, join_lines, wrap
 from .model import Cue, Track
-from .placement import an_for_settings, leading_an
+from .placement import leading_an, region_of
 from .profiles import Profile
 from .scripts import ZERO_WIDTH, cue_length, strip_markup
 from .segments import split_markup
@@ -79,8 +79,7 @@ class FixResult:
 
 
 def _region(cue: Cue) -> str:
-    an = leading_an(cue.text) or an_for_settings(cue.settings)
-    return "top" if an and an >= 7 else "middle" if an and an >= 4 else "bottom"
+    return region_of(cue.text, cue.settings)
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -133,24 +132,16 @@ def rewrap(text: str, profile: Profile) -> tuple[str, str | None]:
 
 
 def _needs_rewrap(text: str, profile: Profile) -> bool:
-    from .qa.rules.layout import BadLineBreak
+    """Over the hard limit, one line over the soft limit, or a line break the checker calls an error."""
+    from .scripts import count
+
     lines = [strip_markup(line) for line in text.split("\n")]
     if not fits(lines, profile):
         return True
-    from .scripts import count
     if len(lines) == 1 and count(lines[0], profile.language) > profile.cpl_soft:
         return True
-    if len(lines) >= 2:
-        family = script_family(profile.language)
-        lang = profile.language.split("-")[0]
-
-        class _Ctx:  # the few things BadLineBreak reads
-            line_lengths = [[count(line, profile.language) for line in lines]]
-        for n in range(1, len(lines)):
-            found = BadLineBreak._problem(family, lang, lines[n - 1].rstrip(), lines[n].lstrip(), _Ctx, 0)  # type: ignore[arg-type]
-            if found and found[1] == "error":
-                return True
-    return False
+    return any((problem := break_problem(lines[n - 1], lines[n], profile.language)) and problem[1] == "error"
+               for n in range(1, len(lines)))
 
 
 # --- splitting ------------------------------------------------------------------------------------

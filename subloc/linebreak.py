@@ -20,6 +20,8 @@ from .profiles import Profile
 from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_thai,
                       strip_markup)
 
+# Words a line should not end with (the Netflix rule: break before a conjunction or preposition).
+# ini/itu follow their noun in Malay and Indonesian (tamparan ini), so they may end a line.
 _DANGLING = {
     "en": set("a an the of to in on at for with and or but my your his her their our its".split()),
     "id": set("yang di ke dari dan untuk si sang para dengan pada".split()),
@@ -87,6 +89,48 @@ def _candidates(text: str, language: str) -> list[Break]:
             continue
         out.append(Break(i, 0, -3.0 if a in _PUNCT_AFTER else 2.0))
     return out
+
+
+def break_problem(left: str, right: str, language: str) -> tuple[str, str] | None:
+    """What is wrong with a line break between ``left`` and ``right`` (message, severity), or None.
+
+    The one judgement the checker (L104) and the fixer share; see the module docstring for the rules.
+    """
+    import re
+    import unicodedata
+
+    from .scripts import thai_break_splits_word
+
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right:
+        return None
+    family = script_family(language)
+    if family == "thai":
+        if right[0] in THAI_NO_LINE_START or unicodedata.category(right[0]) == "Mn":
+            return f"starts with {right[0]!r}, which belongs to the end of the line above: move it up", "error"
+        if left[-1] in THAI_NO_LINE_END:
+            return f"the line above ends with the leading vowel {left[-1]!r}: move it down", "error"
+        word = thai_break_splits_word(left, right)
+        if word:
+            return f"the break splits the word {word!r}: break at a space or a word boundary", "error"
+        return None
+    if family == "cjk":
+        if right[0] in CJK_NO_LINE_START:
+            return f"starts with {right[0]!r}, which must end the line above: move it up", "error"
+        if left[-1] in CJK_NO_LINE_END:
+            return f"the line above ends with {left[-1]!r}, which must start a line: move it down", "error"
+        if len(right.strip()) == 1 and len(left) >= 6:
+            return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
+        return None
+    if left.endswith("-") and right[:1].isalpha():
+        return "a hyphenated word is split across lines: keep it on one line", "warning"
+    last = re.findall(r"[\w']+", left.lower())
+    if last and left[-1].isalnum() and last[-1] in _DANGLING.get(language.split("-")[0], set()):
+        return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
+    words = right.split()
+    if len(words) == 1 and len(words[0]) <= 4 and _measure(left, language) >= 2.5 * max(1, len(words[0])) + 8:
+        return f"the word {words[0]!r} stands alone: rebalance the lines", "warning"
+    return None
 
 
 def _measure(text: str, language: str) -> float:

@@ -87,3 +87,13 @@ def an_for_settings(settings: str) -> int | None:
     if pct < 50 and "center" in settings.split("line:", 1)[1].split(" ", 1)[0]:
         return 5
     return None
+
+
+def region_of(text: str, settings: str) -> str:
+    """'top', 'middle' or 'bottom': where a cue sits (cues in different regions may overlap in time)."""
+    an = leading_an(text) or an_for_settings(settings)
+    if an and an >= 7:
+        return "top"
+    if an and an >= 4:
+        return "middle"
+    return "bottom"

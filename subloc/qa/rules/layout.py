@@ -7,8 +7,8 @@ import unicodedata
 from typing import Iterator
 
 from ...languages import script_family
-from ...scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, ZERO_WIDTH,
-                        thai_break_splits_word)
+from ...linebreak import break_problem
+from ...scripts import ZERO_WIDTH
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -87,15 +87,6 @@ class EmptyCue(Rule):
                 yield ctx.finding(self, i, "has no visible text: write the line or delete the cue")
 
 
-_LATIN_DANGLING = {
-    "en": set("a an the of to in on at for with and or but my your his her their our its".split()),
-    # ini/itu follow their noun in Malay and Indonesian (tamparan ini), so they may end a line.
-    "id": set("yang di ke dari dan untuk si sang para dengan pada".split()),
-    "ms": set("yang di ke dari dan untuk si sang para dengan pada".split()),
-    "vi": set("của và những các một với".split()),
-}
-
-
 @register
 class BadLineBreak(Rule):
     """A line break in the wrong place.
@@ -119,48 +110,12 @@ class BadLineBreak(Rule):
     pass_example = "1\n00:00:01,000 --> 00:00:04,000\nฉันคือลูกสาวแท้ๆ\nของตระกูลซู\n"
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        family = script_family(ctx.language)
-        lang = ctx.language.split("-")[0]
         for i, lines in enumerate(ctx.visible_lines):
-            if len(lines) < 2:
-                continue
             for n in range(1, len(lines)):
-                left, right = lines[n - 1].rstrip(), lines[n].lstrip()
-                if not left or not right:
-                    continue
-                message = self._problem(family, lang, left, right, ctx, i)
-                if message:
-                    text, severity = message
-                    yield ctx.finding(self, i, f"line {n + 1}: {text}", severity)
-
-    @staticmethod
-    def _problem(family: str, lang: str, left: str, right: str, ctx: CheckContext, i: int) -> tuple[str, str] | None:
-        if family == "thai":
-            if right[0] in THAI_NO_LINE_START or unicodedata.category(right[0]) == "Mn":
-                return f"starts with {right[0]!r}, which belongs to the end of the line above: move it up", "error"
-            if left[-1] in THAI_NO_LINE_END:
-                return f"the line above ends with the leading vowel {left[-1]!r}: move it down", "error"
-            word = thai_break_splits_word(left, right)
-            if word:
-                return f"the break splits the word {word!r}: break at a space or a word boundary", "error"
-            return None
-        if family == "cjk":
-            if right[0] in CJK_NO_LINE_START:
-                return f"starts with {right[0]!r}, which must end the line above: move it up", "error"
-            if left[-1] in CJK_NO_LINE_END:
-                return f"the line above ends with {left[-1]!r}, which must start a line: move it down", "error"
-            if len(right.strip()) == 1 and len(left) >= 6:
-                return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
-            return None
-        if left.endswith("-") and right[:1].isalpha():
-            return "a hyphenated word is split across lines: keep it on one line", "warning"
-        last = re.findall(r"[\w']+", left.lower())
-        if last and left[-1].isalnum() and last[-1] in _LATIN_DANGLING.get(lang, set()):
-            return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
-        words = right.split()
-        if len(words) == 1 and len(words[0]) <= 4 and ctx.line_lengths[i][0] >= 2.5 * max(1, len(words[0])) + 8:
-            return f"the word {words[0]!r} stands alone: rebalance the lines", "warning"
-        return None
+                problem = break_problem(lines[n - 1], lines[n], ctx.language)
+                if problem:
+                    text, severity = problem
+                    yield ctx.finding(self, i, f"line {n + 1}: {text}", severity)  # type: ignore[arg-type]
 
 
 _DOUBLE_SPACE = re.compile(r"  ")

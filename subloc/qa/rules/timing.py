@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...placement import an_for_settings, leading_an
+from ...placement import region_of
 from ...timecode import format_clock
 from ..context import CheckContext
 from ..model import Finding, Rule, register
@@ -34,16 +34,6 @@ class InvalidTiming(Rule):
                                            f"{format_clock(cue.start)}: set the end after the start")
 
 
-def _region(cue_text: str, settings: str) -> str:
-    """'top', 'middle' or 'bottom': cues in different regions may legitimately overlap in time."""
-    an = leading_an(cue_text) or an_for_settings(settings)
-    if an and an >= 7:
-        return "top"
-    if an and an >= 4:
-        return "middle"
-    return "bottom"
-
-
 @register
 class Overlap(Rule):
     """A cue starts before the previous one has ended, in the same place on screen.
@@ -64,7 +54,7 @@ class Overlap(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         last_by_region: dict[str, int] = {}
         for i, cue in enumerate(ctx.cues):
-            region = _region(cue.text, cue.settings)
+            region = region_of(cue.text, cue.settings)
             j = last_by_region.get(region)
             if j is not None:
                 prev = ctx.cues[j]
