@@ -4,13 +4,36 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...glossary import Glossary, forbidden_found, glossary_for_check, has_rendering
+from typing import TYPE_CHECKING, Any
+
 from ...scripts import strip_markup
 from .. import engine
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
-engine.GLOSSARY_HOOK = glossary_for_check
+if TYPE_CHECKING:
+    from ...glossary import Glossary
+
+
+def _glossary_for_check(spec: str | None, language: str, path: str) -> Any:
+    from ...glossary import glossary_for_check  # imported when a check needs a glossary, not at start-up
+
+    return glossary_for_check(spec, language, path)
+
+
+def has_rendering(*args: Any) -> bool:
+    from ...glossary import has_rendering as found
+
+    return found(*args)
+
+
+def forbidden_found(*args: Any) -> list[str]:
+    from ...glossary import forbidden_found as found
+
+    return found(*args)
+
+
+engine.GLOSSARY_HOOK = _glossary_for_check
 
 _EXAMPLE = ("source\ttarget\tnote\tflags\n"
             "少奶奶\tคุณนายน้อย|คุณผู้หญิง\tstaff address\tforbidden=คุณย่าน้อย\n"
@@ -20,7 +43,7 @@ _EXAMPLE = ("source\ttarget\tnote\tflags\n"
 
 def _matches(ctx: CheckContext):  # type: ignore[no-untyped-def]
     """(target index, source index, entry) for every glossary term in each paired source cue."""
-    glossary: Glossary = ctx.glossary
+    glossary: Glossary = ctx.glossary  # type: ignore[assignment]
     for i, j in ctx.pairs:
         source = strip_markup(ctx.source.cues[j].text)  # type: ignore[union-attr]
         for match in glossary.match(source):
