@@ -235,7 +235,8 @@ def test_mangled_placeholders_are_retried_without_masking(series: Path, tmp_path
 def test_google_web_backend(series: Path, tmp_path: Path) -> None:
     server = GoogleServer()
     try:
-        report = run(series, tmp_path, "google", targets=("ms",), backend_options=BackendOptions(base_url=server.url))
+        report = run(series, tmp_path, "google", targets=("ms",), backend_options=BackendOptions(base_url=server.url),
+                     rpm=6000)
     finally:
         server.close()
     assert report.incomplete == 0
@@ -256,7 +257,8 @@ def test_more_deep_translator_services(series: Path, tmp_path: Path, monkeypatch
     try:
         options = BackendOptions(base_url=server.url if backend != "mymemory" else server.url + "/get",
                                  extra={"region": "eastasia"})
-        report = run(series, tmp_path, backend, targets=(language,), backend_options=options, concurrency=1)
+        # rpm: the services' own limits (30-60 a minute) would make the test wait for nothing
+        report = run(series, tmp_path, backend, targets=(language,), backend_options=options, concurrency=1, rpm=6000)
     finally:
         server.close()
     assert report.incomplete == 0 and report.languages[0].failures == 0
@@ -274,7 +276,8 @@ def test_refused_key_is_a_clear_error(series: Path, tmp_path: Path, monkeypatch)
     monkeypatch.setenv("DEEPL_API_KEY", "wrong-key")
     server = DeeplServer()
     try:
-        report = run(series, tmp_path, "deepl", targets=("id",), backend_options=BackendOptions(base_url=server.url))
+        report = run(series, tmp_path, "deepl", targets=("id",), backend_options=BackendOptions(base_url=server.url),
+                     rpm=6000)
     finally:
         server.close()
     reasons = report.languages[0].episodes[0].reasons
