@@ -80,6 +80,8 @@ class LanguageReport:
     qa_warnings: int = 0
     episodes: list[EpisodeResult] = field(default_factory=list)
     fallback_used: int = 0
+    reasked: int = 0  # segments asked again because they missed a glossary term
+    reask_fixed: int = 0
     plan: dict[str, Any] = field(default_factory=dict)  # dry run: what would be sent
 
 
@@ -269,6 +271,7 @@ class Translator:
 
         neighbours = self._neighbours()
         failures: dict[str, str] = {}
+        produced: dict[str, tuple[str, Backend]] = {}  # unit -> the context-taking backend that translated it
         for index, name in enumerate([o.backend] + ([o.fallback] if o.fallback else [])):
             todo = misses if index == 0 else [u for u in misses if u in failures]
             if not todo:
@@ -277,9 +280,11 @@ class Translator:
             key = f"{index}:{name}"
             backend = opened.get(key) or opened.setdefault(key, create(name, opts))
 
-            def done(item: Item, text: str, backend_name: str = name) -> None:
+            def done(item: Item, text: str, backend_name: str = name, source: Backend = backend) -> None:
                 translations[item.key] = text
                 tm.add(item.key, self.source_lang, language, text, backend_name)
+                if source.info.takes_context:
+                    produced[item.key] = (backend_name, source)
                 self.progress.segment_done(language)
 
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
@@ -291,8 +296,44 @@ class Translator:
                 result.fallback_used += len([u for u in todo if u in translations])
             failures = {u: r for u, r in stats.failures.items() if u not in translations}
         result.failures = len(failures)
+        if glossary is not None and produced:
+            self._reask(language, glossary, translations, produced, tm, result, neighbours)
         self._write(language, translations, failures, glossary, result)
         return result
+
+    def _reask(self, language: str, glossary: Glossary, translations: dict[str, str],
+               produced: dict[str, tuple[str, Backend]], tm: TranslationMemory, result: LanguageReport,
+               neighbours: dict[str, tuple[str, str]]) -> None:
+        """Ask again, one segment at a time and naming the terms, for translations that missed a
+        glossary term or used a forbidden rendering (backends that take the glossary as context only).
+        A new reply is kept only if it complies; otherwise QA reports the miss."""
+        offenders = {u: terms for u, _ in produced.items() if (terms := glossary_misses(glossary, u, translations[u],
+                                                                                       language))}
+        result.reasked = len(offenders)
+        groups: dict[str, list[str]] = {}
+        for unit in offenders:
+            groups.setdefault(produced[unit][0], []).append(unit)
+        base = self._context(glossary, language, neighbours)
+        for name, units in groups.items():
+            backend = produced[units[0]][1]
+
+            def context(items: list[Item]) -> dict[str, Any]:
+                out = base(items)
+                out["required_terms"] = [{"source": e.source, "use one of": list(e.renderings),
+                                          "never": list(e.forbidden)} for e in offenders[items[0].key]]
+                return out
+
+            def done(item: Item, text: str, backend_name: str = name) -> None:
+                if not glossary_misses(glossary, item.key, text, language):
+                    translations[item.key] = text
+                    tm.add(item.key, self.source_lang, language, text, backend_name)
+                    result.reask_fixed += 1
+
+            scheduler = self._scheduler(backend, language, context, done)
+            scheduler.max_segments = 1
+            stats = scheduler.run([Item(u, u) for u in units])
+            result.requests += stats.requests
+            result.characters += stats.chars
 
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport) -> None:
@@ -352,6 +393,13 @@ def create_check(name: str, options: BackendOptions, source: str, target: str) -
                                  hint=f"backends that do: {', '.join(others) or 'none'}")
     if info.key_required and not options.key(info):
         raise BackendUnavailable(f"backend {name!r} needs an API key", hint=f"set the {info.key_env} environment variable")
+
+
+def glossary_misses(glossary: Glossary, source: str, target: str, language: str) -> list[Any]:
+    """Entries whose term is in the source but whose rendering is missing, or forbidden, in the target."""
+    from .glossary import forbidden_found, has_rendering
+    return [m.entry for m in glossary.match(source)
+            if not has_rendering(m.entry, target, language) or forbidden_found(m.entry, target, language)]
 
 
 def _verifier(masked: Masked) -> Callable[[str], str]:

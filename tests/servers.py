@@ -149,6 +149,9 @@ class OpenAIServer(FakeServer):
                 content = json.dumps({"segments": merged}, ensure_ascii=False)
             elif kind == "invent":
                 content = json.dumps({"segments": [*items, {"id": "s999", "text": "extra"}]}, ensure_ascii=False)
+            elif kind == "map":  # a model that words some lines its own way
+                items = [{"id": i["id"], "text": action[1](s["text"], i["text"])} for s, i in zip(segments, items)]
+                content = json.dumps({"segments": items}, ensure_ascii=False)
         reply = {"id": f"chatcmpl-{n}", "object": "chat.completion", "created": int(time.time()),
                  "model": body.get("model"), "choices": [{"index": 0, "finish_reason": "stop",
                                                           "message": {"role": "assistant", "content": content}}],

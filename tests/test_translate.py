@@ -170,6 +170,23 @@ def test_a_line_that_gives_the_model_instructions_is_only_data(series: Path, tmp
     assert sum(1 for t in texts if injection in t.replace("\n", "")) == 1  # the line itself was translated as data
 
 
+def test_a_glossary_miss_is_asked_again_naming_the_term(series: Path, tmp_path: Path, openai: OpenAIServer) -> None:
+    def behave(n: int, payload: dict) -> tuple | None:
+        if "required_terms" in payload:
+            return None  # told which term to use, the model complies
+        return ("map", lambda source, text: text.replace("Pak Gu", "Bos") if "顾总" in source else text)
+    openai.behave = behave
+    report = run(series, tmp_path, "openai", targets=("id",), backend_options=BackendOptions(base_url=openai.url))
+    lang = report.languages[0]
+    assert lang.reasked > 0 and lang.reask_fixed == lang.reasked
+    reasks = [e["user"] for e in openai.log.requests if "required_terms" in e["user"]]
+    assert len(reasks) == lang.reasked and all(len(u["segments"]) == 1 for u in reasks)
+    assert reasks[0]["required_terms"][0]["source"] == "顾总" and "Pak Gu" in reasks[0]["required_terms"][0]["use one of"]
+    assert lang.qa_errors == 0
+    out = (tmp_path / "out" / "ep01.id.srt").read_text("utf-8")
+    assert "Bos" not in out and "Pak Gu" in out
+
+
 def test_interrupted_run_resumes_with_only_the_missing_segments(series: Path, tmp_path: Path) -> None:
     server = OpenAIServer(latency=0.15)
     tm_path = tmp_path / "tm.sqlite"

@@ -193,6 +193,9 @@ def _summary(report: Any) -> None:
         return
     rows = []
     for r in report.languages:
+        if r.reasked:
+            note(f"{r.language}: {r.reasked} segment(s) missed a glossary term and were asked again naming it; "
+                 f"{r.reask_fixed} now comply (the rest are in the QA findings)")
         written = sum(1 for e in r.episodes if e.path)
         rows.append([r.language, r.segments, r.unique, r.tm_hits, r.sent, r.requests, r.failures,
                      f"{written}/{len(r.episodes)}", r.qa_errors, r.qa_warnings])
