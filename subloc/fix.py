@@ -19,6 +19,7 @@ twice changes nothing the second time.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ _TAG = re.compile(r"<[^<>\n]+>|\{\\[^{}\n]*\}")
 _DASH_LINE = re.compile(r"^\s*[-–—]\s*")
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
 _HAN = r"[\u3400-\u9fff]"
+_WORDY = re.compile(r"[^\W\d_]|\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s*")
 _PHRASE_END = re.compile(r"(?<=[,;:，、；：])\s*")
 
@@ -172,8 +174,8 @@ def split_cue(cue: Cue, profile: Profile) -> list[Cue] | None:
         middle = len(flat) / 2
         at = min(points, key=lambda p: abs(p - middle))
         first_text, second_text = flat[:at].strip(), flat[at:].strip()
-        if not first_text or not second_text:
-            return None
+        if not _WORDY.search(first_text) or not _WORDY.search(second_text):
+            return None  # a piece with nothing to read (just punctuation) is not a cue
     a = cue_length(first_text, profile.language)
     b = cue_length(second_text, profile.language)
     gap = profile.min_gap_ms
@@ -241,6 +243,15 @@ class Fixer:
                     self.note(item, "L101", f"lines re-broken: {new.replace(chr(10), ' / ')!r}")
 
     def _split(self, items: list[_Cue]) -> list[_Cue]:
+        """Split until every piece is short enough, or no safe split is left."""
+        for _ in range(6):
+            before = len(items)
+            items = self._split_once(items)
+            if len(items) == before:
+                break
+        return items
+
+    def _split_once(self, items: list[_Cue]) -> list[_Cue]:
         out: list[_Cue] = []
         for index, item in enumerate(items):
             cue = item.cue
@@ -324,14 +335,16 @@ class Fixer:
             too_fast = duration > 0 and length * 1000 / duration > p.cps_error
             if not (too_short or too_fast):
                 continue
-            hard = max(p.min_duration_ms, round(length * 1000 / p.cps_error))
-            want = min(max(p.min_duration_warn_ms, round(length * 1000 / p.cps_warn)), p.max_duration_ms)
+            hard = max(p.min_duration_ms, math.ceil(length * 1000 / p.cps_error))  # ceil: 11.002 chars/s is over 11
+            want = min(max(p.min_duration_warn_ms, math.ceil(length * 1000 / p.cps_warn)), p.max_duration_ms)
             latest, earliest = self._room_after(items, index), self._room_before(items, index)
-            end = min(max(cue.end, cue.start + want), max(cue.end, latest))
+            # Plan against every constraint at once (the next cue's start included, even if this cue
+            # overlaps it now), so that no later step undoes part of the plan: all or nothing.
+            end = min(max(cue.end, cue.start + want), latest)
             start = cue.start
             if end - start < want:
                 start = min(cue.start, max(earliest, end - want))
-            if end - start < hard or end - start > p.max_duration_ms:
+            if end - start < hard or end - start > p.max_duration_ms or end < start or (start, end) == (cue.start, cue.end):
                 continue  # not fixable within the free time and the tolerance: reported later
             item.cue = replace(cue, start=start, end=end)
             self.note(item, "T107" if too_fast else "T104",
@@ -372,6 +385,7 @@ class Fixer:
                             and _split_markup(a.text) == ("", a.text, ""):
                         prev.cue = merged
                         prev.merged = (*prev.merged, item.origin, *item.merged)
+                        prev.orig_end = max(prev.orig_end, item.orig_end)  # the tolerance counts from the fragment
                         self.note(item, "T104", f"merged into cue {prev.origin + 1} (a {cue.end - cue.start} ms fragment)")
                         continue
             out.append(item)
