@@ -19,7 +19,7 @@ from .backends import Backend, BackendOptions, create, get_class
 from .errors import UsageError
 from .formats import episode_name, load, save
 from .glossary import Glossary, Masked, PlaceholderError, glossary_for, mask, unmask
-from .languages import canonical
+from .languages import canonical, script_family
 from .model import Track
 from .profiles import get_profile
 from .scheduler import Item, Scheduler, pack
@@ -269,9 +269,16 @@ class Translator:
             result.failures = len(misses) if primary_info.offline and not primary_info.pseudo else 0
             return result
 
+        if script_family(language) == "thai" and misses:
+            # Load the Thai dictionary (≈0.4 s, for line breaking) while the requests are in flight.
+            import threading
+
+            from .scripts import thai_words
+            threading.Thread(target=thai_words, args=("ทดสอบ",), daemon=True).start()
         neighbours = self._neighbours()
         failures: dict[str, str] = {}
         produced: dict[str, tuple[str, Backend]] = {}  # unit -> the context-taking backend that translated it
+        missed: dict[str, list[Any]] = {}  # unit -> glossary entries its translation missed (checked on arrival)
         for index, name in enumerate([o.backend] + ([o.fallback] if o.fallback else [])):
             todo = misses if index == 0 else [u for u in misses if u in failures]
             if not todo:
@@ -285,6 +292,12 @@ class Translator:
                 tm.add(item.key, self.source_lang, language, text, backend_name)
                 if source.info.takes_context:
                     produced[item.key] = (backend_name, source)
+                    if glossary is not None:  # checked as replies arrive, while other requests are in flight
+                        misses_now = glossary_misses(glossary, item.key, text, language)
+                        if misses_now:
+                            missed[item.key] = misses_now
+                        else:
+                            missed.pop(item.key, None)
                 self.progress.segment_done(language)
 
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
@@ -296,22 +309,23 @@ class Translator:
                 result.fallback_used += len([u for u in todo if u in translations])
             failures = {u: r for u, r in stats.failures.items() if u not in translations}
         result.failures = len(failures)
-        if glossary is not None and produced:
-            self._reask(language, glossary, translations, produced, tm, result, neighbours)
+        if glossary is not None and missed:
+            self._reask(language, glossary, translations, produced, missed, tm, result, neighbours)
         self._write(language, translations, failures, glossary, result)
         return result
 
     def _reask(self, language: str, glossary: Glossary, translations: dict[str, str],
-               produced: dict[str, tuple[str, Backend]], tm: TranslationMemory, result: LanguageReport,
-               neighbours: dict[str, tuple[str, str]]) -> None:
-        """Ask again, one segment at a time and naming the terms, for translations that missed a
-        glossary term or used a forbidden rendering (backends that take the glossary as context only).
-        A new reply is kept only if it complies; otherwise QA reports the miss."""
-        offenders = {u: terms for u, _ in produced.items() if (terms := glossary_misses(glossary, u, translations[u],
-                                                                                       language))}
-        result.reasked = len(offenders)
+               produced: dict[str, tuple[str, Backend]], offenders: dict[str, list[Any]], tm: TranslationMemory,
+               result: LanguageReport, neighbours: dict[str, tuple[str, str]]) -> None:
+        """Ask again, naming the terms, for translations that missed a glossary term or used a forbidden
+        rendering (backends that take the glossary as context). A new reply is kept only if it complies;
+        otherwise QA reports the miss. At most REASK_SHARE of the segments are asked again, so a model
+        that ignores the glossary costs a bounded number of extra requests."""
+        limit = max(REASK_MIN, int(len(produced) * REASK_SHARE))
+        chosen = list(offenders)[:limit]
+        result.reasked = len(chosen)
         groups: dict[str, list[str]] = {}
-        for unit in offenders:
+        for unit in chosen:
             groups.setdefault(produced[unit][0], []).append(unit)
         base = self._context(glossary, language, neighbours)
         for name, units in groups.items():
@@ -319,8 +333,10 @@ class Translator:
 
             def context(items: list[Item]) -> dict[str, Any]:
                 out = base(items)
-                out["required_terms"] = [{"source": e.source, "use one of": list(e.renderings),
-                                          "never": list(e.forbidden)} for e in offenders[items[0].key]]
+                out["required_terms"] = [
+                    {"segment_text": item.key, "terms": [{"source": e.source, "use one of": list(e.renderings),
+                                                          "never": list(e.forbidden)} for e in offenders[item.key]]}
+                    for item in items]
                 return out
 
             def done(item: Item, text: str, backend_name: str = name) -> None:
@@ -329,9 +345,7 @@ class Translator:
                     tm.add(item.key, self.source_lang, language, text, backend_name)
                     result.reask_fixed += 1
 
-            scheduler = self._scheduler(backend, language, context, done)
-            scheduler.max_segments = 1
-            stats = scheduler.run([Item(u, u) for u in units])
+            stats = self._scheduler(backend, language, context, done).run([Item(u, u) for u in units])
             result.requests += stats.requests
             result.characters += stats.chars
 
@@ -393,6 +407,10 @@ def create_check(name: str, options: BackendOptions, source: str, target: str) -
                                  hint=f"backends that do: {', '.join(others) or 'none'}")
     if info.key_required and not options.key(info):
         raise BackendUnavailable(f"backend {name!r} needs an API key", hint=f"set the {info.key_env} environment variable")
+
+
+REASK_SHARE = 0.2  # of the segments a context-taking backend translated in this run
+REASK_MIN = 20
 
 
 def glossary_misses(glossary: Glossary, source: str, target: str, language: str) -> list[Any]:

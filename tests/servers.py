@@ -35,6 +35,13 @@ def fake_translate(text: str, target: str) -> str:
     return reference().get((text, target), f"<{target}> {text}")
 
 
+def follow_glossary(text: str, glossary: list[dict[str, str]]) -> str:
+    """What a model that heeds the glossary it is given does with terms it left in the source language."""
+    for entry in sorted(glossary, key=lambda e: -len(e["source"])):
+        text = text.replace(entry["source"], entry["target"].split(" | ")[0])
+    return text
+
+
 @dataclass
 class Log:
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -136,7 +143,8 @@ class OpenAIServer(FakeServer):
         if self.fault(handler, action):
             return
         target = user["target_language"]
-        items = [{"id": s["id"], "text": fake_translate(s["text"], target)} for s in segments]
+        items = [{"id": s["id"], "text": follow_glossary(fake_translate(s["text"], target), user.get("glossary", []))}
+                 for s in segments]
         content = json.dumps({"segments": items}, ensure_ascii=False)
         if action is not None:
             kind = action[0]

@@ -180,11 +180,24 @@ def test_a_glossary_miss_is_asked_again_naming_the_term(series: Path, tmp_path: 
     lang = report.languages[0]
     assert lang.reasked > 0 and lang.reask_fixed == lang.reasked
     reasks = [e["user"] for e in openai.log.requests if "required_terms" in e["user"]]
-    assert len(reasks) == lang.reasked and all(len(u["segments"]) == 1 for u in reasks)
-    assert reasks[0]["required_terms"][0]["source"] == "顾总" and "Pak Gu" in reasks[0]["required_terms"][0]["use one of"]
+    assert sum(len(u["segments"]) for u in reasks) == lang.reasked  # batched, every miss once
+    named = reasks[0]["required_terms"][0]
+    assert named["segment_text"] == reasks[0]["segments"][0]["text"]
+    assert any(t["source"] == "顾总" and "Pak Gu" in t["use one of"] for r in reasks for n in r["required_terms"]
+               for t in n["terms"])
     assert lang.qa_errors == 0
     out = (tmp_path / "out" / "ep01.id.srt").read_text("utf-8")
     assert "Bos" not in out and "Pak Gu" in out
+
+
+def test_glossary_reasks_are_bounded(series: Path, tmp_path: Path, openai: OpenAIServer, monkeypatch) -> None:
+    import subloc.translate as translate_module
+    monkeypatch.setattr(translate_module, "REASK_MIN", 2)
+    monkeypatch.setattr(translate_module, "REASK_SHARE", 0.01)
+    openai.behave = lambda n, payload: ("map", lambda source, text: text.replace("Pak Gu", "Bos"))  # never complies
+    report = run(series, tmp_path, "openai", targets=("id",), backend_options=BackendOptions(base_url=openai.url))
+    lang = report.languages[0]
+    assert lang.reasked == 2 and lang.reask_fixed == 0 and lang.qa_errors > 0  # the rest is left to QA
 
 
 def test_interrupted_run_resumes_with_only_the_missing_segments(series: Path, tmp_path: Path) -> None:

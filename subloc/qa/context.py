@@ -65,6 +65,17 @@ class CheckContext:
         return pairs
 
     @cached_property
+    def glossary_matches(self) -> list[tuple[int, int, Any]]:
+        """(target index, source index, entry) for every glossary term of each paired source cue."""
+        if self.glossary is None or self.source is None:
+            return []
+        out = []
+        for i, j in self.pairs:
+            for match in self.glossary.match(strip_markup(self.source.cues[j].text)):
+                out.append((i, j, match.entry))
+        return out
+
+    @cached_property
     def detected(self):  # type: ignore[no-untyped-def]
         from ..langid import detect_track
 

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ...scripts import strip_markup
 from .. import engine
 from ..context import CheckContext
 from ..model import Finding, Rule, register
-
-if TYPE_CHECKING:
-    from ...glossary import Glossary
-
 
 def _glossary_for_check(spec: str | None, language: str, path: str) -> Any:
     from ...glossary import glossary_for_check  # imported when a check needs a glossary, not at start-up
@@ -43,11 +38,7 @@ _EXAMPLE = ("source\ttarget\tnote\tflags\n"
 
 def _matches(ctx: CheckContext):  # type: ignore[no-untyped-def]
     """(target index, source index, entry) for every glossary term in each paired source cue."""
-    glossary: Glossary = ctx.glossary  # type: ignore[assignment]
-    for i, j in ctx.pairs:
-        source = strip_markup(ctx.source.cues[j].text)  # type: ignore[union-attr]
-        for match in glossary.match(source):
-            yield i, j, match.entry
+    return ctx.glossary_matches
 
 
 def _target(ctx: CheckContext, i: int) -> str:
