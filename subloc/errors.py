@@ -82,13 +82,18 @@ class TranslationMemoryError(SublocError):
 
 
 class BackendError(SublocError):
-    """A translation backend failed; ``retryable`` says whether trying again may help."""
+    """A translation backend failed.
+
+    ``retryable``: trying the same request again may help. ``fatal``: every further request to this
+    backend will fail the same way (a refused key), so a run stops sending.
+    """
 
     def __init__(self, message: str, *, retryable: bool = False, retry_after: float | None = None,
-                 **kwargs: object) -> None:
+                 fatal: bool = False, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.retryable = retryable
         self.retry_after = retry_after
+        self.fatal = fatal
 
 
 class BackendUnavailable(BackendError):

@@ -143,7 +143,7 @@ class Scheduler:
                 self._fail(batch, str(exc))
             return
         except BackendError as exc:
-            if not exc.retryable and ("not authorized" in exc.message or "API key" in exc.message):
+            if exc.fatal:
                 self.stop_reason = exc.message
             self._fail(batch, str(exc))
             return

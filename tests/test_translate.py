@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -264,13 +265,22 @@ def test_mangled_placeholders_are_retried_without_masking(series: Path, tmp_path
     assert any("⟦" not in r["params"]["q"] and "顾霆深" in r["params"]["q"] for r in libre.log.requests)
 
 
-def test_google_web_backend(series: Path, tmp_path: Path) -> None:
-    server = GoogleServer()
+@contextmanager
+def serving(server_class, behave=None):  # type: ignore[no-untyped-def]
+    """A fake service for the length of a block."""
+    server = server_class()
+    if behave is not None:
+        server.behave = behave
     try:
-        report = run(series, tmp_path, "google", targets=("ms",), backend_options=BackendOptions(base_url=server.url),
-                     rpm=6000)
+        yield server
     finally:
         server.close()
+
+
+def test_google_web_backend(series: Path, tmp_path: Path) -> None:
+    with serving(GoogleServer) as server:
+        report = run(series, tmp_path, "google", targets=("ms",), backend_options=BackendOptions(base_url=server.url),
+                     rpm=6000)
     assert report.incomplete == 0
     assert server.log.requests[0]["params"]["tl"] == "ms" and server.log.requests[0]["params"]["sl"] == "zh-CN"
 
@@ -284,15 +294,11 @@ def test_more_deep_translator_services(series: Path, tmp_path: Path, monkeypatch
                                        language: str, env: dict[str, str]) -> None:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    server = server_class()
-    server.behave = lambda n, p: ("status", 429, 1) if n == 1 else None
-    try:
+    with serving(server_class, lambda n, p: ("status", 429, 1) if n == 1 else None) as server:
         options = BackendOptions(base_url=server.url if backend != "mymemory" else server.url + "/get",
                                  extra={"region": "eastasia"})
         # rpm: the services' own limits (30-60 a minute) would make the test wait for nothing
         report = run(series, tmp_path, backend, targets=(language,), backend_options=options, concurrency=1, rpm=6000)
-    finally:
-        server.close()
     assert report.incomplete == 0 and report.languages[0].failures == 0
     assert server.log.times[1] - server.log.times[0] >= 0.95  # the 429's Retry-After was honoured
     first = server.log.requests[1]
@@ -306,12 +312,9 @@ def test_more_deep_translator_services(series: Path, tmp_path: Path, monkeypatch
 
 def test_refused_key_is_a_clear_error(series: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DEEPL_API_KEY", "wrong-key")
-    server = DeeplServer()
-    try:
+    with serving(DeeplServer) as server:
         report = run(series, tmp_path, "deepl", targets=("id",), backend_options=BackendOptions(base_url=server.url),
                      rpm=6000)
-    finally:
-        server.close()
     reasons = report.languages[0].episodes[0].reasons
     assert report.incomplete == 2 and "not authorized (HTTP 403)" in reasons[0] and "wrong-key" not in reasons[0]
     assert len(server.log.requests) <= 2  # a refused key stops the run instead of trying every batch

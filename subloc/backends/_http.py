@@ -32,7 +32,7 @@ def status_error(backend: str, status: int, headers: Any = None, body: str = "")
         return BackendError(f"{backend}: rate limited (HTTP 429){detail}", retryable=True, retry_after=wait,
                             hint="subloc waits and retries; lower --rpm or --concurrency if it keeps happening")
     if status in (401, 403):
-        return BackendError(f"{backend}: not authorized (HTTP {status}){detail}", retryable=False,
+        return BackendError(f"{backend}: not authorized (HTTP {status}){detail}", retryable=False, fatal=True,
                             hint="check the API key (its environment variable or configuration)")
     if status >= 500 or status in (408, 409, 425):
         return BackendError(f"{backend}: server error (HTTP {status}){detail}", retryable=True,

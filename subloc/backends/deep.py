@@ -61,9 +61,13 @@ class _DeepBackend:
 
     info: ClassVar[BackendInfo]
     translator_class: ClassVar[str]
-    # Services whose URLs deep-translator hard-codes (even in the constructor) are reached at --base-url
-    # by rewriting this prefix; the others get --base-url as their base URL.
+    # How --base-url reaches the service. Services whose URLs deep-translator hard-codes (even in the
+    # constructor) are reached by rewriting ``service_prefix``; ``base_url_in_kwargs`` services take it in
+    # their constructor (see kwargs); the others get it as the translator's base URL, with a trailing
+    # slash when deep-translator appends an endpoint to it.
     service_prefix: ClassVar[str | None] = None
+    base_url_in_kwargs: ClassVar[bool] = False
+    base_url_slash: ClassVar[bool] = False
 
     def __init__(self, options: BackendOptions) -> None:
         _install_guard()
@@ -88,10 +92,10 @@ class _DeepBackend:
             cls = getattr(deep_translator, self.translator_class)
             codes = self.info.codes
             translator = cls(source=codes.get(source, source), target=codes.get(target, target), **self.kwargs())
-            if self.options.base_url and self.service_prefix is None and self.translator_class != "LibreTranslator":
+            if self.options.base_url and self.service_prefix is None and not self.base_url_in_kwargs:
                 base = self.options.base_url
-                if self.translator_class == "DeeplTranslator" and not base.endswith("/"):
-                    base += "/"  # deep-translator appends "translate"
+                if self.base_url_slash and not base.endswith("/"):
+                    base += "/"
                 translator._base_url = base  # a mirror, a proxy or a test server
             cache[key] = translator
         return cache[key]
@@ -119,7 +123,7 @@ class _DeepBackend:
             if name in ("ServerException", "RequestError"):
                 raise BackendError(f"{self.info.name}: service error ({name}: {exc})", retryable=True) from None
             if name in ("ApiKeyException", "AuthorizationException"):
-                raise BackendError(f"{self.info.name}: the API key was refused", retryable=False,
+                raise BackendError(f"{self.info.name}: the API key was refused", retryable=False, fatal=True,
                                    hint=f"check {self.info.key_env}") from None
             raise BackendError(f"{self.info.name}: {name}: {exc}"[:300], retryable=False) from None
         finally:
@@ -170,6 +174,7 @@ class DeeplBackend(_DeepBackend):
                        languages=frozenset({"zh-Hans", "id", "en"}), key_env="DEEPL_API_KEY", key_required=True,
                        codes={"zh-Hans": "zh"})
     translator_class = "DeeplTranslator"
+    base_url_slash = True  # deep-translator appends "translate"
 
     def kwargs(self) -> dict[str, Any]:
         return {"api_key": self.key, "use_free_api": self.options.extra.get("free_api", True)}
@@ -198,6 +203,7 @@ class LibreBackend(_DeepBackend):
                        languages=frozenset({"zh-Hans", "id", "vi", "en"}), key_env="LIBRE_API_KEY",
                        codes={"zh-Hans": "zh"})
     translator_class = "LibreTranslator"
+    base_url_in_kwargs = True
 
     def kwargs(self) -> dict[str, Any]:
         # deep-translator refuses to start without a key even for keyless servers; "-" is ignored by them.
