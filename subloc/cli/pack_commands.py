@@ -72,14 +72,14 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
     when QA finds errors (unless --allow-errors). Stale episodes are first translated again: the TM
     answers for the unchanged cues, so only changed cues reach a backend. Exit 1 if any language is refused.
     """
-    from ..packs import Packer, PackOptions
+    from ..packs import PackOptions, build_pack
 
     options = PackOptions(languages=tuple(x.strip() for x in languages.split(",") if x.strip()),
                           output_dir=Path(output_dir), translations=tuple(Path(t) for t in translations),
                           source_lang=source_lang, allow_errors=allow_errors, update=not no_update, backend=backend,
                           tm_path=Path(tm_path) if tm_path else None, placement=placement, hls=hls,
                           hls_mpegts=hls_mpegts)
-    results = Packer(Path(series_dir), options).build()
+    results = build_pack(Path(series_dir), options)
     if as_json:
         emit_json([{"language": r.language, "path": str(r.path) if r.path else None, "refused": r.refused,
                     "retranslated": r.retranslated, "qa": r.qa,
@@ -109,11 +109,11 @@ Examples:
 def pack_verify(packs: tuple[str, ...]) -> None:
     """Check packs against their manifests: checksums, sizes, cue counts, durations, and no entry whose
     path would leave the pack folder. Exit 1 on any mismatch."""
-    from ..packs import verify
+    from ..packs import verify_pack
 
     bad = 0
     for name in packs:
-        problems, manifest = verify(Path(name))
+        problems, manifest = verify_pack(Path(name))
         if problems:
             bad += 1
             for problem in problems:
@@ -142,7 +142,9 @@ def preview(file: str, source: str | None, lang: str | None, placement: str | No
     timeline of reading speed. Lines that overflow the safe width in the browser are marked."""
     from ..formats import atomic_write
     from ..preview import render_preview
+    from ..project import find_project
 
-    html = render_preview(Path(file), source=Path(source) if source else None, language=lang, placement=placement)
+    html = render_preview(Path(file), source=Path(source) if source else None, language=lang, placement=placement,
+                          project=find_project(file))
     atomic_write(Path(output), html.encode("utf-8"))
     click.echo(f"preview written to {output}", err=True)

@@ -69,21 +69,24 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     found by walking up from each file; flags win. Exit 0 when there are no errors (warnings too with
     --strict), 1 when there are, 2 on bad usage, configuration or unreadable input.
     """
+    from ..check import CheckOptions, check_paths
     from ..formats import expand_paths
-    from ..qa import CheckOptions, check_paths
+    from ..project import Projects
     from ..qa.report import render, summary
 
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
                            source=source, glossary=glossary, encoding=encoding)
     files = expand_paths(paths)
+    projects = Projects()
+    projects.for_paths(files)  # every file's configuration, read once: a bad one is one error before any work
     if diff or apply_fix:
         changed, _ = run_fixes([str(f) for f in files], lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
-                               in_place=apply_fix, report=False)
+                               in_place=apply_fix, report=False, projects=projects)
         if diff:
             sys.exit(1 if changed else 0)
         if changed:
             click.echo(f"fixed {changed} file(s) in place", err=True)
-    results = check_paths(files, options, jobs=jobs)
+    results = check_paths(files, options, jobs=jobs, projects=projects)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     text = render(results, fmt)
     if output:
@@ -97,8 +100,7 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     else:
         click.echo(text, nl=False)
     counts = summary(results)
-    from ..config import find_config
-    strict = strict or any(find_config(f).strict for f in files[:1])
+    strict = strict or any(projects.for_path(f).strict for f in files[:1])
     if counts["unreadable"]:
         sys.exit(2)
     if counts["errors"] or (strict and counts["warnings"]):
@@ -176,16 +178,19 @@ def rule(code: str) -> None:
 
 
 def run_fixes(files, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
-              in_place: bool, report: bool = True) -> tuple[int, int]:
+              in_place: bool, report: bool = True, projects=None) -> tuple[int, int]:
     """Fix files and write or show the result; returns (files changed, changes not fixed)."""
     from pathlib import Path
 
     from ..fix import fix_file
     from ..formats import save
+    from ..project import Projects
 
+    projects = projects or Projects()
+    projects.for_paths(files)
     changed = unfixed = 0
     for path in files:
-        fixed = fix_file(path, lang, screen, fps, tolerance, encoding)
+        fixed = fix_file(path, lang, screen, fps, tolerance, encoding, project=projects.for_path(path))
         before, result = fixed.before, fixed.result
         if diff:
             text = fixed.diff()
