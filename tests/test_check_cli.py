@@ -194,3 +194,69 @@ def test_rules_and_rule_commands(runner) -> None:
 def test_pre_commit_hook_definition() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text("utf-8")
     assert "id: subloc-check" in text and "entry: subloc check" in text and "types_or: [srt, vtt]" not in text
+
+
+# --- false errors -----------------------------------------------------------------------------------
+
+ZH_MONEY = ("1\n00:00:01,000 --> 00:00:03,500\n三天之内，我要500万\n\n"
+            "2\n00:00:04,000 --> 00:00:06,500\n妈妈，妈妈你听我说\n")
+TH_MONEY = ("1\n00:00:01,000 --> 00:00:03,500\nภายในสามวัน ฉันต้องการ 5 ล้าน\n\n"
+            "2\n00:00:04,000 --> 00:00:06,500\nแม่ขา ฟังหนูก่อน\n")
+
+
+def _codes_of(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f["code"] for f in json.loads(result.output)["findings"]]
+
+
+def test_a_chinese_file_checked_against_itself_has_no_number_mismatch(runner, tmp_path: Path) -> None:
+    src = tmp_path / "ep01.zh-Hans.srt"
+    src.write_text(ZH_MONEY, "utf-8")
+    result = runner.invoke(cli, ["check", str(src), "--source", str(src), "--format", "json", "--select", "X104"])
+    assert result.exit_code == 0 and _codes_of(result) == []
+    # zh to zh with a different amount is still caught, by value: 50万 is not 500万.
+    other = tmp_path / "ep01.zh-Hant.srt"
+    other.write_text(ZH_MONEY.replace("500万", "50萬"), "utf-8")
+    result = runner.invoke(cli, ["check", str(other), "--source", str(src), "--format", "json", "--select", "X104"])
+    assert _codes_of(result) == ["X104"] and "5,000,000" in result.output
+    # 5,000,000 written out in full is the same value as 500万.
+    other.write_text(ZH_MONEY.replace("500万", "5000000元"), "utf-8")
+    result = runner.invoke(cli, ["check", str(other), "--source", str(src), "--format", "json", "--select", "X104"])
+    assert _codes_of(result) == []
+
+
+def test_numbers_compare_as_values_in_both_directions() -> None:
+    from subloc.numbers import missing_numbers
+    assert missing_numbers("我要500万", "ฉันต้องการ 5 ล้าน", "th", "zh-Hans") == []
+    assert missing_numbers("ฉันต้องการ 5 ล้าน", "我要500万", "zh-Hans", "th") == []  # a Thai text as the source
+    assert missing_numbers("Saya mahu 5 juta", "Tôi cần 5 triệu", "vi", "ms") == []
+    assert missing_numbers("Saya mahu 5 juta", "我要50万", "zh-Hans", "ms") == [5_000_000]
+    assert missing_numbers("我要500万", "我要500万", "zh-Hans", "zh-Hans") == []
+
+
+def test_a_target_without_source_gets_the_other_rules_and_a_warning(runner, tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "th").mkdir()
+    (tmp_path / "src" / "ep01.zh-Hans.srt").write_text(ZH_MONEY, "utf-8")
+    (tmp_path / "th" / "ep01.th.srt").write_text(TH_MONEY, "utf-8")
+    # ep02 has no source, a cue far too fast and a leftover Chinese word.
+    (tmp_path / "th" / "ep02.th.srt").write_text("1\n00:00:01,000 --> 00:00:01,300\nคุณกล้าเหรอ 少奶奶\n", "utf-8")
+    result = runner.invoke(cli, ["check", str(tmp_path / "th"), "--source", str(tmp_path / "src"), "--format", "json"])
+    report = json.loads(result.output)
+    ep02 = [f["code"] for f in report["findings"] if f["file"].endswith("ep02.th.srt")]
+    assert {"T104", "T107", "X102"} <= set(ep02)
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert files["ep02.th.srt"]["error"] is None and files["ep01.th.srt"]["notes"] == []
+    assert "no source for" in files["ep02.th.srt"]["notes"][0] and "X104" in files["ep02.th.srt"]["notes"][0]
+    assert report["summary"]["partly_checked"] == 1 and result.exit_code == 1  # exit 1 for T104, not 2
+    text = runner.invoke(cli, ["check", str(tmp_path / "th"), "--source", str(tmp_path / "src")]).output
+    assert "[not checked]" not in text and "warning: no source for" in text and "skipped" in text
+    assert "1 checked without its source" in text
+
+
+def test_a_term_met_twice_in_a_cue_is_one_finding(runner, tmp_path: Path) -> None:
+    (tmp_path / "ep01.zh-Hans.srt").write_text(ZH_MONEY, "utf-8")
+    (tmp_path / "ep01.th.srt").write_text(TH_MONEY.replace("แม่ขา ", ""), "utf-8")
+    result = runner.invoke(cli, ["check", str(tmp_path / "ep01.th.srt"), "--source", str(tmp_path / "ep01.zh-Hans.srt"),
+                                 "--format", "json", "--select", "G101"])
+    findings = json.loads(result.output)["findings"]
+    assert [(f["code"], f["cue"]) for f in findings] == [("G101", 2)], findings

@@ -115,6 +115,8 @@ def _print_rich(results) -> None:  # type: ignore[no-untyped-def]
     for r in results:
         if r.error:
             console.print(f"[bold red]{escape(r.error)}[/] [dim]\\[not checked][/]")
+        for note in r.notes:
+            console.print(f"[yellow]warning:[/] {escape(note)}")
         for f in r.findings:
             color = "red" if f.severity == "error" else "yellow"
             console.print(f"[bold]{escape(f.file)}:{f.line}:{f.column}[/]: [{color}]{f.code}[/] "
