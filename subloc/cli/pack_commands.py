@@ -80,24 +80,28 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
                           source_lang=source_lang, allow_errors=allow_errors, update=not no_update, backend=backend,
                           tm_path=Path(tm_path) if tm_path else None, placement=placement, hls=hls,
                           hls_mpegts=hls_mpegts)
+    from ..visible import visible
+
     results = Packer(Path(series_dir), options).build()
     if as_json:
         emit_json([{"language": r.language, "path": str(r.path) if r.path else None, "refused": r.refused,
-                    "retranslated": r.retranslated, "qa": r.qa,
+                    "retranslated": r.retranslated, "qa": r.qa, "notes": r.notes,
                     "episodes": [{"episode": e.episode, "state": e.state,
                                   "translation": str(e.translation) if e.translation else None} for e in r.episodes]}
                    for r in results])
     else:
         for r in results:
             if r.retranslated:
-                click.echo(f"{r.language}: translated again: {', '.join(r.retranslated)}", err=True)
+                click.echo(f"{r.language}: translated again: {visible(', '.join(r.retranslated))}", err=True)
+            for message in r.notes:
+                click.echo(f"{r.language}: note: {visible(message)}", err=True)
             if r.path:
                 click.echo(f"{r.language}: {r.path} ({len(r.episodes)} episodes; QA {r.qa.get('errors', 0)} errors, "
                            f"{r.qa.get('warnings', 0)} warnings)")
             else:
                 click.echo(f"{r.language}: REFUSED", err=True)
                 for reason in r.refused:
-                    click.echo(f"  {reason}", err=True)
+                    click.echo(f"  {visible(reason)}", err=True)
     if any(not r.path for r in results):
         sys.exit(1)
 
@@ -108,8 +112,10 @@ Examples:
 """)
 @click.argument("packs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def pack_verify(packs: tuple[str, ...]) -> None:
-    """Check packs against their manifests: checksums, sizes, cue counts, durations, and no entry whose
-    path would leave the pack folder. Exit 1 on any mismatch."""
+    """Check packs against their manifests: exactly the listed entries (no duplicates, no extra entry, no
+    unsafe name or link), every member read in a stream up to the size the manifest gives, checksums, sizes,
+    cue counts and durations, SRT and WebVTT of an episode agreeing. Exit 1 on any problem, 2 when a file is
+    not a zip at all."""
     from ..packs import verify
 
     bad = 0
