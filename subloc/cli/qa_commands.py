@@ -69,16 +69,20 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     found by walking up from each file; flags win. Exit 0 when there are no errors (warnings too with
     --strict), 1 when there are, 2 on bad usage, configuration or unreadable input.
     """
-    from ..formats import expand_paths
     from ..qa import CheckOptions, check_paths
     from ..qa.report import render, summary
 
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
                            source=source, glossary=glossary, encoding=encoding)
-    files = expand_paths(paths)
+    from ..formats import expand_inputs
+    from .io_commands import Batch
+
+    inputs = expand_inputs(paths)
+    files = [item.path for item in inputs]
     if diff or apply_fix:
-        changed, _ = run_fixes([str(f) for f in files], lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
-                               in_place=apply_fix, report=False)
+        # A file that cannot be fixed (unreadable, damaged blocks) is left as it is: the check reports it.
+        changed, _ = run_fixes(inputs, lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
+                               in_place=apply_fix, report=False, batch=Batch(quiet=True))
         if diff:
             sys.exit(1 if changed else 0)
         if changed:
@@ -175,20 +179,18 @@ def rule(code: str) -> None:
             click.echo("  -> no finding")
 
 
-def _fix_one(path, lang, screen, fps, tolerance, encoding):  # type: ignore[no-untyped-def]
-    """Load, resolve language and profile as `check` does, and fix; returns (track, result)."""
+def _fix_one(track, lang, screen, fps, tolerance):  # type: ignore[no-untyped-def]
+    """Resolve language and profile as `check` does, and fix; returns the FixResult."""
     from ..config import find_config
     from ..fix import fix_track
-    from ..formats import load
     from ..profiles import get_profile
     from ..qa.engine import CheckOptions, resolve_language
 
-    config = find_config(path)
-    track = load(path, encoding=encoding)
+    config = find_config(track.path)
     language, _ = resolve_language(CheckOptions(language=lang), config, track)
     profile = get_profile(language, screen=screen or config.screen, fps=fps or config.fps,
                           overrides=config.limits_for(language or "und"))
-    return track, fix_track(track, profile, tolerance)
+    return fix_track(track, profile, tolerance)
 
 
 def _diff(path, before, after) -> str:  # type: ignore[no-untyped-def]
@@ -199,32 +201,42 @@ def _diff(path, before, after) -> str:  # type: ignore[no-untyped-def]
     return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{path}", f"{path} (fixed)"))
 
 
-def run_fixes(files, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
-              in_place: bool, report: bool = True) -> tuple[int, int]:
-    """Fix files; returns (files changed, changes not fixed)."""
-    from pathlib import Path
+def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
+              in_place: bool, report: bool = True, salvage: bool = False, batch=None) -> tuple[int, int]:
+    """Fix files (``formats.Input`` items); returns (files changed, changes not fixed).
 
-    from ..formats import save
+    A file that cannot be read or written is reported and the others go on (``batch`` counts it).
+    Fixed copies go to ``OUT/<path under the folder given>``; no input is ever written over.
+    """
+    from ..formats import OutputGuard, save
+    from .io_commands import Batch, output_path
 
+    batch = batch or Batch()
+    guard = OutputGuard([item.path for item in inputs])
     changed = unfixed = 0
-    for path in files:
-        before, result = _fix_one(path, lang, screen, fps, tolerance, encoding)
-        if diff:
-            text = _diff(path, before, result)
-            if text:
-                click.echo(text, nl=False)
+    for item in inputs:
+        path = item.path
+        with batch.file(path):
+            before = batch.read(path, encoding, salvage, language=lang)
+            result = _fix_one(before, lang, screen, fps, tolerance)
+            if diff:
+                text = _diff(path, before, result)
+                if text:
+                    click.echo(text, nl=False)
+                    changed += 1
+                continue
+            unfixed += len(result.unfixed)
+            if report:
+                for change in result.changes:
+                    click.echo(f"{path}:{change.line or 1}: {change}")
+            target = path if in_place else output_path(item, out_dir, "")
+            if result.changed or before.damaged:
                 changed += 1
-            continue
-        unfixed += len(result.unfixed)
-        if report:
-            for change in result.changes:
-                click.echo(f"{path}:{change.line or 1}: {change}")
-        if result.changed:
-            changed += 1
-            target = path if in_place else Path(out_dir) / Path(path).name
-            save(result.track, target, before.format, overwrite_source=in_place)
-        elif out_dir:
-            save(before, Path(out_dir) / Path(path).name, before.format)
+                guard.check(target, path, in_place, hint="choose another folder with -o, or pass --in-place")
+                save(result.track, target, before.format, overwrite_source=in_place)
+            elif out_dir:
+                guard.check(target, path, in_place, hint="choose another folder with -o")
+                save(before, target, before.format)
     return changed, unfixed
 
 
@@ -244,8 +256,10 @@ Examples:
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
 @click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
 @click.option("--encoding", help="Source encoding (default: detect).")
+@click.option("--salvage", is_flag=True, help="Keep every readable cue of a file with damaged blocks, reporting each "
+                                              "dropped block (exit 1); default: refuse such a file.")
 def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_place: bool, diff: bool,
-        tolerance: int, screen: str | None, fps: str | None, encoding: str | None) -> None:
+        tolerance: int, screen: str | None, fps: str | None, encoding: str | None, salvage: bool) -> None:
     """Safe automatic repairs for the profile, each one reported: line breaks, timing, text hygiene.
 
     Breaks lines to the profile without splitting words (Thai by dictionary, Chinese with punctuation
@@ -253,20 +267,26 @@ def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_pla
     or fast cues into free time, splits cues that are too long at sentence boundaries, merges tiny
     fragments; NFC, invisible characters, spaces, ellipses, speaker dashes. What cannot be fixed safely
     is reported and left alone. Exit 1 when something is left to fix by hand (or --diff shows changes).
+    A folder keeps its layout under -o; a file that cannot be read is reported and the others are
+    fixed (exit 2 at the end); a file with damaged blocks is refused, or fixed without them with
+    --salvage (each dropped block reported, exit 1).
     """
     from ..errors import UsageError
-    from ..formats import expand_paths
+    from ..formats import expand_inputs
+    from .io_commands import Batch
 
     if not diff and not in_place and not output_dir:
         raise UsageError("say where the fixed files go", hint="pass -o DIR or --in-place (or --diff to preview)")
     if in_place and output_dir:
         raise UsageError("-o and --in-place exclude each other")
-    files = [str(p) for p in expand_paths(paths)]
-    changed, unfixed = run_fixes(files, lang, screen, fps, tolerance, encoding, diff=diff, out_dir=output_dir,
-                                 in_place=in_place)
+    batch = Batch()
+    changed, unfixed = run_fixes(expand_inputs(paths), lang, screen, fps, tolerance, encoding, diff=diff,
+                                 out_dir=output_dir, in_place=in_place, salvage=salvage, batch=batch)
     if diff:
-        if not changed:
+        if not changed and not batch.failed:
             click.echo("nothing to fix")
+        batch.exit()
         sys.exit(1 if changed else 0)
     click.echo(f"{changed} file(s) changed, {unfixed} problem(s) left to fix by hand", err=True)
+    batch.exit()
     sys.exit(1 if unfixed else 0)
