@@ -192,3 +192,22 @@ def test_an_output_that_is_a_symlink_keeps_its_own_mode(runner, tmp_path: Path) 
     assert (tmp_path / "out" / "ep01.vtt").is_symlink()
     assert elsewhere.stat().st_mode & 0o777 == 0o600
     assert load(elsewhere).cues[1].text == "Aku sudah tanda tangan surat cerai."
+
+
+def test_translate_refuses_to_write_over_its_misnamed_source(runner, tmp_path: Path) -> None:
+    # A Chinese source misnamed ep01.th.srt, translated into Thai with -o its own folder.
+    source = _write(tmp_path / "ep01.th.srt", "1\n00:00:01,000 --> 00:00:03,000\n顾总，少奶奶她……\n")
+    before = source.read_bytes()
+    result = runner.invoke(cli, ["translate", str(source), "--from", "zh-Hans", "--to", "th", "--backend", "pseudo",
+                                 "--tm", str(tmp_path / "tm.sqlite"), "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert f"error: {source}: refusing to overwrite the source file" in result.stderr
+    assert source.read_bytes() == before
+
+
+def test_reports_and_previews_never_replace_an_input(runner, tmp_path: Path) -> None:
+    path = _write(tmp_path / "ep01.id.srt", GOOD_ID)
+    for command in (["check", str(path), "-o", str(path)], ["preview", str(path), "-o", str(path)]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 2 and "refusing to overwrite" in result.stderr, command
+        assert path.read_text("utf-8") == GOOD_ID

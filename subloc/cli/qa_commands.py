@@ -93,7 +93,8 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     if output:
         from pathlib import Path
 
-        from ..formats import atomic_write
+        from ..formats import OutputGuard, atomic_write
+        OutputGuard(files).check(output, hint="write the report to another file")
         atomic_write(Path(output), text.encode("utf-8"))
         click.echo(f"report written to {output}", err=True)
     elif fmt == "text" and is_terminal():
