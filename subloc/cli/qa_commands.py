@@ -8,6 +8,7 @@ import sys
 import click
 
 from ._output import emit_json, is_terminal, table
+from ._params import AtLeast, FrameRate, Language
 
 FORMAT_CHOICES = ["text", "concise", "json", "github", "junit", "sarif"]
 
@@ -42,10 +43,10 @@ Examples:
   subloc check out/ --fix                        # apply the safe fixes of `subloc fix`, then report the rest
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--lang", help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
+@click.option("--lang", type=Language(), help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
 @click.option("--source", type=click.Path(), help="The source track (a file, or a folder matched by episode name) "
                                                    "for the consistency (X) and glossary (G) rules.")
-@click.option("--glossary", type=click.Path(), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
+@click.option("--glossary", type=click.Path(exists=True), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
                                                      "(default: the language's glossary from the project or subloc).")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES),
               help="Report format (default: text; github when GITHUB_ACTIONS is set).")
@@ -53,10 +54,10 @@ Examples:
 @click.option("--select", help="Only these rule codes or prefixes, comma-separated (T,L101).")
 @click.option("--ignore", help="Skip these rule codes or prefixes, comma-separated.")
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
-@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--encoding", help="Source encoding (default: detect).")
-@click.option("--jobs", type=int, help="Worker processes (default: one per core for 40+ files).")
+@click.option("--jobs", type=AtLeast(1, fix="--jobs 1 checks in this process"), help="Worker processes (default: one per core for 40+ files).")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply the safe fixes of `subloc fix` in place first.")
 @click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff; write nothing.")
 def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary: str | None, fmt: str | None,
@@ -120,6 +121,8 @@ def _print_rich(results) -> None:  # type: ignore[no-untyped-def]
     for r in results:
         if r.error:
             console.print(f"[bold red]{escape(r.error)}[/] [dim]\\[not checked][/]")
+        for note in r.notes:
+            console.print(f"[yellow]warning:[/] {escape(note)}")
         for f in r.findings:
             color = "red" if f.severity == "error" else "yellow"
             console.print(f"[bold]{escape(f.file)}:{f.line}:{f.column}[/]: [{color}]{f.code}[/] "
@@ -180,28 +183,6 @@ def rule(code: str) -> None:
             click.echo("  -> no finding")
 
 
-def _fix_one(track, lang, screen, fps, tolerance):  # type: ignore[no-untyped-def]
-    """Resolve language and profile as `check` does, and fix; returns the FixResult."""
-    from ..config import find_config
-    from ..fix import fix_track
-    from ..profiles import get_profile
-    from ..qa.engine import CheckOptions, resolve_language
-
-    config = find_config(track.path)
-    language, _ = resolve_language(CheckOptions(language=lang), config, track)
-    profile = get_profile(language, screen=screen or config.screen, fps=fps or config.fps,
-                          overrides=config.limits_for(language or "und"))
-    return fix_track(track, profile, tolerance)
-
-
-def _diff(path, before, after) -> str:  # type: ignore[no-untyped-def]
-    import difflib
-
-    from ..formats import dumps
-    old, new = dumps(before), dumps(after.track)
-    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{path}", f"{path} (fixed)"))
-
-
 def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
               in_place: bool, report: bool = True, salvage: bool = False, batch=None) -> tuple[int, int]:
     """Fix files (``formats.Input`` items); returns (files changed, changes not fixed).
@@ -209,6 +190,7 @@ def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out
     A file that cannot be read or written is reported and the others go on (``batch`` counts it).
     Fixed copies go to ``OUT/<path under the folder given>``; no input is ever written over.
     """
+    from ..fix import fix_file
     from ..formats import OutputGuard, save
     from .io_commands import Batch, output_path
 
@@ -219,9 +201,10 @@ def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out
         path = item.path
         with batch.file(path):
             before = batch.read(path, encoding, salvage, language=lang)
-            result = _fix_one(before, lang, screen, fps, tolerance)
+            fixed = fix_file(str(path), lang, screen, fps, tolerance, track=before)
+            result = fixed.result
             if diff:
-                text = _diff(path, before, result)
+                text = fixed.diff()
                 if text:
                     click.echo(text, nl=False)
                     changed += 1
@@ -248,14 +231,14 @@ Examples:
   subloc fix out/ep01.th.srt --in-place --tolerance 500
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--lang", help="Language (default: from the file name, e.g. ep01.th.srt, or detected).")
+@click.option("--lang", type=Language(), help="Language (default: from the file name, e.g. ep01.th.srt, or detected).")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Write fixed copies here.")
 @click.option("--in-place", is_flag=True, help="Overwrite the files themselves.")
 @click.option("--diff", is_flag=True, help="Show what would change as a unified diff; write nothing (exit 1 if any).")
-@click.option("--tolerance", type=int, default=1000, show_default=True,
+@click.option("--tolerance", type=AtLeast(0, fix="0 keeps every cue where it is"), default=1000, show_default=True,
               help="No cue start or end moves by more than this many milliseconds.")
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
-@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--encoding", help="Source encoding (default: detect).")
 @click.option("--salvage", is_flag=True, help="Keep every readable cue of a file with damaged blocks, reporting each "
                                               "dropped block (exit 1); default: refuse such a file.")

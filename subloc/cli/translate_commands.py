@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ._output import emit_json, is_terminal, note, table, write_or_echo
+from ._params import AtLeast, Language, LanguagePair, Languages
 
 
 def register(cli: click.Group) -> None:
@@ -96,8 +97,8 @@ Examples:
   subloc translate samples/stand-in-bride/srt --to th,id,ms,vi --backend tm --tm out/tm.sqlite -o out/
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--to", "targets", required=True, help="Target languages, comma-separated: th,id,ms,vi.")
-@click.option("--from", "source_lang", help="Source language (default: series.toml, the file names, or detection).")
+@click.option("--to", "targets", required=True, type=Languages("target"), help="Target languages, comma-separated: th,id,ms,vi.")
+@click.option("--from", "source_lang", type=Language("source"), help="Source language (default: series.toml, the file names, or detection).")
 @click.option("--backend", help="Translation backend (default: google). See `subloc backends`.")
 @click.option("--fallback", help="A second backend for whatever the first could not translate.")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Output folder (default: out/).")
@@ -109,11 +110,11 @@ Examples:
 @click.option("--model", help="Model name (openai backend).")
 @click.option("--fallback-base-url", help="Endpoint of the fallback backend.")
 @click.option("--fallback-model", help="Model of the fallback backend.")
-@click.option("--timeout", type=float, help="Deadline per request in seconds (default: 60).")
-@click.option("--concurrency", type=int, help="Requests in flight (default: the backend's).")
-@click.option("--rpm", type=float, help="Requests per minute at most (default: the backend's).")
-@click.option("--batch-size", type=int, help="Segments per request at most (default: the backend's limit).")
-@click.option("--retries", type=int, help="Retries of a failed request (default: 4).")
+@click.option("--timeout", type=AtLeast(0, real=True, open=True), help="Deadline per request in seconds (default: 60).")
+@click.option("--concurrency", type=AtLeast(1), help="Requests in flight (default: the backend's).")
+@click.option("--rpm", type=AtLeast(0, real=True, open=True), help="Requests per minute at most (default: the backend's).")
+@click.option("--batch-size", type=AtLeast(1), help="Segments per request at most (default: the backend's limit).")
+@click.option("--retries", type=AtLeast(0, fix="0 sends each request once"), help="Retries of a failed request (default: 4).")
 @click.option("--glossary", type=click.Path(exists=True), help="Glossary file or folder instead of the shipped one.")
 @click.option("--option", "extra", multiple=True, metavar="KEY=VALUE",
               help="Backend-specific setting, e.g. region=eastasia, json_mode=false, temperature=0.3.")
@@ -209,7 +210,7 @@ Examples:
   subloc backends
   subloc backends --pair zh-Hans:th
 """)
-@click.option("--pair", help="Only backends that translate SOURCE:TARGET, e.g. zh-Hans:ms.")
+@click.option("--pair", type=LanguagePair(), help="Only backends that translate SOURCE:TARGET, e.g. zh-Hans:ms.")
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def backends(pair: str | None, as_json: bool) -> None:
     """List the translation backends (built in and installed plugins) with their limits and languages."""
@@ -259,7 +260,7 @@ Examples:
 """)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--tm", "tm_path", type=click.Path(dir_okay=False), help="TM file (default: .subloc/tm.sqlite).")
-@click.option("--source-lang", help="Source language when the TMX header does not say.")
+@click.option("--source-lang", type=Language("source"), help="Source language when the TMX header does not say.")
 @click.option("--approved/--machine", default=None, help="Mark the entries approved by a person, or machine output "
                                                          "(default: as the file says).")
 def tm_import(files: tuple[str, ...], tm_path: str | None, source_lang: str | None, approved: bool | None) -> None:
@@ -280,7 +281,7 @@ Examples:
 """)
 @click.option("--tm", "tm_path", type=click.Path(exists=True, dir_okay=False), help="TM file.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="TMX file (default: stdout).")
-@click.option("--lang", help="Only this target language.")
+@click.option("--lang", type=Language("target"), help="Only this target language.")
 @click.option("--approved-only", is_flag=True, help="Only entries a person approved.")
 def tm_export(tm_path: str | None, output: str | None, lang: str | None, approved_only: bool) -> None:
     """Export the translation memory as TMX 1.4 (approval and backend kept as properties)."""
@@ -321,8 +322,8 @@ Examples:
 @click.option("--source", "source", required=True, type=click.Path(exists=True), help="Source episodes (file or folder).")
 @click.option("--target", "target", required=True, type=click.Path(exists=True),
               help="Existing translations (file or folder), matched to the source by episode name.")
-@click.option("--lang", help="Only this target language (default: every language found).")
-@click.option("--from", "source_lang", help="Source language (default: from the file names).")
+@click.option("--lang", type=Language("target"), help="Only this target language (default: every language found).")
+@click.option("--from", "source_lang", type=Language("source"), help="Source language (default: from the file names).")
 @click.option("--tm", "tm_path", type=click.Path(dir_okay=False), help="TM file (default: .subloc/tm.sqlite).")
 @click.option("--approved", is_flag=True, help="Mark the segments approved (human translations).")
 def tm_align(source: str, target: str, lang: str | None, source_lang: str | None, tm_path: str | None,

@@ -146,6 +146,7 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
         raise SubtitleParseError(f"cannot read: {exc.strerror}", path=name) from None
     if not data:
         raise SubtitleParseError("empty file", path=name, line=1, hint="pass a subtitle file with cues")
+    _refuse_other_files(data, name)
     hint = language or language_from_path(name)
     text, used, bom = decode(data, name, encoding, language=_canonical(hint) if hint else None)
     newline = _dominant_newline(text)
@@ -162,6 +163,30 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
 def _canonical(tag: str) -> str:
     from ..languages import canonical
     return canonical(tag)
+
+
+# Signatures of what people pass by mistake: the video itself, audio, images, archives.
+_MAGIC = ((4, b"ftyp", "MP4/MOV video"), (0, b"\x1aE\xdf\xa3", "Matroska/WebM video"), (0, b"RIFF", "AVI/WAV media"),
+          (0, b"ID3", "MP3 audio"), (0, b"\x89PNG", "a PNG image"), (0, b"\xff\xd8\xff", "a JPEG image"),
+          (0, b"PK\x03\x04", "a zip archive"), (0, b"%PDF", "a PDF document"), (0, b"GIF8", "a GIF image"),
+          (0, b"\x47", "MPEG-TS video"))
+_MEDIA_EXTENSIONS = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ts", ".flv", ".wmv", ".mp3", ".m4a",
+                     ".aac", ".wav", ".png", ".jpg", ".jpeg", ".gif", ".zip", ".pdf"}
+
+
+def _refuse_other_files(data: bytes, name: str) -> None:
+    """ASS/SSA, video and other non-subtitle files: one clear error instead of a parse or decoding error."""
+    ext = Path(name).suffix.lower()
+    head = data[:64].lstrip(b"\xef\xbb\xbf")
+    if ext in (".ass", ".ssa") or head.startswith(b"[Script Info]"):
+        raise SubtitleParseError("ASS/SSA is not supported yet: convert it to SRT with "
+                                 f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`", path=name, line=1)
+    kind = next((what for offset, magic, what in _MAGIC
+                 if data[offset:offset + len(magic)] == magic and (magic != b"\x47" or data[188:189] == data[376:377] == b"\x47")), None)
+    if kind or ext in _MEDIA_EXTENSIONS:
+        raise SubtitleParseError(f"not a subtitle file ({kind or ext[1:] + ' file'})", path=name,
+                                 hint=f"pass the .srt or .vtt file; to take subtitles out of a video: "
+                                      f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`")
 
 
 def dumps(track: Track, fmt: str | None = None) -> str:
