@@ -147,9 +147,10 @@ def preview(file: str, source: str | None, lang: str | None, placement: str | No
     """A self-contained HTML page: each cue on a 9:16 phone frame at the profile's font size, the TikTok,
     Reels and Shorts safe zones drawn over it, cues with findings highlighted, source beside target, and a
     timeline of reading speed. Lines that overflow the safe width in the browser are marked."""
-    from ..formats import atomic_write
+    from ..formats import OutputGuard, atomic_write
     from ..preview import render_preview
 
+    OutputGuard([file, *([source] if source else [])]).check(output, hint="write the page to an .html file")
     html = render_preview(Path(file), source=Path(source) if source else None, language=lang, placement=placement)
     atomic_write(Path(output), html.encode("utf-8"))
     click.echo(f"preview written to {output}", err=True)

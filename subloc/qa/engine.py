@@ -120,7 +120,8 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
     result = FileResult(path=path)
     try:
         config = find_config(path)
-        track = load(path, encoding=options.encoding)
+        # A salvaging read: damaged blocks become E101 findings, every readable cue is checked.
+        track = load(path, encoding=options.encoding, salvage=True)
         language, declared = resolve_language(options, config, track)
         lang = language or "und"
         profile = get_profile(language, screen=options.screen or config.screen, fps=options.fps or config.fps,

@@ -233,6 +233,11 @@ class Translator:
         for name, opts in zip(backends, (o.backend_options, o.fallback_options)):
             for target in self.targets:  # refuse unsupported pairs and missing keys before anything is sent
                 create_check(name, opts, self.source_lang, target)
+        from ..formats import OutputGuard
+        guard = OutputGuard(e.source.path for e in self.episodes if e.source.path)
+        for language in self.targets:  # no output may replace any input (a source misnamed ep01.th.srt)
+            for episode in self.episodes:
+                guard.check(self._target_path(episode, language), hint="choose another output folder with -o")
         report = RunReport(self.source_lang, o.backend, str(self.tm_path), o.dry_run)
         tm = TranslationMemory(self.tm_path)
         opened: dict[str, Backend] = {}
@@ -323,6 +328,10 @@ class Translator:
         self._write(language, translations, failures, glossary, result)
         return result
 
+    def _target_path(self, episode: Episode, language: str) -> Path:
+        o = self.options
+        return o.output_dir / f"{episode.name}.{language}.{o.out_format or episode.source.format}"
+
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport) -> None:
         from ..config import find_config
@@ -337,7 +346,7 @@ class Translator:
         for episode in self.episodes:
             missing = [u for p in episode.plans for u in p.units if u not in translations]
             fmt = o.out_format or episode.source.format
-            target_path = o.output_dir / f"{episode.name}.{language}.{fmt}"
+            target_path = self._target_path(episode, language)
             pseudo = get_class(o.backend).info.pseudo
             if missing:
                 reasons = sorted({failures.get(u, "not translated") for u in missing})
