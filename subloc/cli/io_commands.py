@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ._output import emit_json, note, table
+from ._params import Language
 
 ENCODING_HELP = "Source encoding (default: detect; BOM, UTF-8, then GB18030/Big5/cp874/cp1258/cp1252)."
 
@@ -24,7 +25,7 @@ Examples:
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file.")
-@click.option("--lang", help="Language for counting (default: from the file name, e.g. ep01.th.srt).")
+@click.option("--lang", type=Language(), help="Language for counting (default: from the file name, e.g. ep01.th.srt).")
 @click.option("--encoding", help=ENCODING_HELP)
 def info(paths: tuple[str, ...], as_json: bool, lang: str | None, encoding: str | None) -> None:
     """Describe subtitle files: format, encoding, cues, duration, longest line, highest reading speed.

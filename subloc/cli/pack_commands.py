@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ._output import emit_json
+from ._params import Language, Languages
 
 
 def register(cli: click.Group) -> None:
@@ -44,12 +45,12 @@ Examples:
   subloc pack my-series --lang vi --allow-errors --hls
 """)
 @click.argument("series_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--lang", "languages", required=True, help="Languages, comma-separated: th,id,ms,vi.")
+@click.option("--lang", "languages", required=True, type=Languages(), help="Languages, comma-separated: th,id,ms,vi.")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), default="dist", show_default=True,
               help="Where the <series>.<lang>.zip packs go.")
 @click.option("--translations", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="Folder(s) with the translations (<episode>.<lang>.<ext> or <lang>/); default: the series folder.")
-@click.option("--from", "source_lang", help="Source language (default: series.toml, else zh-Hans).")
+@click.option("--from", "source_lang", type=Language("source"), help="Source language (default: series.toml, else zh-Hans).")
 @click.option("--allow-errors", is_flag=True, help="Pack a language even when QA finds errors.")
 @click.option("--no-update", is_flag=True, help="Do not re-translate stale episodes; report them.")
 @click.option("--backend", help="Backend for re-translating stale episodes (default: the one that translated them).")
@@ -132,7 +133,7 @@ Examples:
 """)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", type=click.Path(exists=True), help="The source track (a file, or a folder matched by episode).")
-@click.option("--lang", help="Language (default: from the file name).")
+@click.option("--lang", type=Language(), help="Language (default: from the file name).")
 @click.option("--placement", type=click.Choice(["app", "social-burnin", "tiktok"]),
               help="Where cues sit and how large the text is (default: social-burnin; WebVTT settings win).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")

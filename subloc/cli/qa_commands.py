@@ -8,6 +8,7 @@ import sys
 import click
 
 from ._output import emit_json, is_terminal, table
+from ._params import AtLeast, FrameRate, Language
 
 FORMAT_CHOICES = ["text", "concise", "json", "github", "junit", "sarif"]
 
@@ -42,10 +43,10 @@ Examples:
   subloc check out/ --fix                        # apply the safe fixes of `subloc fix`, then report the rest
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--lang", help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
+@click.option("--lang", type=Language(), help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
 @click.option("--source", type=click.Path(), help="The source track (a file, or a folder matched by episode name) "
                                                    "for the consistency (X) and glossary (G) rules.")
-@click.option("--glossary", type=click.Path(), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
+@click.option("--glossary", type=click.Path(exists=True), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
                                                      "(default: the language's glossary from the project or subloc).")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES),
               help="Report format (default: text; github when GITHUB_ACTIONS is set).")
@@ -53,10 +54,10 @@ Examples:
 @click.option("--select", help="Only these rule codes or prefixes, comma-separated (T,L101).")
 @click.option("--ignore", help="Skip these rule codes or prefixes, comma-separated.")
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
-@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--encoding", help="Source encoding (default: detect).")
-@click.option("--jobs", type=int, help="Worker processes (default: one per core for 40+ files).")
+@click.option("--jobs", type=AtLeast(1, fix="--jobs 1 checks in this process"), help="Worker processes (default: one per core for 40+ files).")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply the safe fixes of `subloc fix` in place first.")
 @click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff; write nothing.")
 def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary: str | None, fmt: str | None,
@@ -115,6 +116,8 @@ def _print_rich(results) -> None:  # type: ignore[no-untyped-def]
     for r in results:
         if r.error:
             console.print(f"[bold red]{escape(r.error)}[/] [dim]\\[not checked][/]")
+        for note in r.notes:
+            console.print(f"[yellow]warning:[/] {escape(note)}")
         for f in r.findings:
             color = "red" if f.severity == "error" else "yellow"
             console.print(f"[bold]{escape(f.file)}:{f.line}:{f.column}[/]: [{color}]{f.code}[/] "
@@ -175,42 +178,20 @@ def rule(code: str) -> None:
             click.echo("  -> no finding")
 
 
-def _fix_one(path, lang, screen, fps, tolerance, encoding):  # type: ignore[no-untyped-def]
-    """Load, resolve language and profile as `check` does, and fix; returns (track, result)."""
-    from ..config import find_config
-    from ..fix import fix_track
-    from ..formats import load
-    from ..profiles import get_profile
-    from ..qa.engine import CheckOptions, resolve_language
-
-    config = find_config(path)
-    track = load(path, encoding=encoding)
-    language, _ = resolve_language(CheckOptions(language=lang), config, track)
-    profile = get_profile(language, screen=screen or config.screen, fps=fps or config.fps,
-                          overrides=config.limits_for(language or "und"))
-    return track, fix_track(track, profile, tolerance)
-
-
-def _diff(path, before, after) -> str:  # type: ignore[no-untyped-def]
-    import difflib
-
-    from ..formats import dumps
-    old, new = dumps(before), dumps(after.track)
-    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{path}", f"{path} (fixed)"))
-
-
 def run_fixes(files, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
               in_place: bool, report: bool = True) -> tuple[int, int]:
-    """Fix files; returns (files changed, changes not fixed)."""
+    """Fix files and write or show the result; returns (files changed, changes not fixed)."""
     from pathlib import Path
 
+    from ..fix import fix_file
     from ..formats import save
 
     changed = unfixed = 0
     for path in files:
-        before, result = _fix_one(path, lang, screen, fps, tolerance, encoding)
+        fixed = fix_file(path, lang, screen, fps, tolerance, encoding)
+        before, result = fixed.before, fixed.result
         if diff:
-            text = _diff(path, before, result)
+            text = fixed.diff()
             if text:
                 click.echo(text, nl=False)
                 changed += 1
@@ -235,14 +216,14 @@ Examples:
   subloc fix out/ep01.th.srt --in-place --tolerance 500
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--lang", help="Language (default: from the file name, e.g. ep01.th.srt, or detected).")
+@click.option("--lang", type=Language(), help="Language (default: from the file name, e.g. ep01.th.srt, or detected).")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Write fixed copies here.")
 @click.option("--in-place", is_flag=True, help="Overwrite the files themselves.")
 @click.option("--diff", is_flag=True, help="Show what would change as a unified diff; write nothing (exit 1 if any).")
-@click.option("--tolerance", type=int, default=1000, show_default=True,
+@click.option("--tolerance", type=AtLeast(0, fix="0 keeps every cue where it is"), default=1000, show_default=True,
               help="No cue start or end moves by more than this many milliseconds.")
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
-@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--encoding", help="Source encoding (default: detect).")
 def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_place: bool, diff: bool,
         tolerance: int, screen: str | None, fps: str | None, encoding: str | None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ._output import emit_json, is_terminal, note, table, write_or_echo
+from ._params import AtLeast, Language, LanguagePair, Languages
 
 
 def register(cli: click.Group) -> None:
@@ -96,24 +97,25 @@ Examples:
   subloc translate samples/stand-in-bride/srt --to th,id,ms,vi --backend tm --tm out/tm.sqlite -o out/
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--to", "targets", required=True, help="Target languages, comma-separated: th,id,ms,vi.")
-@click.option("--from", "source_lang", help="Source language (default: series.toml, the file names, or detection).")
+@click.option("--to", "targets", required=True, type=Languages("target"), help="Target languages, comma-separated: th,id,ms,vi.")
+@click.option("--from", "source_lang", type=Language("source"), help="Source language (default: series.toml, the file names, or detection).")
 @click.option("--backend", help="Translation backend (default: google). See `subloc backends`.")
 @click.option("--fallback", help="A second backend for whatever the first could not translate.")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Output folder (default: out/).")
-@click.option("--tm", "tm_path", type=click.Path(dir_okay=False),
-              help="Translation memory (default: .subloc/tm.sqlite in the series folder).")
+@click.option("--tm", "tm_path", metavar="FILE|URL",
+              help="Translation memory: a file, or postgresql://user@host:port/db shared by a team and its workers "
+                   "(default: .subloc/tm.sqlite in the series folder).")
 @click.option("--format", "out_format", type=click.Choice(["srt", "vtt"]), help="Output format (default: the input's).")
 @click.option("--dry-run", is_flag=True, help="Report what would be sent (segments, characters, requests); send nothing.")
 @click.option("--base-url", help="Backend endpoint (openai-compatible servers, self-hosted LibreTranslate, mirrors).")
 @click.option("--model", help="Model name (openai backend).")
 @click.option("--fallback-base-url", help="Endpoint of the fallback backend.")
 @click.option("--fallback-model", help="Model of the fallback backend.")
-@click.option("--timeout", type=float, help="Deadline per request in seconds (default: 60).")
-@click.option("--concurrency", type=int, help="Requests in flight (default: the backend's).")
-@click.option("--rpm", type=float, help="Requests per minute at most (default: the backend's).")
-@click.option("--batch-size", type=int, help="Segments per request at most (default: the backend's limit).")
-@click.option("--retries", type=int, help="Retries of a failed request (default: 4).")
+@click.option("--timeout", type=AtLeast(0, real=True, open=True), help="Deadline per request in seconds (default: 60).")
+@click.option("--concurrency", type=AtLeast(1), help="Requests in flight (default: the backend's).")
+@click.option("--rpm", type=AtLeast(0, real=True, open=True), help="Requests per minute at most (default: the backend's).")
+@click.option("--batch-size", type=AtLeast(1), help="Segments per request at most (default: the backend's limit).")
+@click.option("--retries", type=AtLeast(0, fix="0 sends each request once"), help="Retries of a failed request (default: 4).")
 @click.option("--glossary", type=click.Path(exists=True), help="Glossary file or folder instead of the shipped one.")
 @click.option("--option", "extra", multiple=True, metavar="KEY=VALUE",
               help="Backend-specific setting, e.g. region=eastasia, json_mode=false, temperature=0.3.")
@@ -158,7 +160,7 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
                                         model=fallback_model or settings.get("fallback_model"),
                                         timeout=timeout or settings.get("timeout", 60.0)),
         out_format=out_format,
-        tm_path=Path(tm_path) if tm_path else (Path(settings["tm"]) if settings.get("tm") else None),
+        tm_path=_tm_location(tm_path or settings.get("tm")),
         dry_run=dry_run,
         concurrency=concurrency or settings.get("concurrency"),
         rpm=rpm or settings.get("rpm"),
@@ -209,7 +211,7 @@ Examples:
   subloc backends
   subloc backends --pair zh-Hans:th
 """)
-@click.option("--pair", help="Only backends that translate SOURCE:TARGET, e.g. zh-Hans:ms.")
+@click.option("--pair", type=LanguagePair(), help="Only backends that translate SOURCE:TARGET, e.g. zh-Hans:ms.")
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def backends(pair: str | None, as_json: bool) -> None:
     """List the translation backends (built in and installed plugins) with their limits and languages."""
@@ -255,6 +257,12 @@ def tm() -> None:
     translations, stats, and copying a memory between stores."""
 
 
+def _tm_location(spec: str | None) -> Path | str | None:
+    """A --tm or [translate] tm value: a URL stays a URL (never a folder named postgresql:)."""
+    from ..tm import is_url
+    return None if not spec else spec if is_url(spec) else Path(spec)
+
+
 def _tm_spec(spec: str | None) -> str:
     """--tm, else the project's [translate] tm, else .subloc/tm.sqlite (nothing is created by asking)."""
     if spec:
@@ -298,7 +306,7 @@ Examples:
 """)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--tm", "tm_spec", metavar="FILE|URL", help=_TM_HELP)
-@click.option("--source-lang", help="Source language when the TMX header does not say.")
+@click.option("--source-lang", type=Language("source"), help="Source language when the TMX header does not say.")
 @click.option("--approved/--machine", default=None, help="Mark the entries approved by a person, or machine output "
                                                          "(default: as the file says).")
 @click.option("--by", help=_BY_HELP)
@@ -322,7 +330,7 @@ Examples:
 """)
 @click.option("--tm", "tm_spec", metavar="FILE|URL", help=_TM_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="TMX file (default: stdout).")
-@click.option("--lang", help="Only this target language.")
+@click.option("--lang", type=Language("target"), help="Only this target language.")
 @click.option("--approved-only", is_flag=True, help="Only entries a person approved.")
 def tm_export(tm_spec: str | None, output: str | None, lang: str | None, approved_only: bool) -> None:
     """Export the translation memory as TMX 1.4 (approval, approver and backend kept as properties).
@@ -389,8 +397,8 @@ Examples:
 @click.option("--source", "source", required=True, type=click.Path(exists=True), help="Source episodes (file or folder).")
 @click.option("--target", "target", required=True, type=click.Path(exists=True),
               help="Existing translations (file or folder), matched to the source by episode name.")
-@click.option("--lang", help="Only this target language (default: every language found).")
-@click.option("--from", "source_lang", help="Source language (default: from the file names).")
+@click.option("--lang", type=Language("target"), help="Only this target language (default: every language found).")
+@click.option("--from", "source_lang", type=Language("source"), help="Source language (default: from the file names).")
 @click.option("--tm", "tm_spec", metavar="FILE|URL", help=_TM_HELP)
 @click.option("--approved", is_flag=True, help="Mark the segments approved (human translations).")
 @click.option("--by", help=_BY_HELP)

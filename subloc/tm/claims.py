@@ -42,7 +42,7 @@ class _Renewer:
 
 
 def share_work(tm: TMStore, units: Sequence[str], source_lang: str, target_lang: str,
-               translate: Callable[[list[str]], None], *, round_size: int, lease_s: float = LEASE_S,
+               translate: Callable[[list[str]], object], *, round_size: int, lease_s: float = LEASE_S,
                poll_s: float = 0.25) -> dict[str, TMEntry]:
     """Translate ``units`` through ``translate`` (which commits each arrival to the TM) without sending
     what another worker on the same TM sends; returns the TM entries those other workers produced."""
