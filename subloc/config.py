@@ -170,7 +170,7 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                               hint=f"known keys: {', '.join(sorted(TRANSLATE_KEYS))}")
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(f"translate.{key} has the wrong type", path=path, line=_line_of(text, key))
-    if "tm" in translate:
+    if "tm" in translate and "://" not in translate["tm"]:  # a file is relative to the config; a URL stays a URL
         translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
                   translate=dict(translate),
