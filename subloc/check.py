@@ -18,7 +18,7 @@ from .errors import SublocError, UsageError
 from .formats import episode_name, expand_paths, language_from_path, load
 from .model import Track
 from .project import Project, Projects
-from .qa import FileResult
+from .qa import FileResult, all_rules
 
 __all__ = ["CheckOptions", "FileResult", "SourceFinder", "check_tracks", "check_one", "check_file", "check_paths"]
 
@@ -54,11 +54,13 @@ class SourceFinder:
             return None
         if not self.index:
             return Path(self.source)
-        found = self.index.get(episode_name(target))
-        if found is None:
-            raise UsageError(f"no source for {target} in {self.source} (looked for episode {episode_name(target)!r})",
-                             hint="name the source files like the targets (ep01.zh-Hans.srt for ep01.th.srt)")
-        return found
+        return self.index.get(episode_name(target))
+
+    def missing_note(self, target: str) -> str:
+        """Why the rules that compare with the source did not run on ``target``."""
+        skipped = ", ".join(sorted(code for code, cls in all_rules().items() if cls.needs_source))
+        return (f"no source for {target} in {self.source} (looked for episode {episode_name(target)!r}): "
+                f"{skipped} skipped; name the source files like the targets (ep01.zh-Hans.srt for ep01.th.srt)")
 
 
 def check_one(track: Track, project: Project, options: CheckOptions = CheckOptions(), *, path: str | None = None,
@@ -102,17 +104,20 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
     projects = projects or Projects()
     project = projects.for_path(path)
     finder = sources or SourceFinder(options.source, options.encoding)
+    notes = []
     try:
-        track = load(path, encoding=options.encoding)
+        # A salvaging read: damaged blocks become E101 findings, every readable cue is checked.
+        track = load(path, encoding=options.encoding, salvage=True)
         source_path = finder.path_for(path)
         source = load(source_path, encoding=options.encoding) if source_path is not None else None
+        if source_path is None and finder.source:
+            notes.append(finder.missing_note(path))
+        source_project = projects.for_path(source_path) if source_path is not None else None
+        result = check_one(track, project, options, path=path, source=source, source_project=source_project)
     except SublocError as exc:
         return FileResult(path=path, error=str(exc))
-    source_project = projects.for_path(source_path) if source_path is not None else None
-    try:
-        return check_one(track, project, options, path=path, source=source, source_project=source_project)
-    except SublocError as exc:
-        return FileResult(path=path, error=str(exc))
+    result.notes.extend(notes)
+    return result
 
 
 # The run's resolved projects, inherited by forked workers (resolved once, before the fork).

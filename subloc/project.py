@@ -52,11 +52,13 @@ class Project:
         return self.location.config_file
 
     @property
-    def tm_path(self) -> Path | None:
-        """The translation memory: ``[translate] tm`` of the configuration, else ``.subloc/tm.sqlite`` in
-        the series folder; None when neither says (translate then puts it next to its inputs)."""
-        if self.config.translate.get("tm"):
-            return Path(self.config.translate["tm"])
+    def tm_path(self) -> Path | str | None:
+        """The translation memory: ``[translate] tm`` of the configuration (a file, or a URL kept as a
+        string), else ``.subloc/tm.sqlite`` in the series folder; None when neither says (translate then
+        puts it next to its inputs)."""
+        spec = self.config.translate.get("tm")
+        if spec:
+            return spec if "://" in spec else Path(spec)
         return self.series_dir / ".subloc" / "tm.sqlite" if self.series_dir else None
 
     @property

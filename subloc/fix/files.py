@@ -36,9 +36,12 @@ def profile_for(path: str, track: Track, language: str | None = None, screen: st
 
 
 def fix_file(path: str, language: str | None = None, screen: str | None = None, fps: str | None = None,
-             tolerance: int = 1000, encoding: str | None = None, project: Project | None = None) -> FileFix:
-    """Load a subtitle file and fix it under its project; nothing is written."""
-    track = load(path, encoding=encoding)
+             tolerance: int = 1000, encoding: str | None = None, track: Track | None = None,
+             project: Project | None = None) -> FileFix:
+    """Fix a subtitle file under its project (``track``: the file as already read, e.g. salvaged);
+    nothing is written."""
+    if track is None:
+        track = load(path, encoding=encoding, language=language)
     project = project or find_project(path)
-    profile = profile_for(path, track, language, screen, fps, project)
-    return FileFix(path, track, fix_track(track, profile, tolerance, project=project, path=path))
+    profile = profile_for(str(path), track, language, screen, fps, project)
+    return FileFix(str(path), track, fix_track(track, profile, tolerance, project=project, path=str(path)))

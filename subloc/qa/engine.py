@@ -32,5 +32,7 @@ def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None 
         findings.extend(cls().check(ctx))
     if severity:
         findings = [replace(f, severity=severity[f.code]) if f.code in severity else f for f in findings]  # type: ignore[arg-type]
+    # One finding per problem: a term met twice in a cue (妈妈) is one missing rendering, not two.
+    findings = list(dict.fromkeys(findings))
     findings.sort(key=lambda f: (f.line, f.cue, f.code))
     return findings

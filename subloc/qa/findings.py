@@ -44,6 +44,7 @@ class FileResult:
     language: str | None = None
     cues: int = 0
     profile: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # checked, but not fully (e.g. no source found: X rules skipped)
 
     @property
     def errors(self) -> int:
