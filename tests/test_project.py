@@ -257,3 +257,16 @@ def test_atomic_write_leaves_the_umask_alone_and_syncs_the_folder(tmp_path: Path
     finally:
         monkeypatch.undo()
         os.umask(old)
+
+
+def test_translate_tracks_takes_tracks_and_the_project(drama: Path) -> None:
+    from subloc.translate import translate_options, translate_tracks
+
+    project = find_project(drama / "ep01.zh-Hans.srt")
+    options = translate_options(project, ["th"], backend="pseudo", output_dir=drama / "lib")
+    assert options.glossary == str(drama / "terms")  # the project's glossary setting, no flag given
+    report = translate_tracks([load(drama / "ep01.zh-Hans.srt")], project, options)
+    [language] = report.languages
+    expected = _check(drama, drama / "lib" / "ep01.th.srt")
+    assert (language.qa_errors, language.qa_warnings) == (expected.errors, expected.warnings)
+    assert language.qa_errors >= 1 and any(f.code == "G101" for f in expected.findings)
