@@ -77,7 +77,7 @@ def check_one(track: Track, project: Project, options: CheckOptions = CheckOptio
         series_dir = (source_project or project).series_dir
         glossary = project.glossary(profile.language, options.glossary, series_dir=series_dir)
     result.findings = project.check(track, profile, path=path, source=source, glossary=glossary,
-                                    language_declared=declared, select=options.select, ignore=options.ignore)
+                                    language_declared=declared, rules=rules)
     result.language, result.cues, result.profile = language, len(track.cues), profile.describe()
     return result
 

@@ -67,6 +67,8 @@ class Config:
         return out
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()
         try:
             rel = Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
         except ValueError:

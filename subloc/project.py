@@ -19,6 +19,7 @@ is one error, not one per file, and checking a thousand files reads the configur
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -118,9 +119,12 @@ class Project:
 
     def check(self, track: Track, profile: Profile, *, path: str | None = None, source: Track | None = None,
               glossary: Glossary | None = None, language_declared: bool = True,
-              select: Sequence[str] | None = None, ignore: Sequence[str] = ()) -> list[Finding]:
-        """The findings of this project's rules (selection, per-file ignores, severities) on one track."""
-        rules = self.rules(path or track.path, select=select, ignore=ignore)
+              select: Sequence[str] | None = None, ignore: Sequence[str] = (),
+              rules: Sequence[type[Rule]] | None = None) -> list[Finding]:
+        """The findings of this project's rules (selection, per-file ignores, severities) on one track;
+        ``rules``: :meth:`rules` as already worked out for this file."""
+        if rules is None:
+            rules = self.rules(path or track.path, select=select, ignore=ignore)
         return check_track(track, profile, rules=rules, source=source, glossary=glossary,
                            language_declared=language_declared, severity=self.config.severity,
                            path=path or track.path)
@@ -130,13 +134,16 @@ class Projects:
     """Resolves projects for one run: each folder once (the walk, the configuration, the series)."""
 
     def __init__(self) -> None:
-        self._by_folder: dict[tuple[Path, bool | None], Project] = {}
+        self._by_folder: dict[tuple[str, bool | None], Project] = {}
 
     def for_path(self, path: str | Path, *, is_folder: bool | None = None) -> Project:
         """The project of a file or folder (``is_folder=True``: an output folder that may not exist yet).
         A bad configuration or series.toml raises :class:`subloc.errors.ConfigError` naming its line."""
-        key = (Path(path).resolve().parent if is_folder is None and Path(path).is_file() else Path(path).resolve(),
-               is_folder)
+        # Keyed on the folder as written (no symlink resolution: that costs a system call per component).
+        folder = os.path.abspath(path)
+        if not (os.path.isdir(folder) if is_folder is None else is_folder):
+            folder = os.path.dirname(folder)
+        key = (folder, is_folder)
         found = self._by_folder.get(key)
         if found is None:
             location = locate(path, is_folder)
