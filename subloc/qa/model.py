@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, ClassVar, Iterator
 
 from .findings import SEVERITIES, Finding, Severity
 
+__all__ = ["SEVERITIES", "Finding", "Severity", "Rule", "register", "all_rules"]
+
 if TYPE_CHECKING:
     from .context import CheckContext
 
