@@ -132,6 +132,8 @@ class _Outcome:
     usage: Usage | None = None
     error: BackendError | None = None
     extra_requests: int = 0  # HTTP requests the backend made beyond the one counted
+    accounted: bool = False  # its usage is counted
+    committed: int = 0  # items of the batch handled so far
 
 
 def _error_key(exc: BackendError) -> str:
@@ -179,6 +181,7 @@ class Scheduler:
         for worker in workers:
             worker.start()
         inflight = 0
+        current: _Outcome | None = None
         try:
             while pending or inflight:
                 while pending and inflight < self.concurrency:
@@ -200,12 +203,17 @@ class Scheduler:
                     continue
                 outcome = self._next(results)
                 inflight -= 1
+                current = outcome
                 # Depth first: halves and retries go before untouched batches, so a bad line is found (or a
                 # hopeless run stopped) in a handful of requests.
                 pending.extendleft(reversed(self._handle(outcome)))
+                current = None
         except KeyboardInterrupt:
-            # Commit what has already arrived; what is still in flight is asked again next run.
+            # Commit what has already arrived (the rest of the reply being committed when the interrupt came,
+            # then every reply waiting); what is still in flight is asked again next run.
             self._closing.set()
+            if current is not None and current.reply is not None:
+                self._accept(current)
             while True:
                 try:
                     outcome = results.get_nowait()
@@ -313,14 +321,18 @@ class Scheduler:
     def _accept(self, outcome: _Outcome) -> list[_Task]:
         assert outcome.reply is not None
         self._streak = ("", 0)
-        if outcome.usage is not None:
+        if outcome.usage is not None and not outcome.accounted:
             self.stats.prompt_tokens += outcome.usage.prompt_tokens
             self.stats.completion_tokens += outcome.usage.completion_tokens
             self.stats.tokens_estimated |= outcome.usage.estimated
             self.budget.tokens += outcome.usage.prompt_tokens + outcome.usage.completion_tokens
+        outcome.accounted = True
         unmasked: list[Item] = []
         wrong: list[tuple[Item, str]] = []
-        for item in outcome.task.batch:
+        for index, item in enumerate(outcome.task.batch):
+            if index < outcome.committed:
+                continue  # handled before an interrupt came (see run)
+            outcome.committed = index  # an interrupt inside on_done commits this one again
             text = outcome.reply[item.key]
             try:
                 final = item.verify(text) if item.verify else text
@@ -333,6 +345,8 @@ class Scheduler:
                 wrong.append((item, problem))
                 continue
             self.on_done(item, final)
+            outcome.committed = index + 1
+        outcome.committed = len(outcome.task.batch)
         again: list[_Task] = []
         if unmasked:
             again.append(_Task(unmasked, second_chance=outcome.task.second_chance))
@@ -374,9 +388,9 @@ class Scheduler:
             reply = self.backend.translate(request)
         except BackendError as exc:
             return _Outcome(task, error=exc, extra_requests=max(0, int(getattr(exc, "requests", 1)) - 1))
-        except Exception as exc:  # a plugin's bug is a failed request, not a crash of the run
-            return _Outcome(task, error=BackendError(f"{name}: the backend failed: {type(exc).__name__}: "
-                                                     f"{redact(str(exc))[:160]}", retryable=False))
+        except Exception as exc:  # a plugin's bug is a failed request (halved to find the line), not a crash
+            return _Outcome(task, error=BackendReplyError(f"{name}: the backend failed: {type(exc).__name__}: "
+                                                          f"{redact(str(exc))[:160]}", retryable=False))
         if not isinstance(reply, dict) or not all(isinstance(v, str) for v in reply.values()):
             return _Outcome(task, error=BackendReplyError(f"{name}: the reply is not {{id: text}}", retryable=True))
         keys = set(map(str, reply))

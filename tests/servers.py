@@ -14,6 +14,7 @@ import json
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -70,6 +71,18 @@ def follow_glossary(text: str, glossary: list[dict[str, str]]) -> str:
     return text
 
 
+@contextmanager
+def serving(server_class, behave=None):  # type: ignore[no-untyped-def]
+    """A fake service for the length of a block."""
+    server = server_class()
+    if behave is not None:
+        server.behave = behave
+    try:
+        yield server
+    finally:
+        server.close()
+
+
 @dataclass
 class Log:
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -91,6 +104,14 @@ class Log:
             self.times.append(time.monotonic())
             self.segments += segments
             return len(self.requests)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client that hung up (a deadline, Ctrl-C in a test): not the server's problem
+        super().handle_error(request, client_address)
 
 
 class FakeServer:
@@ -119,7 +140,7 @@ class FakeServer:
             def do_GET(self) -> None:
                 server.handle(self)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from subloc.translate import TranslateOptions, Translator
 
 from .conftest import SAMPLES
 from .servers import (DeeplServer, GoogleServer, LibreServer, MicrosoftServer, MyMemoryServer, OpenAIServer,
-                      fake_translate)
+                      fake_translate, serving)
 
 SERIES = SAMPLES / "stand-in-bride"
 
@@ -273,18 +272,6 @@ def test_mangled_placeholders_are_retried_without_masking(series: Path, tmp_path
     again = [r for r in libre.log.requests if "⟦" not in r["params"]["q"] and "顾霆深" in r["params"]["q"]]
     assert again and len(again) <= len(masked)  # asked again unmasked, in batches: at most one per mangled reply
     assert sum(len(r["texts"]) for r in again) >= len(again)
-
-
-@contextmanager
-def serving(server_class, behave=None):  # type: ignore[no-untyped-def]
-    """A fake service for the length of a block."""
-    server = server_class()
-    if behave is not None:
-        server.behave = behave
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def test_google_web_backend(series: Path, tmp_path: Path) -> None:

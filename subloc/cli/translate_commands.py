@@ -178,19 +178,25 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
         translator = Translator(files, options, progress, encoding=encoding)
         report = translator.run()
     except KeyboardInterrupt:
+        # (the handler stays on "exit at once" until the process ends: a second Ctrl-C during the exit)
         if hasattr(progress, "stop"):
             progress.stop()
         click.echo("interrupted: every reply received is in the translation memory; run the same command again "
                    "to resume", err=True)
-        sys.exit(130)
+        # Out now: the TM is closed and every output written atomically; a normal interpreter exit would leave
+        # a moment in which a second Ctrl-C kills the process by signal instead.
+        import os
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except OSError as exc:
         raise _write_error(exc) from None
     finally:
-        if previous is not None:
-            import signal
-            signal.signal(signal.SIGINT, previous)
         if hasattr(progress, "stop"):
             progress.stop()
+    if previous is not None:
+        import signal
+        signal.signal(signal.SIGINT, previous)
     if as_json:
         from dataclasses import asdict
         emit_json(asdict(report))
