@@ -173,6 +173,7 @@ class Scheduler:
     # --- the calling thread -----------------------------------------------------------------------
 
     def run(self, items: list[Item]) -> SchedulerStats:
+        self._closing.clear()  # run() may be called again (a round at a time when runs share a TM)
         pending: deque[_Task] = deque(_Task(b) for b in pack(items, self.max_segments, self.max_chars))
         tasks: queue.Queue[_Task | None] = queue.Queue()
         results: queue.Queue[_Outcome] = queue.Queue()

@@ -306,7 +306,7 @@ def test_refused_before_sending(runner, series: Path, tmp_path: Path, monkeypatc
 def test_a_full_disk_is_a_clear_error(runner, series: Path, tmp_path: Path, monkeypatch) -> None:
     import errno
 
-    import subloc.translate as pipeline
+    import subloc.translate.pipeline as pipeline
 
     def full(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "ep01.th.srt"))

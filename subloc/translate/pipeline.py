@@ -15,16 +15,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .backends import Backend, BackendOptions, create, get_class
-from .errors import UsageError
-from .formats import episode_name, load, save
-from .glossary import Glossary, Masked, PlaceholderError, glossary_for, mask, unmask
-from .languages import canonical, script_family
-from .model import Track
-from .profiles import get_profile
-from .scheduler import Budget, Item, Scheduler, pack
-from .segments import CuePlan, build_track, plan_track
-from .tm import TranslationMemory, normalize
+from ..backends import Backend, BackendOptions, create, get_class
+from ..errors import UsageError
+from ..formats import episode_name, load, save
+from ..glossary import Glossary, Masked, PlaceholderError, glossary_for, glossary_misses, mask, series_dir_for, unmask
+from ..languages import canonical, script_family
+from ..model import Track
+from ..provenance import read_provenance, record_provenance
+from ..project import Projects
+from ..scheduler import Budget, Item, Scheduler, pack
+from ..segments import CuePlan, build_track, plan_track
+from ..tm import TMStore, display, normalize, open_tm
+from .reask import reask_misses
+from .shared import run_shared
 
 @dataclass(frozen=True)
 class TranslateOptions:
@@ -36,7 +39,7 @@ class TranslateOptions:
     backend_options: BackendOptions = field(default_factory=BackendOptions)
     fallback_options: BackendOptions = field(default_factory=BackendOptions)
     out_format: str | None = None
-    tm_path: Path | None = None
+    tm_path: Path | str | None = None  # a file, or a postgresql:// URL
     dry_run: bool = False
     concurrency: int | None = None
     rpm: float | None = None
@@ -126,8 +129,6 @@ class Progress:
 
 def default_tm_path(files: Sequence[Path]) -> Path:
     """``.subloc/tm.sqlite`` in the series folder (the one with series.toml), else next to the inputs."""
-    from .glossary import series_dir_for
-
     series = series_dir_for(files[0])
     if series is None:
         import os
@@ -142,7 +143,7 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
         return canonical(series.source_lang)
     if tracks[0].language:
         return canonical(tracks[0].language)
-    from .langid import detect_track
+    from ..langid import detect_track
     found = detect_track(tracks[0]).language
     if not found:
         raise UsageError("cannot tell the source language", hint="pass --from zh-Hans (or name files ep01.zh-Hans.srt)")
@@ -152,10 +153,8 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
                  encoding: str | None = None) -> None:
-        from .config import clear_cache
-        from .series import find_series
+        from ..series import find_series
 
-        clear_cache()
         if not files:
             raise UsageError("no subtitle files to translate", hint="pass .srt/.vtt files or a folder")
         self.options = options
@@ -168,7 +167,7 @@ class Translator:
         if dupes:
             raise UsageError(f"two inputs are episode {sorted(dupes)[0]!r}", hint="translate SRT and VTT copies apart")
         self.episodes = [Episode(t, n, plan_track(t, self.source_lang)) for t, n in zip(tracks, names)]
-        from .languages import is_language_tag
+        from ..languages import is_language_tag
         for tag in options.targets:
             if not is_language_tag(tag.replace("_", "-").split("-")[0].lower()):
                 raise UsageError(f"unknown target language {tag!r}", hint="use a language code such as th, id, ms, vi")
@@ -247,11 +246,16 @@ class Translator:
         for name, opts in zip(backends, (o.backend_options, o.fallback_options)):
             for target in self.targets:  # refuse unsupported pairs and missing keys before anything is sent
                 create_check(name, opts, self.source_lang, target)
-        report = RunReport(self.source_lang, o.backend, str(self.tm_path), o.dry_run)
+        from ..formats import OutputGuard
+        guard = OutputGuard(e.source.path for e in self.episodes if e.source.path)
+        for language in self.targets:  # no output may replace any input (a source misnamed ep01.th.srt)
+            for episode in self.episodes:
+                guard.check(self._target_path(episode, language), hint="choose another output folder with -o")
+        report = RunReport(self.source_lang, o.backend, display(self.tm_path), o.dry_run)
         if not o.dry_run:
             check_writable(o.output_dir)
         self.budget = Budget(o.max_requests, o.max_tokens)
-        tm = TranslationMemory(self.tm_path)
+        tm = open_tm(self.tm_path)
         opened: dict[str, Backend] = {}
         try:
             for language in self.targets:
@@ -268,7 +272,7 @@ class Translator:
         report.cost = round(sum(costs), 6) if costs else None
         return report
 
-    def _language(self, language: str, tm: TranslationMemory, opened: dict[str, Backend]) -> LanguageReport:
+    def _language(self, language: str, tm: TMStore, opened: dict[str, Backend]) -> LanguageReport:
         o = self.options
         result = LanguageReport(language)
         units, result.segments = self._units()
@@ -296,7 +300,7 @@ class Translator:
             # Load the Thai dictionary (≈0.4 s, for line breaking) while the requests are in flight.
             import threading
 
-            from .scripts import thai_words
+            from ..scripts import thai_words
             threading.Thread(target=thai_words, args=("ทดสอบ",), daemon=True).start()
         neighbours = self._neighbours()
         failures: dict[str, str] = {}
@@ -324,84 +328,47 @@ class Translator:
                 self.progress.segment_done(language)
 
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
-            stats = scheduler.run(self._items(todo, backend, glossary))
-            self._account(result, stats, opts)
+            stats, others = run_shared(scheduler, self._items(todo, backend, glossary), tm, self.source_lang, language)
+            translations.update(others)  # sent by another run on the same TM meanwhile
+            account(result, stats, opts)
             result.rejected_language += stats.rejected_language
             if stats.stopped and not result.stopped:
                 result.stopped = f"{name}: {stats.stopped}"
-            result.sent += len(todo)
+            result.sent += len(todo) - len(others)
             if index:
                 result.fallback_used += len([u for u in todo if u in translations])
             failures = {u: r for u, r in stats.failures.items() if u not in translations}
         result.failures = len(failures)
         if glossary is not None and missed:
-            self._reask(language, glossary, translations, produced, missed, tm, result, neighbours)
+            def accept(unit: str, text: str, backend_name: str) -> None:
+                translations[unit] = text
+                tm.add(unit, self.source_lang, language, text, backend_name)
+
+            outcome = reask_misses(glossary, language, missed, produced, self._context(glossary, language, neighbours),
+                                   lambda backend, context, on_done: self._scheduler(backend, language, context,
+                                                                                     on_done), accept)
+            result.reasked, result.reask_fixed = outcome.asked, outcome.fixed
+            for name, stats in outcome.stats:
+                account(result, stats, o.backend_options if name == o.backend else o.fallback_options)
         self._write(language, translations, failures, glossary, result)
         return result
 
-    def _reask(self, language: str, glossary: Glossary, translations: dict[str, str],
-               produced: dict[str, tuple[str, Backend]], offenders: dict[str, list[Any]], tm: TranslationMemory,
-               result: LanguageReport, neighbours: dict[str, tuple[str, str]]) -> None:
-        """Ask again, naming the terms, for translations that missed a glossary term or used a forbidden
-        rendering (backends that take the glossary as context). A new reply is kept only if it complies;
-        otherwise QA reports the miss. At most REASK_SHARE of the segments are asked again, so a model
-        that ignores the glossary costs a bounded number of extra requests."""
-        limit = max(REASK_MIN, int(len(produced) * REASK_SHARE))
-        chosen = list(offenders)[:limit]
-        result.reasked = len(chosen)
-        groups: dict[str, list[str]] = {}
-        for unit in chosen:
-            groups.setdefault(produced[unit][0], []).append(unit)
-        base = self._context(glossary, language, neighbours)
-        for name, units in groups.items():
-            backend = produced[units[0]][1]
-
-            def context(items: list[Item]) -> dict[str, Any]:
-                out = base(items)
-                out["required_terms"] = [
-                    {"segment_text": item.key, "terms": [{"source": e.source, "use one of": list(e.renderings),
-                                                          "never": list(e.forbidden)} for e in offenders[item.key]]}
-                    for item in items]
-                return out
-
-            def done(item: Item, text: str, backend_name: str = name) -> None:
-                if not glossary_misses(glossary, item.key, text, language):
-                    translations[item.key] = text
-                    tm.add(item.key, self.source_lang, language, text, backend_name)
-                    result.reask_fixed += 1
-
-            stats = self._scheduler(backend, language, context, done).run([Item(u, u) for u in units])
-            self._account(result, stats, self.options.backend_options if name == self.options.backend
-                          else self.options.fallback_options)
-
-    @staticmethod
-    def _account(result: LanguageReport, stats: Any, options: BackendOptions) -> None:
-        """Requests, characters, tokens and their estimated cost (price per million tokens, per backend)."""
-        result.requests += stats.requests
-        result.characters += stats.chars
-        result.prompt_tokens += stats.prompt_tokens
-        result.completion_tokens += stats.completion_tokens
-        result.tokens_estimated |= stats.tokens_estimated
-        price_in, price_out = options.extra.get("price_input"), options.extra.get("price_output")
-        if price_in is not None or price_out is not None:
-            cost = (stats.prompt_tokens * float(price_in or 0) + stats.completion_tokens * float(price_out or 0)) / 1e6
-            result.cost = round((result.cost or 0.0) + cost, 6)
+    def _target_path(self, episode: Episode, language: str) -> Path:
+        o = self.options
+        return o.output_dir / f"{episode.name}.{language}.{o.out_format or episode.source.format}"
 
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport) -> None:
-        from .config import find_config
-        from .qa import check_track
-
         o = self.options
-        config = find_config(self.first_file)
-        profile = get_profile(language, screen=o.screen or config.screen, fps=config.fps,
-                              overrides=config.limits_for(language))
+        # Layout and QA follow the project of the output folder: what `subloc check` on the output applies.
+        projects = Projects()
+        profile = projects.for_path(o.output_dir, is_folder=True).profile(language, screen=o.screen)
         protect = tuple(sorted({r for e in glossary for r in e.renderings if " " in r or not r.isascii()},
                                key=len, reverse=True)) if glossary is not None else ()
         for episode in self.episodes:
             missing = [u for p in episode.plans for u in p.units if u not in translations]
             fmt = o.out_format or episode.source.format
-            target_path = o.output_dir / f"{episode.name}.{language}.{fmt}"
+            target_path = self._target_path(episode, language)
             pseudo = get_class(o.backend).info.pseudo
             if missing:
                 reasons = sorted({failures.get(u, "not translated") for u in missing})
@@ -413,19 +380,20 @@ class Translator:
             else:
                 track = build_track(episode.source, episode.plans, translations, profile, language, protect)
                 if fmt != track.format:
-                    from .convert import convert
+                    from ..convert import convert
                     track, _ = convert(track, fmt)
                 if pseudo and track.format == "vtt":
-                    from .model import Block
+                    from ..model import Block
                     track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
                                                    *track.blocks))
                 save(track, target_path, fmt)
-                record_provenance(target_path, episode.source, language, self.options.backend, str(self.tm_path),
+                record_provenance(target_path, episode.source, language, self.options.backend, display(self.tm_path),
                                   self.options.backend_options)
                 er = EpisodeResult(episode.name, language, str(target_path), 0)
                 if o.check:
-                    findings = check_track(replace(track, path=str(target_path)), profile, source=episode.source,
-                                           glossary=glossary, path=str(target_path))
+                    findings = projects.for_path(target_path).check(
+                        replace(track, path=str(target_path)), profile, source=episode.source, glossary=glossary,
+                        path=str(target_path))
                     er.errors = sum(1 for f in findings if f.severity == "error")
                     er.warnings = len(findings) - er.errors
                     result.qa_errors += er.errors
@@ -436,7 +404,7 @@ class Translator:
 
 def create_check(name: str, options: BackendOptions, source: str, target: str) -> None:
     """Validate that a backend can take this language pair (and has its key) without sending anything."""
-    from .backends import preflight
+    from ..backends import preflight
     preflight(name, options, source, target)
 
 
@@ -455,15 +423,17 @@ def check_writable(folder: Path) -> None:
                          hint="choose another -o, or fix its permissions") from None
 
 
-REASK_SHARE = 0.2  # of the segments a context-taking backend translated in this run
-REASK_MIN = 20
-
-
-def glossary_misses(glossary: Glossary, source: str, target: str, language: str) -> list[Any]:
-    """Entries whose term is in the source but whose rendering is missing, or forbidden, in the target."""
-    from .glossary import forbidden_found, has_rendering
-    return [m.entry for m in glossary.match(source)
-            if not has_rendering(m.entry, target, language) or forbidden_found(m.entry, target, language)]
+def account(result: LanguageReport, stats: Any, options: BackendOptions) -> None:
+    """Requests, characters, tokens and their estimated cost (price per million tokens, per backend)."""
+    result.requests += stats.requests
+    result.characters += stats.chars
+    result.prompt_tokens += stats.prompt_tokens
+    result.completion_tokens += stats.completion_tokens
+    result.tokens_estimated |= stats.tokens_estimated
+    price_in, price_out = options.extra.get("price_input"), options.extra.get("price_output")
+    if price_in is not None or price_out is not None:
+        cost = (stats.prompt_tokens * float(price_in or 0) + stats.completion_tokens * float(price_out or 0)) / 1e6
+        result.cost = round((result.cost or 0.0) + cost, 6)
 
 
 def _verifier(masked: Masked) -> Callable[[str], str]:
@@ -481,51 +451,3 @@ def group_by_language(report: RunReport) -> dict[str, list[EpisodeResult]]:
         out[lang.language].extend(lang.episodes)
     return out
 
-
-# --- provenance: which source a written translation came from (packs use it to find stale episodes) ----
-
-PROVENANCE = Path(".subloc") / "provenance.json"
-
-
-def file_sha256(path: str | Path) -> str:
-    import hashlib
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def record_provenance(target: Path, source: Track, language: str, backend: str, tm_path: str,
-                      options: BackendOptions | None = None) -> None:
-    """Note in OUT/.subloc/provenance.json that ``target`` was translated from ``source`` as it is now."""
-    import json
-    from datetime import datetime, timezone
-
-    from . import __version__
-    from .backends._http import safe_url
-    from .formats import atomic_write
-
-    path = target.parent / PROVENANCE
-    data: dict[str, Any] = {"version": 1, "files": {}}
-    if path.exists():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except ValueError:
-            pass  # a damaged record is rewritten; the translations themselves are untouched
-    assert source.path is not None
-    data.setdefault("files", {})[target.name] = {
-        "source": str(Path(source.path).resolve()), "source_sha256": file_sha256(source.path), "language": language,
-        "backend": backend, "tm": tm_path, "subloc": __version__,
-        # how to reach the backend again (never the key: that stays in the environment)
-        "base_url": safe_url(options.base_url) if options else None, "model": options.model if options else None,
-        "written": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-
-
-def read_provenance(folder: Path) -> dict[str, dict[str, Any]]:
-    import json
-    path = folder / PROVENANCE
-    if not path.exists():
-        return {}
-    try:
-        return dict(json.loads(path.read_text("utf-8")).get("files", {}))
-    except ValueError:
-        return {}

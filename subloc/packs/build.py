@@ -1,4 +1,4 @@
-"""Language packs: every episode of a series in one language, checked, with a manifest, zipped.
+"""Building language packs: every episode of a series in one language, checked, with a manifest, zipped.
 
 A pack is the zip a viewer app downloads when viewers ask for a language::
 
@@ -14,7 +14,6 @@ SHA-256 of every file, the QA summary, the glossary and TM versions and the tool
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
@@ -23,11 +22,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import SublocError, UsageError
-from .formats import dumps, episode_name, expand_paths, language_from_path, load
-from .languages import canonical
-from .model import Track
+from .. import __version__
+from ..backends import BackendOptions
+from ..convert import convert
+from ..errors import SublocError, UsageError
+from ..formats import atomic_write, dumps, load
+from ..languages import canonical, is_language_tag
+from ..model import Track
+from ..project import Project, Projects
+from ..provenance import sha256_hex
+from ..tm import TranslationMemory
+from ..translate import TranslateOptions, Translator
+from ..visible import visible
+from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
+from .verify import MANIFEST_VERSION, entry_name_problem
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -47,14 +55,6 @@ class PackOptions:
     hls_mpegts: int = 0
 
 
-@dataclass
-class EpisodeStatus:
-    episode: str
-    source: Path
-    translation: Path | None
-    state: str  # ok, missing, stale
-    provenance: dict[str, Any] = field(default_factory=dict)
-
 
 @dataclass
 class PackResult:
@@ -64,76 +64,25 @@ class PackResult:
     episodes: list[EpisodeStatus] = field(default_factory=list)
     retranslated: list[str] = field(default_factory=list)
     qa: dict[str, Any] = field(default_factory=dict)
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _by_episode(folders: list[Path], language: str) -> dict[str, Path]:
-    """Files in a language by episode name, in episode order; SRT preferred when both formats exist."""
-    found: dict[str, Path] = {}
-    for path in expand_paths([f for f in folders if f.exists()]):
-        if language_from_path(path) != language:
-            continue
-        name = episode_name(path)
-        if name not in found or (found[name].suffix != ".srt" and path.suffix == ".srt"):
-            found[name] = path
-    return found
-
-
-def series_sources(series_dir: Path, source_lang: str) -> dict[str, Path]:
-    return _by_episode([series_dir], source_lang)
-
-
-def find_translations(folders: tuple[Path, ...], language: str) -> dict[str, Path]:
-    """``<episode>.<lang>.<ext>`` files or files in a ``<lang>/`` folder, by episode name."""
-    return _by_episode(list(folders), language)
-
-
-def episode_statuses(sources: dict[str, Path], translations: dict[str, Path]) -> list[EpisodeStatus]:
-    from .translate import file_sha256, read_provenance
-
-    out = []
-    for name, source in sources.items():
-        target = translations.get(name)
-        if target is None:
-            out.append(EpisodeStatus(name, source, None, "missing"))
-            continue
-        record = read_provenance(target.parent).get(target.name, {})
-        stale = bool(record) and record.get("source_sha256") != file_sha256(source)
-        out.append(EpisodeStatus(name, source, target, "stale" if stale else "ok", record))
-    return out
+    notes: list[str] = field(default_factory=list)  # what the pack could not check (said in the manifest too)
 
 
 def _tm_version(tm_path: Path | None, source_lang: str, language: str) -> dict[str, Any] | None:
     if tm_path is None or not tm_path.exists():
         return None
-    from .tm import TranslationMemory
-
     with TranslationMemory(tm_path) as memory:
         rows = sorted(f"{e.source}\t{e.target}\t{e.backend}\t{int(e.approved)}" for e in memory.entries()
                       if e.source_lang == source_lang and e.target_lang == language)
-    return {"segments": len(rows), "sha256": _sha("\n".join(rows).encode("utf-8"))}
+    return {"segments": len(rows), "sha256": sha256_hex("\n".join(rows).encode("utf-8"))}
 
 
-def _glossary_version(language: str, near: Path) -> dict[str, Any]:
-    from .glossary import base_path, series_dir_for
-
-    files = []
-    base = base_path(language)
-    series = series_dir_for(near)
-    for path in [base, series / f"glossary.{language}.tsv" if series else None, series / "series.toml" if series
-                 else None]:
-        if path is not None and path.is_file():
-            data = path.read_bytes()
-            files.append({"name": path.name, "sha256": _sha(data)})
-    return {"files": files, "sha256": _sha("".join(f["sha256"] for f in files).encode())}
+def _glossary_version(files: list[Path]) -> dict[str, Any]:
+    """The glossary files QA used (the project's stack for the language), each with its SHA-256."""
+    listed = [{"name": path.name, "sha256": sha256_hex(path.read_bytes())} for path in files if path.is_file()]
+    return {"files": listed, "sha256": sha256_hex("".join(f["sha256"] for f in listed).encode())}
 
 
 def _vtt_for_pack(track: Track, placement: str, mpegts: int | None) -> Track:
-    from .convert import convert
-
     vtt, _ = convert(track, "vtt", placement=placement)
     metadata = tuple(m for m in vtt.metadata if not m.startswith("X-TIMESTAMP-MAP"))
     if not any(m.lower().startswith("language:") for m in metadata) and track.language:
@@ -164,32 +113,52 @@ def deterministic_zip(files: list[tuple[str, bytes]]) -> bytes:
 
 
 class Packer:
-    def __init__(self, series_dir: Path, options: PackOptions) -> None:
-        from .series import find_series
-
+    def __init__(self, series_dir: Path, options: PackOptions, projects: Projects | None = None) -> None:
         if not series_dir.is_dir():
             raise UsageError(f"not a series folder: {series_dir}", hint="pass the folder with the source episodes")
         self.dir = series_dir
         self.options = options
-        self.series = find_series(series_dir)
+        # Each translation is checked under its own project, as `subloc check` would check it.
+        self.projects = projects or Projects()
+        self.project: Project = self.projects.for_path(series_dir)
+        self.series = self.project.series
         lang = options.source_lang or (self.series.source_lang if self.series else None) or "zh-Hans"
         self.source_lang = canonical(lang)
+        if not options.languages:
+            raise UsageError("no language to pack", hint="pass --lang th,id,ms,vi")
+        for lang in options.languages:
+            if not is_language_tag(canonical(lang)):
+                raise UsageError(f"not a language tag: {visible(lang)!r}", hint="use codes such as th, id, ms, vi")
         self.sources = series_sources(series_dir, self.source_lang)
-        if not self.sources:
-            raise UsageError(f"no {self.source_lang} source episodes in {series_dir}",
-                             hint="name them like ep01.zh-Hans.srt, or pass --from")
+        if not self.sources and not any(self._translations(canonical(lang)) for lang in options.languages):
+            raise UsageError(f"no {self.source_lang} source episodes and no translations in {series_dir}",
+                             hint="name them like ep01.zh-Hans.srt and ep01.th.srt, or pass --from / --translations")
         self.slug = series_dir.resolve().name
 
     def build(self) -> list[PackResult]:
         return [self._language(canonical(lang)) for lang in self.options.languages]
 
+    def _translations(self, language: str) -> dict[str, Path]:
+        return find_translations(self.options.translations or (self.dir,), language)
+
     def _statuses(self, language: str) -> list[EpisodeStatus]:
-        folders = self.options.translations or (self.dir,)
-        return episode_statuses(self.sources, find_translations(folders, language))
+        return episode_statuses(self.sources, self._translations(language))
 
     def _language(self, language: str) -> PackResult:
         result = PackResult(language)
         statuses = self._statuses(language)
+        root = f"{self.slug}.{language}"
+        reason = entry_name_problem(root)
+        if reason:
+            result.refused.append(f"the folder name {self.slug!r} would make an unsafe entry name in the pack "
+                                  f"({reason}): rename the folder")
+        if not statuses:
+            folders = ", ".join(map(str, self.options.translations or (self.dir,)))
+            result.refused.append(f"no {language} translations in {folders} (and no {self.source_lang} source to list "
+                                  "the episodes)")
+        if not self.sources:
+            result.notes.append(f"staleness not checked: no {self.source_lang} source in {self.dir} (a delivery of "
+                                "translations only); the consistency (X) rules did not run")
         stale = [s for s in statuses if s.state == "stale"]
         if stale and self.options.update:
             result.retranslated = self._retranslate(language, stale)
@@ -202,6 +171,9 @@ class Packer:
             elif status.state == "stale":
                 result.refused.append(f"{status.episode}: {status.translation} is stale: its source "
                                       f"{status.source.name} changed since it was translated")
+            elif unsafe := entry_name_problem(f"{root}/{status.episode}.{language}.srt"):
+                result.refused.append(f"{status.episode}: the file name {status.translation} would make an unsafe entry "
+                                      f"name in the pack ({unsafe}): rename it")
             elif status.provenance.get("backend") == "pseudo":
                 result.refused.append(f"{status.episode}: {status.translation} is pseudo-localization, not a "
                                       "translation: translate it before packing")
@@ -211,9 +183,6 @@ class Packer:
 
     def _retranslate(self, language: str, stale: list[EpisodeStatus]) -> list[str]:
         """Translate stale episodes again: the TM answers for unchanged cues, only changed ones are sent."""
-        from .backends import BackendOptions
-        from .translate import TranslateOptions, Translator
-
         done = []
         groups: dict[tuple[Path, str, str, str, str], list[EpisodeStatus]] = {}
         for status in stale:
@@ -239,12 +208,7 @@ class Packer:
         return done
 
     def _pack(self, language: str, statuses: list[EpisodeStatus], result: PackResult) -> PackResult:
-        from .glossary import glossary_for
-        from .profiles import get_profile
-        from .qa import check_track
-
-        profile = get_profile(language)
-        glossary = glossary_for(language, near=self.dir)
+        glossary_files: list[Path] = []
         root = f"{self.slug}.{language}"
         files: list[tuple[str, bytes]] = []
         episodes = []
@@ -253,8 +217,13 @@ class Packer:
         for position, status in enumerate(statuses, 1):
             assert status.translation is not None
             track = replace(load(status.translation), language=language)
-            source = load(status.source)
-            findings = check_track(track, profile, source=source, glossary=glossary, path=str(status.translation))
+            source = load(status.source) if status.source is not None else None
+            project = self.projects.for_path(status.translation)
+            profile = project.profile(language)
+            # The glossary's series layer is the source's series, as in `subloc check --source`.
+            glossary = project.glossary(language, series_dir=self.project.series_dir)
+            glossary_files = glossary_files or project.glossary_files(language, series_dir=self.project.series_dir)
+            findings = project.check(track, profile, source=source, glossary=glossary, path=str(status.translation))
             e = sum(1 for f in findings if f.severity == "error")
             errors += e
             warnings += len(findings) - e
@@ -271,11 +240,12 @@ class Packer:
                 names["m3u8"] = f"{status.episode}.{language}.m3u8"
                 blobs["m3u8"] = _m3u8(names["vtt"], track.duration_ms).encode("utf-8")
             entry = {"episode": status.episode, "position": position, "duration_ms": track.duration_ms,
-                     "cues": len(track.cues), "source_sha256": _sha(status.source.read_bytes()),
+                     "cues": len(track.cues),
+                     "source_sha256": sha256_hex(status.source.read_bytes()) if status.source is not None else None,
                      "qa": {"errors": e, "warnings": len(findings) - e}, "files": {}}
             for kind in names:
                 files.append((f"{root}/{names[kind]}", blobs[kind]))
-                entry["files"][kind] = {"path": names[kind], "sha256": _sha(blobs[kind]), "bytes": len(blobs[kind])}
+                entry["files"][kind] = {"path": names[kind], "sha256": sha256_hex(blobs[kind]), "bytes": len(blobs[kind])}
             episodes.append(entry)
         result.qa = {"errors": errors, "warnings": warnings, "by_code": dict(sorted(by_code.items()))}
         if result.refused:
@@ -283,7 +253,7 @@ class Packer:
         tm_path = self.options.tm_path or next((Path(s.provenance["tm"]) for s in statuses if s.provenance.get("tm")),
                                                None)
         manifest = {
-            "manifest_version": 1,
+            "manifest_version": MANIFEST_VERSION,
             "tool": {"name": "subloc", "version": __version__},
             "series": {"slug": self.slug, "title": self.series.title if self.series else self.slug,
                        "original_title": self.series.original_title if self.series else ""},
@@ -292,84 +262,23 @@ class Packer:
             "placement": self.options.placement,
             "episodes": episodes,
             "qa": result.qa,
-            "glossary": _glossary_version(language, self.dir),
+            "glossary": _glossary_version(glossary_files),
             "tm": _tm_version(tm_path, self.source_lang, language),
-            "files": {name.split("/", 1)[1]: _sha(data) for name, data in files},
+            "files": {name.split("/", 1)[1]: sha256_hex(data) for name, data in files},
+            "staleness_checked": bool(self.sources),
+            "notes": result.notes,
         }
         blob = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
         archive = deterministic_zip([(f"{root}/manifest.json", blob), *files])
-        from .formats import atomic_write
         result.path = self.options.output_dir / f"{root}.zip"
         atomic_write(result.path, archive)
         return result
 
 
+def build_pack(series_dir: Path, options: PackOptions, projects: Projects | None = None) -> list[PackResult]:
+    """Build one pack per language of ``options``; each translation is checked under its own project."""
+    return Packer(series_dir, options, projects).build()
+
+
 def _to_srt(track: Track) -> Track:
-    from .convert import convert
     return convert(track, "srt")[0]
-
-
-# --- verify ---------------------------------------------------------------------------------------
-
-def _unsafe(name: str) -> bool:
-    return (name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/", 1)[0]
-            or any(part == ".." for part in name.split("/")))
-
-
-def verify(path: Path) -> tuple[list[str], dict[str, Any]]:
-    """Problems of a pack (empty when it is sound) and its manifest."""
-    from .formats import loads
-
-    problems: list[str] = []
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise UsageError(f"not a pack: {exc}", hint="pass a .zip built by `subloc pack`") from None
-    with archive:
-        infos = archive.infolist()
-        for info in infos:
-            if _unsafe(info.filename):
-                problems.append(f"{info.filename}: path would leave the pack folder; refusing it")
-            if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                problems.append(f"{info.filename}: is a symbolic link; refusing it")
-        manifests = [i.filename for i in infos if i.filename.count("/") == 1 and i.filename.endswith("/manifest.json")]
-        if len(manifests) != 1:
-            return problems + [f"expected one <pack>/manifest.json, found {len(manifests)}"], {}
-        root = manifests[0].split("/")[0]
-        try:
-            manifest = json.loads(archive.read(manifests[0]))
-        except ValueError as exc:
-            return problems + [f"manifest.json is not JSON: {exc}"], {}
-        listed = manifest.get("files", {})
-        present = {i.filename.split("/", 1)[1] for i in infos
-                   if i.filename.startswith(root + "/") and not i.filename.endswith("/")} - {"manifest.json"}
-        for name in sorted(present - set(listed)):
-            problems.append(f"{name}: in the zip but not in the manifest")
-        for name, digest in sorted(listed.items()):
-            if _unsafe(name):
-                problems.append(f"{name}: manifest path would leave the pack folder; refusing it")
-                continue
-            if name not in present:
-                problems.append(f"{name}: listed in the manifest but missing from the zip")
-                continue
-            data = archive.read(f"{root}/{name}")
-            if _sha(data) != digest:
-                problems.append(f"{name}: SHA-256 differs from the manifest")
-        for episode in manifest.get("episodes", []):
-            for kind, info in episode.get("files", {}).items():
-                name = info.get("path", "")
-                if name not in present or kind not in ("srt", "vtt"):
-                    continue
-                data = archive.read(f"{root}/{name}")
-                if len(data) != info.get("bytes"):
-                    problems.append(f"{name}: {len(data)} bytes, the manifest says {info.get('bytes')}")
-                try:
-                    track = loads(data.decode("utf-8"), name)
-                except (SublocError, UnicodeDecodeError) as exc:
-                    problems.append(f"{name}: unreadable: {exc}")
-                    continue
-                if len(track.cues) != episode.get("cues"):
-                    problems.append(f"{name}: {len(track.cues)} cues, the manifest says {episode.get('cues')}")
-                if track.duration_ms != episode.get("duration_ms"):
-                    problems.append(f"{name}: lasts {track.duration_ms} ms, the manifest says {episode.get('duration_ms')}")
-    return problems, manifest
