@@ -89,7 +89,8 @@ def run(url: str, tm: str, folders: list[Path], workers: int) -> dict[str, float
         rows += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"cpu": after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime,"sent": sum(r["sent"] for r in rows), "requests": sum(r["requests"] for r in rows),
+    return {"cpu": after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime,
+            "sent": sum(r["sent"] for r in rows), "requests": sum(r["requests"] for r in rows),
             "segments": sum(r["segments"] for r in rows), "incomplete": sum(r["incomplete"] for r in rows),
             "wall": wall}
 
@@ -130,7 +131,8 @@ def main() -> None:
             stores.append(("PostgreSQL", lambda n: cluster.new_database()))
         print(f"{SERIES} series × {EPISODES} episodes × {CUES} cues, {SHARED:.0%} of each series' lines shared; "
               f"server latency {LATENCY * 1000:.0f} ms; batch {BATCH}, {CONCURRENCY} in flight per worker\n")
-        print("| store | workers | segments sent (unique) | requests | wall | workers' CPU | segments/s | vs 1 worker |")
+        print("| store | workers | segments sent (unique) | requests | wall | workers' CPU | segments/s "
+              "| vs 1 worker |")
         print("|---|---|---|---|---|---|---|---|")
         for label, spec in stores:
             base = None
