@@ -236,11 +236,21 @@ def _as_other_user(work) -> dict:  # type: ignore[no-untyped-def]
         os.write(write, payload)
         os._exit(code)
     os.close(write)
+    import select
+    import signal
     chunks = []
-    while chunk := os.read(read, 65536):
-        chunks.append(chunk)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # a child stuck on a lock another thread held at fork() is killed
+        if select.select([read], [], [], 1)[0]:
+            chunk = os.read(read, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    os.close(read)
     os.waitpid(pid, 0)
-    return json.loads(b"".join(chunks))
+    return json.loads(b"".join(chunks) or b'{"error": "the child did not finish"}')
 
 
 @pytest.fixture
