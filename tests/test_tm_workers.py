@@ -135,8 +135,6 @@ def test_tm_url_from_the_flag_and_the_config(pg_url: str, tmp_path: Path, runner
     assert "Hunter2" not in (tmp_path / "out" / ".subloc" / "provenance.json").read_text("utf-8")
     # [translate] tm in subloc.toml: the same database, not a path relative to the config.
     (folder / "subloc.toml").write_text(f'[translate]\nbackend = "tm"\ntm = "{pg_url}"\n', "utf-8")
-    from subloc.config import clear_cache
-    clear_cache()  # (one process runs both commands here; the first looked for a config before it existed)
     result = runner.invoke(cli, ["translate", str(folder / "srt"), "--to", "th", "-o", str(tmp_path / "again"),
                                  "--json"])
     assert result.exit_code == 0, result.output

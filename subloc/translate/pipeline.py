@@ -22,7 +22,7 @@ from ..glossary import Glossary, Masked, PlaceholderError, glossary_for, glossar
 from ..languages import canonical, script_family
 from ..model import Track
 from ..provenance import read_provenance, record_provenance
-from ..profiles import get_profile
+from ..project import Projects
 from ..scheduler import Item, Scheduler, pack
 from ..segments import CuePlan, build_track, plan_track
 from ..tm import TMStore, display, normalize, open_tm
@@ -140,10 +140,8 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
                  encoding: str | None = None) -> None:
-        from ..config import clear_cache
         from ..series import find_series
 
-        clear_cache()
         if not files:
             raise UsageError("no subtitle files to translate", hint="pass .srt/.vtt files or a folder")
         self.options = options
@@ -234,6 +232,11 @@ class Translator:
         for name, opts in zip(backends, (o.backend_options, o.fallback_options)):
             for target in self.targets:  # refuse unsupported pairs and missing keys before anything is sent
                 create_check(name, opts, self.source_lang, target)
+        from ..formats import OutputGuard
+        guard = OutputGuard(e.source.path for e in self.episodes if e.source.path)
+        for language in self.targets:  # no output may replace any input (a source misnamed ep01.th.srt)
+            for episode in self.episodes:
+                guard.check(self._target_path(episode, language), hint="choose another output folder with -o")
         report = RunReport(self.source_lang, o.backend, display(self.tm_path), o.dry_run)
         tm = open_tm(self.tm_path)
         opened: dict[str, Backend] = {}
@@ -325,21 +328,22 @@ class Translator:
         self._write(language, translations, failures, glossary, result)
         return result
 
+    def _target_path(self, episode: Episode, language: str) -> Path:
+        o = self.options
+        return o.output_dir / f"{episode.name}.{language}.{o.out_format or episode.source.format}"
+
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport) -> None:
-        from ..config import find_config
-        from ..qa import check_track
-
         o = self.options
-        config = find_config(self.first_file)
-        profile = get_profile(language, screen=o.screen or config.screen, fps=config.fps,
-                              overrides=config.limits_for(language))
+        # Layout and QA follow the project of the output folder: what `subloc check` on the output applies.
+        projects = Projects()
+        profile = projects.for_path(o.output_dir, is_folder=True).profile(language, screen=o.screen)
         protect = tuple(sorted({r for e in glossary for r in e.renderings if " " in r or not r.isascii()},
                                key=len, reverse=True)) if glossary is not None else ()
         for episode in self.episodes:
             missing = [u for p in episode.plans for u in p.units if u not in translations]
             fmt = o.out_format or episode.source.format
-            target_path = o.output_dir / f"{episode.name}.{language}.{fmt}"
+            target_path = self._target_path(episode, language)
             pseudo = get_class(o.backend).info.pseudo
             if missing:
                 reasons = sorted({failures.get(u, "not translated") for u in missing})
@@ -362,8 +366,9 @@ class Translator:
                                   self.options.backend_options)
                 er = EpisodeResult(episode.name, language, str(target_path), 0)
                 if o.check:
-                    findings = check_track(replace(track, path=str(target_path)), profile, source=episode.source,
-                                           glossary=glossary, path=str(target_path))
+                    findings = projects.for_path(target_path).check(
+                        replace(track, path=str(target_path)), profile, source=episode.source, glossary=glossary,
+                        path=str(target_path))
                     er.errors = sum(1 for f in findings if f.severity == "error")
                     er.warnings = len(findings) - er.errors
                     result.qa_errors += er.errors
