@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 from ..errors import TranslationMemoryError
-from .spec import redact_url
+from .urls import redact_url
 from .store import _CHUNK, SQLStore
 
 # pg_advisory_xact_lock key serializing schema migrations of one database ("subloc" in ASCII).
