@@ -42,7 +42,8 @@ KEYS = {"screen", "fps", "language", "select", "ignore", "severity", "per-file-i
         "strict", "translate"}
 TRANSLATE_KEYS = {"backend": str, "fallback": str, "base_url": str, "model": str, "api_key": str, "timeout": (int, float),
                   "concurrency": int, "rpm": (int, float), "batch_size": int, "retries": int, "tm": str,
-                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str}
+                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str,
+                  "max_requests": int, "max_tokens": int}
 
 
 @dataclass(frozen=True)

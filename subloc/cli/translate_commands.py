@@ -116,6 +116,10 @@ Examples:
 @click.option("--rpm", type=AtLeast(0, real=True, open=True), help="Requests per minute at most (default: the backend's).")
 @click.option("--batch-size", type=AtLeast(1), help="Segments per request at most (default: the backend's limit).")
 @click.option("--retries", type=AtLeast(0, fix="0 sends each request once"), help="Retries of a failed request (default: 4).")
+@click.option("--max-requests", type=AtLeast(1),
+              help="Send at most N requests in this run (every language and backend together).")
+@click.option("--max-tokens", type=AtLeast(1),
+              help="Stop sending once the run has used N prompt + completion tokens (LLM backends).")
 @click.option("--glossary", type=click.Path(exists=True), help="Glossary file or folder instead of the shipped one.")
 @click.option("--option", "extra", multiple=True, metavar="KEY=VALUE",
               help="Backend-specific setting, e.g. region=eastasia, json_mode=false, temperature=0.3.")
@@ -128,8 +132,8 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
               dry_run: bool, base_url: str | None, model: str | None, fallback_base_url: str | None,
               fallback_model: str | None, timeout: float | None,
               concurrency: int | None, rpm: float | None, batch_size: int | None, retries: int | None,
-              glossary: str | None, extra: tuple[str, ...], strict: bool, quiet: bool, as_json: bool,
-              encoding: str | None) -> None:
+              max_requests: int | None, max_tokens: int | None, glossary: str | None, extra: tuple[str, ...],
+              strict: bool, quiet: bool, as_json: bool, encoding: str | None) -> None:
     """Translate whole series into several languages in one run; writes OUT/<episode>.<lang>.<ext>.
 
     Segments are deduplicated across episodes and looked up in the translation memory first (approved
@@ -151,14 +155,32 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
         fallback=fallback, base_url=base_url, model=model, fallback_base_url=fallback_base_url,
         fallback_model=fallback_model, timeout=timeout, out_format=out_format, tm=tm_path, dry_run=dry_run,
         concurrency=concurrency, rpm=rpm, batch_size=batch_size, retries=retries, glossary=glossary,
-        extra=_options(extra))
+        max_requests=max_requests, max_tokens=max_tokens, extra=_options(extra))
     tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
     progress: Any = _RichProgress() if is_terminal(sys.stderr) and not quiet and not as_json else _PlainProgress(quiet)
+    previous = _second_interrupt_exits()
     try:
         report = translate_tracks(tracks, project, options, progress)
+    except KeyboardInterrupt:
+        # (the handler stays on "exit at once" until the process ends: a second Ctrl-C during the exit)
+        if hasattr(progress, "stop"):
+            progress.stop()
+        click.echo("interrupted: every reply received is in the translation memory; run the same command again "
+                   "to resume", err=True)
+        # Out now: the TM is closed and every output written atomically; a normal interpreter exit would leave
+        # a moment in which a second Ctrl-C kills the process by signal instead.
+        import os
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    except OSError as exc:
+        raise _write_error(exc) from None
     finally:
         if hasattr(progress, "stop"):
             progress.stop()
+    if previous is not None:
+        import signal
+        signal.signal(signal.SIGINT, previous)
     if as_json:
         from dataclasses import asdict
         emit_json(asdict(report))
@@ -170,6 +192,41 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
         sys.exit(1)
 
 
+def _second_interrupt_exits() -> Any:
+    """The first Ctrl-C stops the run (replies received are committed); a second one exits at once."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def second(signum: int, frame: Any) -> None:
+        os.write(2, b"interrupted again: exiting now\n")
+        os._exit(130)
+
+    def first(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, second)
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGINT, first)
+
+
+def _write_error(exc: OSError) -> Exception:
+    """A full disk or a read-only folder while writing: a clear error (exit 2), not an internal one."""
+    import errno
+
+    from ..errors import SublocError
+
+    where = f" writing {exc.filename}" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SublocError(f"the disk is full{where}", hint="free some space and run the same command again; "
+                                                            "what was translated is in the translation memory")
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return SublocError(f"cannot write{where}: {exc.strerror}", hint="choose another -o or fix its permissions")
+    return exc
+
+
 def _summary(report: Any) -> None:
     if report.dry_run:
         table(f"Dry run: nothing sent ({report.backend}; TM {report.tm_path})",
@@ -178,16 +235,25 @@ def _summary(report: Any) -> None:
                 r.plan.get("characters", 0)] for r in report.languages], right=range(1, 7))
         return
     rows = []
+    for message in report.notes:
+        note(f"note: {message}")
     for r in report.languages:
+        if r.stopped:
+            note(f"{r.language}: {r.stopped}")
+        if r.rejected_language:
+            note(f"{r.language}: {r.rejected_language} repl(ies) in the wrong language or script were rejected and "
+                 f"asked again")
         if r.reasked:
             note(f"{r.language}: {r.reasked} segment(s) missed a glossary term and were asked again naming it; "
                  f"{r.reask_fixed} now comply (the rest are in the QA findings)")
         written = sum(1 for e in r.episodes if e.path)
+        tokens = f"{r.prompt_tokens}/{r.completion_tokens}" + ("~" if r.tokens_estimated else "")
+        cost = f"{r.cost:.4f}" if r.cost is not None else ""
         rows.append([r.language, r.segments, r.unique, r.tm_hits, r.sent, r.requests, r.failures,
-                     f"{written}/{len(r.episodes)}", r.qa_errors, r.qa_warnings])
+                     f"{written}/{len(r.episodes)}", r.qa_errors, r.qa_warnings, tokens, cost])
     table(f"subloc translate: {report.source_lang} via {report.backend} (TM {report.tm_path})",
           ["language", "segments", "unique", "TM hits", "sent", "requests", "failures", "episodes", "QA errors",
-           "QA warnings"], rows, right=range(1, 10))
+           "QA warnings", "tokens in/out", "cost"], rows, right=range(1, 12))
 
 
 @click.command(epilog="""\b

@@ -32,7 +32,8 @@ def translate_options(project: Project | None, targets: Sequence[str], *, output
                       fallback_model: str | None = None, timeout: float | None = None, out_format: str | None = None,
                       tm: str | Path | None = None, dry_run: bool = False, concurrency: int | None = None,
                       rpm: float | None = None, batch_size: int | None = None, retries: int | None = None,
-                      glossary: str | None = None, extra: dict[str, Any] | None = None) -> TranslateOptions:
+                      glossary: str | None = None, max_requests: int | None = None, max_tokens: int | None = None,
+                      extra: dict[str, Any] | None = None) -> TranslateOptions:
     """The options of a run: each argument given wins over the project's setting, which wins over the default."""
     settings = project.translate_settings if project is not None else {}
     deadline = timeout or settings.get("timeout", 60.0)
@@ -55,6 +56,8 @@ def translate_options(project: Project | None, targets: Sequence[str], *, output
         batch_size=batch_size or settings.get("batch_size"),
         retries=retries if retries is not None else settings.get("retries", 4),
         glossary=glossary or (project.config.glossary if project is not None else None),
+        max_requests=max_requests or settings.get("max_requests"),
+        max_tokens=max_tokens or settings.get("max_tokens"),
     )
 
 
