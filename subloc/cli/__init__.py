@@ -71,12 +71,13 @@ def cli() -> None:
     """
 
 
-from . import glossary_commands, io_commands, pack_commands, qa_commands, translate_commands  # noqa: E402
+from . import glossary_commands, io_commands, pack_commands, qa_commands, tm_commands, translate_commands  # noqa: E402
 
 io_commands.register(cli)
 qa_commands.register(cli)
 glossary_commands.register(cli)
 translate_commands.register(cli)
+tm_commands.register(cli)
 pack_commands.register(cli)
 
 
