@@ -282,3 +282,22 @@ def test_rule_and_rules_show_what_the_rule_declares() -> None:
     listed = {r["code"]: r for r in json.loads(runner.invoke(cli, ["rules", "--json"]).output)}
     assert listed["T107"]["options"] == ["cps_warn", "cps_error"] and listed["T107"]["fixable"] is True
     assert listed["X101"]["fixable"] is False and listed["X101"]["options"] == []
+
+
+def test_one_walk_per_folder_for_a_run(drama: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subloc.project as project_module
+
+    walks: list[Path] = []
+    real = project_module.locate
+
+    def counting(path, is_folder=None):  # type: ignore[no-untyped-def]
+        walks.append(Path(path))
+        return real(path, is_folder)
+
+    monkeypatch.setattr(project_module, "locate", counting)
+    for n in (2, 3):
+        (drama / "out" / f"ep0{n}.th.srt").write_text(THAI, "utf-8")
+    results = check_paths(sorted((drama / "out").glob("*.srt")), CheckOptions(source=str(drama)), jobs=1)
+    assert len(results) == 3 and all(r.error is None for r in results)
+    assert sorted({w.parent if w.suffix else w for w in walks}) == [drama, drama / "out"]
+    assert len(walks) == 2  # the translations' folder once, the source's folder once
