@@ -154,14 +154,13 @@ def glossary_import(source: str, lang: str, output: str, replace_existing: bool)
     """
     from ..errors import GlossaryError
     from ..formats import atomic_write
-    from ..glossary import import_table, import_tbx, merge, read_tsv, write_tsv
+    from ..glossary import import_file, merge, read_text, read_tsv, write_tsv
 
-    text = Path(source).read_text("utf-8")
-    incoming = import_tbx(text, lang, source) if text.lstrip().startswith("<") else import_table(text, source)
+    incoming = import_file(Path(source).read_bytes(), lang, source)
     out = Path(output)
     existing = []
     if out.exists():
-        existing, problems = read_tsv(out.read_text("utf-8"), str(out))
+        existing, problems = read_tsv(read_text(out), str(out))
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise GlossaryError(errors[0].message, path=errors[0].path, line=errors[0].line,
