@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..visible import visible
 from ._output import note, table, write_or_echo
 
 
@@ -48,7 +49,7 @@ def glossary_check(paths: tuple[str, ...]) -> None:
     Every problem is printed as file:line. A series glossary is also compared with the base one it
     layers over (overrides are listed as warnings). Exit 1 on any error.
     """
-    from ..glossary import base_path, read_tsv
+    from ..glossary import base_path, read_text, read_tsv
 
     files: list[Path] = []
     for raw in paths:
@@ -62,14 +63,14 @@ def glossary_check(paths: tuple[str, ...]) -> None:
         lang = _language_of(path)
         base = base_path(lang) if lang else None
         if path.name.startswith("glossary.") and base is not None and base.resolve() != path.resolve():
-            base_entries = {e.key(): e for e in read_tsv(base.read_text("utf-8"), str(base))[0]}
+            base_entries = {e.key(): e for e in read_tsv(read_text(base), str(base))[0]}
             for e in entries:
                 old = base_entries.get(e.key())
                 if old is not None and (old.targets, old.dnt) != (e.targets, e.dnt):
                     problems.append(Problem(str(path), e.line, f"{e.source!r} → {'|'.join(e.renderings)} overrides "
                                                                f"{old.where()} ({'|'.join(old.renderings)})", "warning"))
         for problem in sorted(problems, key=lambda p: (p.line, p.severity)):
-            click.echo(str(problem))
+            click.echo(visible(str(problem)))
             errors += problem.severity == "error"
             warnings += problem.severity == "warning"
     click.echo(f"{len(files)} file(s), {errors} error(s), {warnings} warning(s)", err=True)
@@ -100,10 +101,12 @@ def glossary_show(term: str, lang: str, series: str | None, glossary_file: str |
     """Look a term up: entries whose source or renderings contain TERM, with notes and origin."""
     found = _effective(lang, series, glossary_file).lookup(term)
     if not found:
-        click.echo(f"no entry for {term!r} in the {lang} glossary", err=True)
+        click.echo(f"no entry for '{visible(term)}' in the {visible(lang)} glossary", err=True)
         sys.exit(1)
+    # Glossary text is shown with control characters escaped: a term cannot drive the terminal.
     table(None, ["source", "renderings", "note", "flags", "from"],
-          [[e.source, " | ".join(e.renderings), e.note, e.flags_text(), e.where()] for e in found])
+          [[visible(cell) for cell in (e.source, " | ".join(e.renderings), e.note, e.flags_text(), e.where())]
+           for e in found])
 
 
 @glossary.command("export", epilog="""\b
@@ -167,6 +170,6 @@ def glossary_import(source: str, lang: str, output: str, replace_existing: bool)
                                 hint="fix the target glossary first (`subloc glossary check`)")
     merged, notes = merge(existing, incoming, replace_existing)
     for message in notes:
-        note(f"note: {message}")
+        note(f"note: {visible(message)}")
     atomic_write(out, write_tsv(merged).encode("utf-8"))
     click.echo(f"{len(incoming)} entries read, {len(merged) - len(existing)} added, {len(merged)} in {output}", err=True)

@@ -58,6 +58,9 @@ def read_tsv(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(path, number, f"{len(cells)} columns, expected 4 (source, target, note, flags) "
                                                   "separated by tabs"))
             cells = (cells + ["", "", "", ""])[:4]
+        if any(unicodedata.category(ch) == "Cc" for ch in line.replace("\t", "")):
+            problems.append(Problem(path, number, f"control character in '{visible(line.replace(chr(9), ' '))}' "
+                                                  "(shown escaped): remove it", "warning"))
         source, target, note, flags = (c.strip() for c in cells)
         values, flag_problems = parse_flags(flags, path, number)
         problems.extend(flag_problems)
