@@ -168,3 +168,13 @@ def test_export_refuses_text_xml_cannot_hold(runner, tmp_path: Path) -> None:
     assert "\x1b" not in result.stderr
     with pytest.raises(Exception, match="U\\+001B"):
         export_tbx(Glossary.load(source, "th"))
+
+
+def test_utf16_without_bom_and_an_unknown_declared_encoding(runner, tmp_path: Path) -> None:
+    text = _tbx(_entry("少爷", "Tuan Muda"), "UTF-16", "ms")
+    result, out = _import(runner, tmp_path, text.encode("utf-16-le"), "ms")
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8") == HEAD + "少爷\tTuan Muda\t\t\n"
+    result, _ = _import(runner, tmp_path, _tbx(_entry("少爷", "Tuan Muda"), "X-KLINGON", "ms").encode(), "ms",
+                        "klingon.tbx")
+    assert result.exit_code == 2 and "klingon.tbx:1: unknown encoding 'x-klingon'" in result.stderr
