@@ -146,6 +146,12 @@ NESTED = b'{"manifest_version": 1, "files": ' + b"[" * 200_000 + b"]" * 200_000 
     (lambda m: m["episodes"][0]["files"]["vtt"].update(bytes=-1), "episodes[0].files.vtt.bytes must be a whole"),
     (lambda m: m["episodes"][0].pop("files"), "episodes[0].files must be an object, not null"),
     (lambda m: m["files"].update({"ep01.th.srt": {"sha256": "x"}}), 'files["ep01.th.srt"] must be a SHA-256'),
+    (lambda m: m.update(tool="subloc 0.1"), 'tool must be an object, not "subloc 0.1"'),
+    (lambda m: m["qa"].update(by_code={"L101": "3"}), 'qa.by_code.L101 must be a whole number, not "3"'),
+    (lambda m: m["episodes"][1].update(position=7), "episodes[1].position must be 2, not 7"),
+    (lambda m: m["episodes"][2].update(source_sha256=5), "episodes[2].source_sha256 must be a SHA-256 in hex or null"),
+    (lambda m: m.update(notes=[{"text": "x"}]), "notes[0] must be a string, not an object"),
+    (lambda m: m.update(staleness_checked="no"), 'staleness_checked must be true/false, not "no"'),
 ])
 def test_a_manifest_of_the_wrong_type_or_nesting_is_a_problem(runner, good_pack: Path, tmp_path: Path,
                                                               change, expected) -> None:  # type: ignore[no-untyped-def]
