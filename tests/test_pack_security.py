@@ -152,6 +152,7 @@ NESTED = b'{"manifest_version": 1, "files": ' + b"[" * 200_000 + b"]" * 200_000 
     (lambda m: m["episodes"][2].update(source_sha256=5), "episodes[2].source_sha256 must be a SHA-256 in hex or null"),
     (lambda m: m.update(notes=[{"text": "x"}]), "notes[0] must be a string, not an object"),
     (lambda m: m.update(staleness_checked="no"), 'staleness_checked must be true/false, not "no"'),
+    (lambda m: m.update(language="th\u001b[2J"), 'language must be a language tag, not "th\\u001b[2J"'),
 ])
 def test_a_manifest_of_the_wrong_type_or_nesting_is_a_problem(runner, good_pack: Path, tmp_path: Path,
                                                               change, expected) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import SublocError, UsageError
 from ..formats import loads
+from ..languages import is_language_tag
 from ..visible import is_hidden, visible
 
 MANIFEST_VERSION = 1
@@ -111,8 +112,10 @@ def _shape_problems(manifest: Any) -> list[str]:
         problems.append(f"manifest.json: {where} must be {what}, not {_describe(value)}")
         return False
 
-    for key in ("language", "source_language", "placement"):
-        need(manifest.get(key), str, key, "a string")
+    for key in ("language", "source_language"):
+        if not (isinstance(manifest.get(key), str) and is_language_tag(manifest[key])):
+            problems.append(f"manifest.json: {key} must be a language tag, not {_describe(manifest.get(key))}")
+    need(manifest.get("placement"), str, "placement", "a string")
     for key, fields in (("tool", ("name", "version")), ("series", ("slug", "title", "original_title"))):
         if need(manifest.get(key), dict, key, "an object"):
             for name in fields:
