@@ -334,3 +334,13 @@ def test_a_file_that_is_not_a_zip_is_an_input_error(runner, tmp_path: Path) -> N
     fake.write_bytes(b"PK\x05\x06" + b"\x00" * 10)
     result = runner.invoke(cli, ["pack", "verify", str(fake)])
     assert result.exit_code == 2 and "not a pack" in result.stderr
+
+
+def test_pack_refuses_a_series_folder_name_that_would_be_unsafe(runner, tmp_path: Path) -> None:
+    series = tmp_path / "bride\x07\x1b[31m"
+    series.mkdir()
+    shutil.copy(SERIES / "srt" / "ep01.zh-Hans.srt", series / "ep01.zh-Hans.srt")
+    shutil.copy(SERIES / "reference" / "ep01.th.srt", series / "ep01.th.srt")
+    result = runner.invoke(cli, ["pack", str(series), "--lang", "th", "-o", str(tmp_path / "dist")])
+    assert result.exit_code == 1 and "the folder name 'bride\\x07\\x1b[31m' would make an unsafe entry" in result.stderr
+    assert "\x1b" not in result.stderr and not (tmp_path / "dist").exists()
