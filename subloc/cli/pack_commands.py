@@ -120,6 +120,7 @@ def pack_verify(packs: tuple[str, ...]) -> None:
     cue counts and durations, SRT and WebVTT of an episode agreeing. Exit 1 on any problem, 2 when a file is
     not a zip at all."""
     from ..packs import verify_pack
+    from ..visible import visible
 
     bad = 0
     for name in packs:
@@ -130,7 +131,7 @@ def pack_verify(packs: tuple[str, ...]) -> None:
                 click.echo(f"{name}: {problem}")
         else:
             click.echo(f"{name}: ok ({len(manifest.get('files', {}))} files, {len(manifest.get('episodes', []))} "
-                       f"episodes, {manifest.get('language')})")
+                       f"episodes, {visible(str(manifest.get('language')))})")
     if bad:
         sys.exit(1)
 

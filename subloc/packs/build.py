@@ -128,7 +128,7 @@ class Packer:
             raise UsageError("no language to pack", hint="pass --lang th,id,ms,vi")
         for lang in options.languages:
             if not is_language_tag(canonical(lang)):
-                raise UsageError(f"not a language tag: {visible(lang)!r}", hint="use codes such as th, id, ms, vi")
+                raise UsageError(f"not a language tag: '{visible(lang)}'", hint="use codes such as th, id, ms, vi")
         self.sources = series_sources(series_dir, self.source_lang)
         if not self.sources and not any(self._translations(canonical(lang)) for lang in options.languages):
             raise UsageError(f"no {self.source_lang} source episodes and no translations in {series_dir}",
