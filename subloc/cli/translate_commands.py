@@ -142,6 +142,7 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
     from ..backends import BackendOptions
     from ..formats import expand_paths
     from ..project import find_project
+    from ..tm import location as tm_location
     from ..translate import TranslateOptions, Translator
 
     files = expand_paths(paths)
@@ -162,7 +163,7 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
                                         model=fallback_model or settings.get("fallback_model"),
                                         timeout=timeout or settings.get("timeout", 60.0)),
         out_format=out_format,
-        tm_path=_tm_location(tm_path or settings.get("tm")),
+        tm_path=tm_location(tm_path or settings.get("tm")),
         dry_run=dry_run,
         concurrency=concurrency or settings.get("concurrency"),
         rpm=rpm or settings.get("rpm"),
@@ -257,12 +258,6 @@ Examples:
 def tm() -> None:
     """The translation memory (SQLite file or PostgreSQL): import/export TMX 1.4, align existing
     translations, stats, and copying a memory between stores."""
-
-
-def _tm_location(spec: str | None) -> Path | str | None:
-    """A --tm or [translate] tm value: a URL stays a URL (never a folder named postgresql:)."""
-    from ..tm import is_url
-    return None if not spec else spec if is_url(spec) else Path(spec)
 
 
 def _tm_spec(spec: str | None) -> str:

@@ -35,6 +35,12 @@ def redact_url(url: str) -> str:
         return re.sub(r"//[^@/]*@", "//***@", url)
 
 
+def location(spec: str | Path | None) -> str | Path | None:
+    """A TM named on the command line, in a config or a provenance record: a URL stays a URL (never a
+    path, which would make a folder named ``postgresql:``), anything else is a path."""
+    return None if not spec else spec if is_url(spec) else Path(spec)
+
+
 def display(spec: str | Path) -> str:
     return redact_url(spec) if is_url(spec) else str(spec)
 
