@@ -110,9 +110,9 @@ def _fix(lang: str, *cues: tuple[int, int, str]):  # type: ignore[no-untyped-def
 
 def test_closing_a_gap_moves_the_next_start_when_trimming_would_make_the_cue_too_fast() -> None:
     # Cue 1 reads at 19.3 chars/s; ending it 67 ms before cue 2 would push it over 20: cue 2 starts later.
-    track, result = _fix("id", (1000, 2450, "Aku sudah tanda tangan surat"), (2460, 5000, "Bagus."))
+    track, result = _fix("id", (1000, 2550, "Aku sudah tanda tangan suratnya"), (2560, 5000, "Bagus."))
     first, second = result.track.cues
-    assert first.end == 2450 and second.start == 2517
+    assert first.end == 2550 and second.start == 2617
     assert any(c.code == "T106" and "start moved" in c.message for c in result.changes)
     assert not [f for f in check_track(result.track, get_profile("id"))
                 if f.code == "T106" or (f.code == "T107" and f.severity == "error")]
