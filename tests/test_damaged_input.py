@@ -9,8 +9,10 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from subloc import SubtitleParseError, dumps, load, loads
+from subloc import SubtitleParseError, SubtitleWriteError, dumps, load, loads
 from subloc.convert import convert
 from subloc.formats import DamagedFileError
 
@@ -193,3 +195,29 @@ def test_every_damaged_block_is_listed_and_a_file_of_only_damage_is_refused() ->
     with pytest.raises(SubtitleParseError, match="text 'Judul: Pengantin Pengganti'") as info:
         loads("Judul: Pengantin Pengganti\n\n1\n00:00:01,000 --> 00:00:02,000\nhalo\n", "x.srt")
     assert info.value.line == 1
+
+
+# --- never another exception ----------------------------------------------------------------------
+
+_TOKENS = ["1", "2", "\n", "\n\n", " ", "\t", "-->", "->", "00:00:01,000", "00:00:02.500", "00:01.000", "99999999:",
+           ":", ",", ".", "0", "5", "WEBVTT", "NOTE", "STYLE", "REGION", "ที่", "你好", "Việt", "{\\an8}", "<i>", "<v A>",
+           "\u3000", "\f", "X1:10", "align:start", "line:85%", "\ufeff", "\x00"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=40), st.sampled_from(["x.srt", "x.vtt"]), st.booleans())
+def test_any_damage_is_a_parse_error_with_a_line_never_another_exception(tokens: list[str], name: str,
+                                                                      salvage: bool) -> None:
+    text = "".join(tokens)
+    try:
+        track = loads(text, name, salvage=salvage)
+    except SubtitleParseError as exc:
+        assert exc.path == name and exc.line is not None and exc.line >= 1
+        return
+    for block in track.damaged:
+        assert block.line >= 1 and block.message
+    for fmt in ("srt", "vtt"):  # what was read can be written, or is refused with a SubtitleWriteError
+        try:
+            dumps(convert(track, fmt)[0])
+        except SubtitleWriteError:
+            pass

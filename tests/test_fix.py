@@ -103,7 +103,7 @@ def test_chinese_breaking_respects_punctuation_rules() -> None:
 
 
 def test_reduplication_and_dialogue_dashes() -> None:
-    result = _fix("1\n00:00:01,000 --> 00:00:05,000\nAnak-anak itu sudah pergi ke rumah sakit bersama Tuan Muda\n\n"
+    result = _fix("1\n00:00:01,000 --> 00:00:05,000\nAnak-anak sudah pergi bersama Tuan Muda ke rumah sakit\n\n"
                   "2\n00:00:05,500 --> 00:00:08,000\n–Kamu datang?\n–Iya.\n", "id")
     first, second = (c.text for c in result.track.cues)
     assert "Anak-anak" in first and all(len(line) <= 29 for line in first.split("\n"))

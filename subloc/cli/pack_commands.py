@@ -75,12 +75,12 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
     answers for the unchanged cues, so only changed cues reach a backend. Exit 1 if any language is refused.
     """
     from ..packs import PackOptions, build_pack
-    from ..tm import is_url
+    from ..tm import location
 
     options = PackOptions(languages=tuple(x.strip() for x in languages.split(",") if x.strip()),
                           output_dir=Path(output_dir), translations=tuple(Path(t) for t in translations),
                           source_lang=source_lang, allow_errors=allow_errors, update=not no_update, backend=backend,
-                          tm_path=(tm_path if is_url(tm_path) else Path(tm_path)) if tm_path else None,
+                          tm_path=location(tm_path),
                           placement=placement, hls=hls,
                           hls_mpegts=hls_mpegts)
     from ..visible import visible
@@ -120,6 +120,7 @@ def pack_verify(packs: tuple[str, ...]) -> None:
     cue counts and durations, SRT and WebVTT of an episode agreeing. Exit 1 on any problem, 2 when a file is
     not a zip at all."""
     from ..packs import verify_pack
+    from ..visible import visible
 
     bad = 0
     for name in packs:
@@ -130,7 +131,7 @@ def pack_verify(packs: tuple[str, ...]) -> None:
                 click.echo(f"{name}: {problem}")
         else:
             click.echo(f"{name}: ok ({len(manifest.get('files', {}))} files, {len(manifest.get('episodes', []))} "
-                       f"episodes, {manifest.get('language')})")
+                       f"episodes, {visible(str(manifest.get('language')))})")
     if bad:
         sys.exit(1)
 

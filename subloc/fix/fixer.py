@@ -19,19 +19,25 @@ twice changes nothing the second time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Sequence
 
-from ..linebreak import fits
+from ..linebreak import break_problem, fits
 from ..model import Track
 from ..profiles import Profile
 from ..project import Project
 from ..qa import Rule, all_rules, check_track
-from ..scripts import strip_markup
+from ..scripts import cue_length, strip_markup
 from ..timecode import format_clock
 from .model import Change, FixResult, WorkCue
 from .text import clean_text, needs_rewrap, rewrap, split_cue
 from .timing import TimingRepairs
+
+
+# Time on screen beyond the reading time for a cue that stayed too long (Subtitle Edit's default
+# "fix long display times" aims at reading speed with some slack).
+READING_MARGIN_MS = 1000
 
 
 class Fixer(TimingRepairs):
@@ -43,17 +49,25 @@ class Fixer(TimingRepairs):
         self.severity = severity or {}
 
     def fix(self, track: Track) -> FixResult:
+        self.original = track.cues
         items = [WorkCue(c, i, c.start, c.end) for i, c in enumerate(track.cues)]
         self._text(items)
-        items = self._split(items)
-        for _ in range(8):  # to a fixed point: one fix can make room for or need another
-            before = [(i.cue.start, i.cue.end, i.cue.text) for i in items]
-            self._overlaps(items)
-            self._gaps(items)
-            self._durations(items)
-            self._close_gaps(items)
-            items = self._merge(items)
-            if before == [(i.cue.start, i.cue.end, i.cue.text) for i in items]:
+        # To a fixed point, so that a second run finds nothing: a trimmed or re-timed cue may now be
+        # split where its old times forbade it, and a split may make or need room.
+        for _ in range(4):
+            state = [(i.cue.start, i.cue.end, i.cue.text) for i in items]
+            items = self._split(items)
+            self._trim_long(items)
+            for _ in range(8):  # one timing fix can make room for or need another
+                before = [(i.cue.start, i.cue.end, i.cue.text) for i in items]
+                self._overlaps(items)
+                self._gaps(items)
+                self._durations(items)
+                self._close_gaps(items)
+                items = self._merge(items)
+                if before == [(i.cue.start, i.cue.end, i.cue.text) for i in items]:
+                    break
+            if state == [(i.cue.start, i.cue.end, i.cue.text) for i in items]:
                 break
         self._report_unfixable(items)
         return FixResult(track.with_cues([i.cue for i in items]), self._dedupe(),
@@ -78,7 +92,9 @@ class Fixer(TimingRepairs):
                 self.note(item, "L105", "cleaned whitespace, invisible characters, ellipses, punctuation or dashes")
             if needs_rewrap(item.cue.text, self.profile):
                 new, problem = rewrap(item.cue.text, self.profile)
-                if not problem and new != item.cue.text:
+                # A break the checker would flag (L104, even a warning) where the text had none is no fix.
+                if not problem and new != item.cue.text and \
+                        (not _break_flagged(new, self.profile) or _break_flagged(item.cue.text, self.profile)):
                     item.cue = replace(item.cue, text=new)
                     self.note(item, "L101", f"lines re-broken: {new.replace(chr(10), ' / ')!r}")
 
@@ -103,14 +119,40 @@ class Fixer(TimingRepairs):
                 continue
             parts = split_cue(cue, self.profile)
             later = items[index + 1].cue.start if index + 1 < len(items) else None
-            if parts is None or any(p.end - p.start < self.profile.min_duration_ms for p in parts) or \
-                    (later is not None and parts[1].start > later):
+            # A piece too short or too fast (even only for a warning) where the cue was not is no fix.
+            if parts is None or any(p.end - p.start < self.profile.min_duration_ms or self._creates(cue, p.start, p.end, p.text)
+                                    or (_break_flagged(p.text, self.profile) and not _break_flagged(cue.text, self.profile))
+                                    for p in parts) or (later is not None and parts[1].start > later):
                 out.append(item)  # no safe split: the final check reports what is left
                 continue
             code = "T105" if too_long else "L102"
             self.note(item, code, f"split in two at {format_clock(parts[0].end)} at a sentence or phrase boundary")
             out.extend(WorkCue(p, item.origin, p.start, p.end) for p in parts)
         return out
+
+    def _trim_long(self, items: list[WorkCue]) -> None:
+        """A cue still over the maximum duration (one phrase, nothing to split at) ends at its reading
+        time plus a margin, at most the maximum, as Subtitle Edit's "fix long display times" does; a gap
+        this opens before the next cue is left at ½ s or more, or closed to the minimum."""
+        p = self.profile
+        for index, item in enumerate(items):
+            cue = item.cue
+            if cue.end - cue.start <= p.max_duration_ms:
+                continue
+            reading = math.ceil(cue_length(cue.text, p.language) * 1000 / p.cps_warn)
+            end = cue.start + min(p.max_duration_ms, max(p.min_duration_warn_ms, reading + READING_MARGIN_MS))
+            if index + 1 < len(items):
+                nxt = items[index + 1].cue
+                gap = nxt.start - end
+                if 0 <= gap < p.min_gap_ms or p.close_gap_from_ms <= gap < p.close_gap_ms:
+                    closed = nxt.start - p.min_gap_ms
+                    end = closed if closed - cue.start <= p.max_duration_ms else nxt.start - p.close_gap_ms
+            if end >= cue.end or self._creates(cue, cue.start, end):
+                continue
+            item.cue = replace(cue, end=end)
+            item.orig_end = min(item.orig_end, end)  # later passes count their tolerance from here
+            self.note(item, "T105", f"end moved from {format_clock(cue.end)} to {format_clock(end)}: "
+                                    f"{(cue.end - cue.start) / 1000:.1f} s on screen for {reading / 1000:.1f} s of reading")
 
     def _report_unfixable(self, items: list[WorkCue]) -> None:
         """Whatever the checker still calls an error, among the fixable rules, is reported as not fixed with
@@ -122,6 +164,11 @@ class Fixer(TimingRepairs):
                 item = items[f.cue - 1]
                 hint = all_rules()[f.code].manual_hint
                 self.note(item, f.code, f"{f.message.split(': ', 1)[0]}: {hint}", fixed=False)
+
+
+def _break_flagged(text: str, profile: Profile) -> bool:
+    lines = [strip_markup(line) for line in text.split("\n")]
+    return any(break_problem(lines[n - 1], lines[n], profile.language) for n in range(1, len(lines)))
 
 
 def fix_track(track: Track, profile: Profile | None = None, tolerance: int = 1000, *, project: Project | None = None,

@@ -13,12 +13,15 @@ from ..profiles import Profile
 from ..scripts import CONTROL, HAN, INVISIBLE, TAG, count, cue_length, strip_markup
 from ..segments import split_markup
 
-DASH_LINE = re.compile(r"^\s*[-–—]\s*")
+# A speaker dash: a hyphen, en or em dash, or a typed run of them ("--Ow!", "- -Ow!" are one dash):
+# the whole run is replaced, so that the replacement never leaves a dash for a second run to find.
+DASH_LINE = re.compile(r"^\s*(?:[-–—]\s*)+")
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
 _HAN = f"[{HAN}]"
 _WORDY = re.compile(r"[^\W\d_]|\d")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s*")
-_PHRASE_END = re.compile(r"(?<=[,;:，、；：])\s*")
+# Never inside a run of marks ("……", "?!"): the run stays with its sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？…])(?![.!?。！？…])\s*")
+_PHRASE_END = re.compile(r"(?<=[,;:，、；：])(?![,;:，、；：])\s*")
 
 
 def clean_text(text: str, profile: Profile) -> str:
@@ -36,6 +39,12 @@ def clean_text(text: str, profile: Profile) -> str:
         text = re.sub(rf"(?<={_HAN})[,?!:;]|[,?!:;](?={_HAN})", lambda m: _HALF_TO_FULL[m.group(0)], text)
     else:
         text = re.sub(r"\.\.\.+", "…", text)
+    return normalize_dashes(text, profile)
+
+
+def normalize_dashes(text: str, profile: Profile) -> str:
+    """Speaker dashes in the language's style, in a cue of two or more dashed lines. The one place
+    fix does it: after cleaning, re-breaking and splitting alike, so a second run finds nothing."""
     dialogue = text.split("\n")
     if len(dialogue) >= 2 and sum(1 for line in dialogue if DASH_LINE.match(strip_markup(line))) >= 2:
         dash = profile.dialogue_dash
@@ -64,9 +73,38 @@ def rewrap(text: str, profile: Profile) -> tuple[str, str | None]:
     lines = body.split("\n")
     if len(lines) >= 2 and all(DASH_LINE.match(line) for line in lines):
         return text, None if fits(lines, profile) else "a speaker line is too long for one line: shorten it"
-    flat = join_lines(lines, profile.language)
+    new = layout(join_lines(lines, profile.language), profile)
+    return normalize_dashes(join_markup(prefix, new, wrapper), profile), None
+
+
+def layout(flat: str, profile: Profile) -> list[str]:
+    """Lines for running text: the line breaker's choice, or, when the checker would flag that break,
+    the most balanced clean break there is."""
     new = wrap(flat, profile)
-    return join_markup(prefix, new, wrapper), None
+    if _flagged(new, profile):
+        new = _clean_break(flat, profile) or new
+    return new
+
+
+_BREAK_AFTER = re.compile(r" |(?<=[，。！？、；：…])")
+
+
+def _flagged(lines: list[str], profile: Profile) -> bool:
+    return any(break_problem(lines[n - 1], lines[n], profile.language) for n in range(1, len(lines)))
+
+
+def _clean_break(flat: str, profile: Profile) -> list[str] | None:
+    """The most balanced two-line break, at a space or after CJK punctuation, that fits and that the
+    checker does not flag (not even a warning): for when the breaker's choice would be flagged."""
+    best: tuple[float, list[str]] | None = None
+    for match in _BREAK_AFTER.finditer(flat):
+        pair = [flat[:match.start()].rstrip(), flat[match.end():].lstrip()]
+        if not all(pair) or not fits(pair, profile) or _flagged(pair, profile):
+            continue
+        balance = abs(count(pair[0], profile.language) - count(pair[1], profile.language))
+        if best is None or balance < best[0]:
+            best = (balance, pair)
+    return best[1] if best else None
 
 
 def needs_rewrap(text: str, profile: Profile) -> bool:
@@ -117,10 +155,10 @@ def split_cue(cue: Cue, profile: Profile) -> list[Cue] | None:
     if span <= 0 or a + b <= 0:
         return None
     cut = cue.start + round(span * a / (a + b))
-    one = replace(cue, end=cut, text=join_markup(prefix, wrap(first_text, profile) if "\n" not in first_text
+    one = replace(cue, end=cut, text=join_markup(prefix, layout(first_text, profile) if "\n" not in first_text
                                            else first_text.split("\n"), wrapper))
-    two = replace(cue, start=cut + gap, text=join_markup(prefix, wrap(second_text, profile) if "\n" not in second_text
+    two = replace(cue, start=cut + gap, text=join_markup(prefix, layout(second_text, profile) if "\n" not in second_text
                                                    else second_text.split("\n"), wrapper),
                   ident=(cue.ident + "b") if cue.ident else "")
-    return [one, two]
+    return [replace(part, text=normalize_dashes(part.text, profile)) for part in (one, two)]
 

@@ -31,7 +31,7 @@ from ..languages import canonical, is_language_tag
 from ..model import Track
 from ..project import Project, Projects
 from ..provenance import sha256_hex
-from ..tm import is_url, open_tm
+from ..tm import is_url, location, open_tm
 from ..translate import TranslateOptions, Translator
 from ..visible import visible
 from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
@@ -128,7 +128,7 @@ class Packer:
             raise UsageError("no language to pack", hint="pass --lang th,id,ms,vi")
         for lang in options.languages:
             if not is_language_tag(canonical(lang)):
-                raise UsageError(f"not a language tag: {visible(lang)!r}", hint="use codes such as th, id, ms, vi")
+                raise UsageError(f"not a language tag: '{visible(lang)}'", hint="use codes such as th, id, ms, vi")
         self.sources = series_sources(series_dir, self.source_lang)
         if not self.sources and not any(self._translations(canonical(lang)) for lang in options.languages):
             raise UsageError(f"no {self.source_lang} source episodes and no translations in {series_dir}",
@@ -198,7 +198,7 @@ class Packer:
             options = TranslateOptions(targets=(language,), output_dir=folder, source_lang=self.source_lang,
                                        backend=backend,
                                        backend_options=BackendOptions(base_url=base_url or None, model=model or None),
-                                       tm_path=(tm if is_url(tm) else Path(tm)) if tm else None,
+                                       tm_path=location(tm),
                                        out_format=group[0].translation.suffix.lstrip(".") if group[0].translation else None)
             try:
                 report = Translator([s.source for s in group], options).run()

@@ -9,7 +9,13 @@ from .sqlite import SQLiteTM
 from .store import TMStore
 from .urls import display, is_url, redact_url
 
-__all__ = ["open_tm", "copy_tm", "display", "is_url", "redact_url"]
+__all__ = ["open_tm", "copy_tm", "display", "is_url", "location", "redact_url"]
+
+
+def location(spec: str | Path | None) -> str | Path | None:
+    """A TM named on the command line, in a config or a provenance record: a URL stays a URL (never a
+    path, which would make a folder named ``postgresql:``), anything else is a path."""
+    return None if not spec else spec if is_url(spec) else Path(spec)
 
 
 def open_tm(spec: str | Path, *, readonly: bool = False, create: bool = True) -> TMStore:

@@ -15,15 +15,8 @@ from ..backends import BackendOptions
 from ..errors import UsageError
 from ..model import Track
 from ..project import Project
-from ..tm import is_url
+from ..tm import location
 from .pipeline import Progress, RunReport, TranslateOptions, Translator
-
-
-def _tm_location(spec: str | Path | None) -> Path | str | None:
-    """A TM given as a file is a path; a URL (postgresql://…) stays a string (never a folder named postgresql:)."""
-    if not spec:
-        return None
-    return spec if is_url(spec) else Path(spec)
 
 
 def translate_options(project: Project | None, targets: Sequence[str], *, output_dir: str | Path | None = None,
@@ -49,7 +42,7 @@ def translate_options(project: Project | None, targets: Sequence[str], *, output
         fallback_options=BackendOptions(base_url=fallback_base_url or settings.get("fallback_base_url"),
                                         model=fallback_model or settings.get("fallback_model"), timeout=deadline),
         out_format=out_format,
-        tm_path=_tm_location(tm or settings.get("tm")),  # type: ignore[arg-type]
+        tm_path=location(tm or settings.get("tm")),  # type: ignore[arg-type]
         dry_run=dry_run,
         concurrency=concurrency or settings.get("concurrency"),
         rpm=rpm or settings.get("rpm"),
