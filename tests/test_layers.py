@@ -67,3 +67,15 @@ def test_layer_contracts_are_kept() -> None:
     from importlinter.cli import lint_imports
 
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 0
+
+
+def test_every_module_has_a_layer() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    [layers] = [c["layers"] for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    placed = {name.strip() for layer in layers for name in layer.replace(":", "|").split("|")}
+    package = ROOT / "subloc"
+    modules = {p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    modules |= {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
+    assert sorted(modules - placed) == []  # a new module goes into a layer of [tool.importlinter]
