@@ -79,3 +79,5 @@ def test_every_module_has_a_layer() -> None:
     modules = {p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
     modules |= {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
     assert sorted(modules - placed) == []  # a new module goes into a layer of [tool.importlinter]
+    [below_cli] = [c["source_modules"] for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "forbidden"]
+    assert sorted(modules - {"cli"} - {m.removeprefix("subloc.") for m in below_cli}) == []  # and under no-click
