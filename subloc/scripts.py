@@ -32,6 +32,22 @@ _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
+_SARA_AM_SPLIT = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+def compose(text: str) -> str:
+    """NFC, and Thai SARA AM typed as NIKHAHIT + SARA AA (ํ + า, which NFC leaves alone) as ำ."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    return _SARA_AM_SPLIT.sub("\\1\u0e33", text) if "\u0e4d" in text else text
+
+
+def is_composed(text: str) -> bool:
+    """Whether :func:`compose` leaves the text as it is."""
+    return text.isascii() or (unicodedata.is_normalized("NFC", text) and not _SARA_AM_SPLIT.search(text))
+
+
 def strip_markup(text: str) -> str:
     """Visible text: tags and ASS override blocks removed, character references decoded."""
     if "<" in text or "{" in text:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
 from ..languages import script_family
 from ..linebreak import break_problem, fits, join_lines, wrap
 from ..model import Cue
 from ..profiles import Profile
-from ..scripts import ZERO_WIDTH, count, cue_length, strip_markup
+from ..scripts import ZERO_WIDTH, compose, count, cue_length, strip_markup
 from ..segments import split_markup
 
 _INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + r"\x00-\x08\x0b-\x1f\x7f]")
@@ -26,7 +25,7 @@ _PHRASE_END = re.compile(r"(?<=[,;:，、；：])\s*")
 def clean_text(text: str, profile: Profile) -> str:
     """Hygiene: NFC, invisible characters out, spaces trimmed and single, ellipses, punctuation, dashes."""
     family = script_family(profile.language)
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    text = compose(_INVISIBLE.sub("", text))  # NFC, and Thai ํ + า as ำ
     lines = [" ".join(line.replace("\u3000", " ").split()) if family != "cjk" else line.strip(" \t")
              for line in text.split("\n")]
     if family == "cjk":

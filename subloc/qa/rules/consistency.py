@@ -24,7 +24,12 @@ class WrongLanguage(Rule):
     What it does: decides the language of the whole file once (scripts, then Malaysian against
     Indonesian marker words, then langdetect; see subloc/langid.py) and compares it with the declared
     language (``--lang``, the file name such as ``ep01.ms.srt``, or a WebVTT ``Language:`` header).
-    Malay and Indonesian are told apart by their words (boleh/bisa, tak/nggak, kerana/karena…).
+    Malay and Indonesian are told apart by scored markers: strong ones (mahu/mau, kerana/karena,
+    awak, pejabat/kantor, nggak, udah, dah, nak…) decide, and an error needs at least two of them and
+    three times as many as the other language's. Weak ones (tak, boleh, kamu, kenapa, saja: ordinary
+    in both) only lean: a file whose evidence is weak or mixed and leans to the other language gets a
+    warning naming the markers seen. Formal Indonesian with "tak" and "boleh", or Malay elder speech
+    with "kamu" and "saja", is therefore never an error.
     Why it matters: a Malay pack with Indonesian subtitles, or an untranslated file under a Thai
     name, reaches viewers who cannot read it.
     """
@@ -41,13 +46,18 @@ class WrongLanguage(Rule):
         if not ctx.language_declared or not ctx.cues:
             return
         detection = ctx.detected
+        declared = f"{ctx.language} ({NAMES.get(ctx.language, ctx.language)})"
+        if detection.language is None and detection.lean and detection.lean != ctx.language and \
+                ctx.language in detection.candidates:
+            yield ctx.file_finding(self, f"declared {declared} but the text {detection.evidence}: check that the "
+                                         "file is in the declared language", "warning")
+            return
         verdict = detection.matches(ctx.language)
         if verdict is False:
             found = detection.language or " or ".join(detection.candidates)
             name = NAMES.get(found, found)
-            yield ctx.file_finding(self, f"declared {ctx.language} ({NAMES.get(ctx.language, ctx.language)}) but the "
-                                         f"text reads as {name}: {detection.evidence}; fix the file name or --lang, "
-                                         "or translate the file")
+            yield ctx.file_finding(self, f"declared {declared} but the text reads as {name}: {detection.evidence}; fix "
+                                         "the file name or --lang, or translate the file")
 
 
 @register
