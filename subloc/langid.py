@@ -35,7 +35,7 @@ _SIMPLIFIED_ONLY = set("们这说会为个来时后里开关国过还发对见�
 _TRADITIONAL_ONLY = set("們這說會為個來時後裡開關國過還發對見學麼樣頭點間問題長東車從讓給沒錢買賣愛")
 
 _EN = set("the you i to a and is it of that me my what this in your don't i'm are be not we he she have do for "
-          "on with was can you're it's he's she's there they will just know why how".split())
+          "on with was can you're it's he's she's there they will just know why how am her him let".split())
 _MALAY_FAMILY = set("yang dan di ini itu saya aku dia kita kami ada tidak apa dari untuk dengan akan sudah belum juga "
                     "lagi mana siapa kenapa bagaimana jangan sini sana harus hanya semua orang sekarang".split())
 # Malaysian (ms) and Indonesian (id) markers (shared/spec/subtitle-rules.md §5). Strong markers are
@@ -172,6 +172,44 @@ def _langdetect(text: str) -> Detection:
     if lang == "id":  # langdetect has no Malay: its 'id' means either
         return Detection(None, best.prob, "langdetect: Malay or Indonesian", candidates=("id", "ms"))
     return Detection(lang, best.prob, f"langdetect {best.lang} p={best.prob:.2f}")
+
+
+_OTHER_SCRIPTS = {"Hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "Japanese kana": _KANA,
+                  "Cyrillic": re.compile(r"[\u0400-\u04ff]"), "Arabic": re.compile(r"[\u0600-\u06ff]"),
+                  "Thai": _THAI}
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def foreign_cue(text: str, language: str) -> str | None:
+    """What a single cue is clearly written in instead of ``language`` (a script, or English or
+    Malay/Indonesian in a file of another language), or None. Short cues, names and code-switching
+    inside a sentence are not flagged: a cue needs six letters, and a language needs three of its
+    function words with none of the file's own."""
+    from .languages import script_family
+
+    text = unicodedata.normalize("NFC", text)
+    letters = len(_LETTERS.findall(text))
+    if letters < 6:
+        return None
+    family = script_family(language)
+    for name, pattern in _OTHER_SCRIPTS.items():
+        if name == "Thai" and family == "thai":
+            continue
+        if len(pattern.findall(text)) / letters >= 0.5:
+            return f"{name} script"
+    latin = len(_LATIN.findall(text)) / letters
+    words = _WORD.findall(text.lower())
+    english = sum(1 for w in words if w in _EN)
+    malay = sum(1 for w in words if w in _MALAY_FAMILY or w in _MS_MARKERS or w in _ID_MARKERS)
+    viet = len(_VIET.findall(text))
+    lang = language.split("-")[0]
+    if latin >= 0.8 and english >= 3 and len(words) >= 4 and malay == 0 and viet == 0 and lang != "en":
+        return "English"
+    if lang == "vi" and latin >= 0.8 and viet == 0 and malay >= 3 and english == 0 and len(words) >= 4:
+        return "Malay or Indonesian"
+    if lang in ("id", "ms") and viet / letters >= 0.1 and len(words) >= 3:
+        return "Vietnamese"
+    return None
 
 
 def visible_text(track: Track, limit: int = 20_000) -> str:

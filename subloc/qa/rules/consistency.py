@@ -61,6 +61,39 @@ class WrongLanguage(Rule):
 
 
 @register
+class ForeignLanguageCue(Rule):
+    """A cue is clearly in another language or script than the file.
+
+    What it does: reads each cue on its own and flags one that is written in another script (Hangul,
+    kana, Cyrillic, Arabic, or Thai in a Latin-script file and Latin letters of English in a Thai
+    one), or in English, or in Malay/Indonesian inside a Vietnamese file: three or more function words
+    of that language and none of the file's own. Examples: "I don't care what you think" in a Thai
+    file; "Aku nggak mau pulang sama dia" in a Vietnamese one; "사랑해요 오빠" in a Malay one. Chinese
+    left in a target file is X102's. Short cues, names, brands and English words inside a Malay or
+    Indonesian sentence ("Sorry, saya tak sengaja") are not flagged.
+    Why it matters: a line the machine translation skipped, or a line pasted from another language's
+    file, is invisible in a file that otherwise passes the language check.
+    """
+
+    code, name, severity = "X106", "foreign-language-cue", "warning"
+    summary = "a cue is in another language or script than the file"
+    example_lang = "th"
+    fail_example = ("1\n00:00:01,000 --> 00:00:03,000\nคุณกล้าดียังไง\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\nI don't care what you think of me\n")
+    pass_example = ("1\n00:00:01,000 --> 00:00:03,000\nคุณกล้าดียังไง\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\nฉันไม่สนว่าคุณจะคิดยังไงกับฉัน\n")
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        from ...langid import foreign_cue
+
+        for i, lines in enumerate(ctx.visible_lines):
+            found = foreign_cue(" ".join(lines), ctx.language)
+            if found:
+                yield ctx.finding(self, i, f"reads as {found}, not {NAMES.get(ctx.language, ctx.language)}: "
+                                           "translate it, or check that it belongs in this file")
+
+
+@register
 class Untranslated(Rule):
     """A cue was left in the source language.
 
