@@ -151,3 +151,68 @@ def test_masks_restore_after_normalisation() -> None:
     masked = mask(g, "签了这份协议")
     assert unmask(masked.text.replace("签了这份", "Ký bản "), masked) == "Ký bản thỏa thuận"
     assert has_rendering(g.entries["协议"], "Ký bản thoả thuận", "vi")
+
+
+# --- shipped glossary content (issue 14's review) ------------------------------------------------------
+
+def _entry(lang: str, source: str):  # type: ignore[no-untyped-def]
+    from subloc.glossary import glossary_for
+
+    from .test_glossary import SERIES
+    glossary = glossary_for(lang, near=SERIES)
+    return glossary.entries[source]
+
+
+@pytest.mark.parametrize("lang, source, renderings, not_allowed", [
+    ("vi", "协议", ("thỏa thuận",), ()),
+    ("vi", "离婚", ("ly hôn", "ly dị"), ()),
+    ("th", "继妹", ("น้องเลี้ยง",), ()),
+    ("th", "老夫人", ("คุณนายใหญ่", "คุณท่าน", "ฮูหยินผู้เฒ่า"), ()),
+    ("th", "娘娘", ("เหนียงเหนียง",), ("พระสนม",)),
+    ("ms", "王妃", ("puteri", "isteri putera"), ("permaisuri",)),
+    ("ms", "皇上", ("Tuanku", "Baginda"), ()),
+    ("id", "信托", ("dana trust", "wali amanat"), ("perwalian",)),
+    ("id", "董事长", ("Presdir", "Komisaris Utama"), ("ketua",)),
+])
+def test_reviewed_entries(lang: str, source: str, renderings: tuple[str, ...], not_allowed: tuple[str, ...]) -> None:
+    entry = _entry(lang, source)
+    assert set(renderings) <= set(entry.targets) and entry.targets[0] == renderings[0]
+    assert not set(not_allowed) & {t.casefold() for t in entry.targets}
+
+
+def test_review_stopped_forbidding_valid_renderings() -> None:
+    assert _entry("th", "助理").forbidden == ()  # เลขา is said for a personal assistant
+    for source in ("协议", "离婚协议", "婚姻协议"):
+        assert not any("thoả" in f for f in _entry("vi", source).forbidden), source
+    from subloc.glossary import forbidden_found
+    assert forbidden_found(_entry("vi", "协议"), "Bản thoả thuận này vô hiệu", "vi") == []
+    assert "ibu" in _entry("ms", "妈").note and "mak" in _entry("ms", "妈").note
+
+
+@pytest.mark.parametrize("lang, source, target", [
+    ("vi", "哥哥，你听我解释", "Để em giải thích đã"),       # 哥哥 as "you": the pronoun carries it
+    ("vi", "姐姐，你别生气", "Em xin lỗi mà, đừng giận"),
+    ("id", "警察马上就到", "Mereka sebentar lagi sampai"),
+    ("id", "她给我下药", "Dia membiusku"),
+])
+def test_generic_entries_are_context_not_requirements(lang: str, source: str, target: str) -> None:
+    from subloc.glossary import glossary_for, glossary_misses
+
+    from .test_glossary import SERIES
+    glossary = glossary_for(lang, near=SERIES)
+    matched = [m.entry for m in glossary.match(source)]
+    assert any(e.generic and e.note.startswith("Generic") for e in matched)
+    assert _g(glossary, target, source, lang) == []
+    assert [e for e in glossary_misses(glossary, source, target, lang) if e.generic] == []
+
+
+def test_generic_flag_reads_writes_and_survives_tbx() -> None:
+    from subloc.glossary import export_tbx, import_tbx, read_tsv, write_tsv
+
+    entries, problems = read_tsv(HEAD + "哥哥\tanh|anh trai\tGeneric: the pronoun\tgeneric\n", "t.tsv")
+    assert problems == [] and entries[0].generic
+    assert write_tsv(entries).splitlines()[1].endswith("\tgeneric")
+    g = Glossary("vi", entries)
+    assert import_tbx(export_tbx(g), "vi", "t.tbx")[0].generic
+    problems = read_tsv(HEAD + "哥哥\tanh\t\tgenerik\n", "t.tsv")[1]  # a misspelt flag is reported
+    assert [(p.line, p.severity, "generic" in p.message) for p in problems] == [(2, "error", True)]

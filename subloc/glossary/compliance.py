@@ -142,4 +142,5 @@ def forbidden_found(entry: Entry, text: str, language: str) -> list[str]:
 def glossary_misses(glossary: Glossary, source: str, target: str, language: str) -> list[Entry]:
     """Entries whose term is in the source but whose rendering is missing, or forbidden, in the target."""
     return [m.entry for m in glossary.match(source)
-            if not has_rendering(m.entry, target, language) or forbidden_found(m.entry, target, language)]
+            if (not m.entry.generic and not has_rendering(m.entry, target, language))
+            or forbidden_found(m.entry, target, language)]

@@ -63,6 +63,7 @@ class Entry:
     forbidden: tuple[str, ...] = ()
     origin: str = ""  # file the entry comes from
     line: int = 0
+    generic: bool = False  # renderings too common to require (anh/em/chị, polisi): context, no G101
 
     @property
     def preferred(self) -> str:
@@ -78,7 +79,7 @@ class Entry:
         return source if self.case else source.casefold()
 
     def flags_text(self) -> str:
-        flags = [name for name, on in (("case", self.case), ("dnt", self.dnt)) if on]
+        flags = [name for name, on in (("case", self.case), ("dnt", self.dnt), ("generic", self.generic)) if on]
         if self.forbidden:
             flags.append("forbidden=" + "|".join(self.forbidden))
         return ",".join(flags)
