@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .locate import locate, read_toml
 
 LIMIT_TYPES: dict[str, Any] = {
     "max_lines": int, "cpl_soft": (int, float), "cpl_hard": (int, float), "cps_warn": (int, float),
@@ -43,7 +42,8 @@ KEYS = {"screen", "fps", "language", "select", "ignore", "severity", "per-file-i
         "strict", "translate"}
 TRANSLATE_KEYS = {"backend": str, "fallback": str, "base_url": str, "model": str, "api_key": str, "timeout": (int, float),
                   "concurrency": int, "rpm": (int, float), "batch_size": int, "retries": int, "tm": str,
-                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str}
+                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str,
+                  "max_requests": int, "max_tokens": int}
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ def _codes(value: Any, key: str, path: str, text: str, prefixes: bool) -> tuple[
 
 def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     """Validate a configuration table (the contents of subloc.toml or [tool.subloc])."""
+    from .languages import language_problem
     from .profiles import SCREENS
 
     unknown = sorted(set(data) - KEYS)
@@ -140,6 +141,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     if not isinstance(limits, dict):
         raise ConfigError("limits must be a table", path=path, line=_line_of(text, "limits"))
     for key, value in limits.items():
+        if isinstance(value, dict) and language_problem(key):
+            raise ConfigError(f"[limits.{key}]: {language_problem(key)}", path=path, line=_line_of(text, key))
         table = value if isinstance(value, dict) else {key: value}
         for name, number in table.items():
             kind = LIMIT_TYPES.get(name)
@@ -151,8 +154,9 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                 raise ConfigError(f"limit {name} must be {LIMIT_KINDS[kind]}, not {number!r}", path=path,
                                   line=_line_of(text, name))
     language = data.get("language")
-    if language is not None and not isinstance(language, str):
-        raise ConfigError("language must be a language tag such as \"th\"", path=path, line=_line_of(text, "language"))
+    if language is not None and (not isinstance(language, str) or language_problem(language)):
+        raise ConfigError(f"language must be a language code such as \"th\", not {language!r}", path=path,
+                          line=_line_of(text, "language"))
     glossary = data.get("glossary")
     if glossary is not None:
         glossary = str((Path(path).parent / str(glossary)).resolve())
@@ -166,7 +170,7 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                               hint=f"known keys: {', '.join(sorted(TRANSLATE_KEYS))}")
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(f"translate.{key} has the wrong type", path=path, line=_line_of(text, key))
-    if "tm" in translate:
+    if "tm" in translate and "://" not in translate["tm"]:  # a file is relative to the config; a URL stays a URL
         translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
                   translate=dict(translate),
@@ -174,16 +178,6 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                   ignore=_codes(data.get("ignore", []), "ignore", path, text, prefixes=True),
                   severity=dict(severity), per_file_ignores=per_file, limits=dict(limits), glossary=glossary,
                   strict=bool(data.get("strict", False)))
-
-
-def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    """A TOML file's data and text; a syntax error is a ConfigError with the line."""
-    text = path.read_text("utf-8")
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
 
 
 def load_file(path: Path) -> Config | None:
@@ -197,40 +191,13 @@ def load_file(path: Path) -> Config | None:
     return parse(data, str(path), text)
 
 
-_FILES: dict[str, tuple[tuple[int, int], Config | None]] = {}
-
-
-def _load_cached(path: Path) -> Config | None:
-    """A configuration file, parsed once per version of it (checking a thousand files reads it once)."""
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _FILES.get(str(path))
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, load_file(path))
-        _FILES[str(path)] = cached
-    return cached[1]
-
-
-@lru_cache(maxsize=1024)
-def _find_in(folder: str) -> Config | None:
-    here = Path(folder)
-    for name in ("subloc.toml", "pyproject.toml"):
-        candidate = here / name
-        if candidate.is_file():
-            found = _load_cached(candidate)
-            if found is not None:
-                return found
-    parent = here.parent
-    return None if parent == here else _find_in(str(parent))
-
-
-def clear_cache() -> None:
-    """Forget which folders have which configuration (each run starts with a fresh look)."""
-    _find_in.cache_clear()
+def load_config(path: Path | None) -> Config:
+    """The configuration in a file found by :func:`subloc.locate.locate` (defaults when there is none)."""
+    found = load_file(path) if path is not None else None
+    return found or Config()
 
 
 def find_config(start: str | Path) -> Config:
-    """The configuration governing a file or folder: the nearest one walking up, else defaults."""
-    path = Path(start).resolve()
-    folder = path if path.is_dir() else path.parent
-    return _find_in(str(folder)) or Config()
+    """The configuration governing a file or folder: the nearest one walking up (see subloc.locate), else
+    defaults. Commands resolve a :class:`subloc.project.Project` instead, which holds this and more."""
+    return load_config(locate(start).config_file)

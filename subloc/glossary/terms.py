@@ -18,7 +18,7 @@ def nfc(text: str) -> str:
 # older style writes hoà, thoả, khoẻ, thuỷ; the newer hòa, thỏa, khỏe, thủy. Both are correct; for
 # comparison the mark is moved onto the second vowel.
 _VI_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_VI_OLD_NEW = re.compile(f"(?<![a-zđ])((?:[bcdđghklmnprstvx]|ch|gh|kh|ng|nh|ph|th|tr)?)([oòóỏõọuùúủũụ])([aeyáàảãạéèẻẽẹýỳỷỹỵ])(?![a-zà-ỹđ])",
+_VI_OLD_NEW = re.compile("(?<![a-zđ])((?:[bcdđghklmnprstvx]|ch|gh|kh|ng|nh|ph|th|tr)?)([oòóỏõọuùúủũụ])([aeyáàảãạéèẻẽẹýỳỷỹỵ])(?![a-zà-ỹđ])",
                          re.IGNORECASE)
 
 

@@ -8,12 +8,12 @@ from typing import Iterator
 
 from ...languages import NAMES, script_family
 from ...numbers import missing_numbers, show
-from ...scripts import strip_markup
+from ...scripts import HAN, THAI, strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_THAI = re.compile(r"[\u0e01-\u0e5b]+")
+_HAN = re.compile(f"[{HAN}]+")
+_THAI = re.compile(f"[{THAI}]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -233,7 +233,7 @@ class NumberMismatch(Rule):
             source = strip_markup(ctx.source.cues[j].text)
             if not any(ch.isdigit() for ch in source):
                 continue
-            missing = missing_numbers(source, " ".join(ctx.visible_lines[i]), ctx.language)
+            missing = missing_numbers(source, " ".join(ctx.visible_lines[i]), ctx.language, ctx.source.language)
             if missing:
                 shown = ", ".join(show(v) for v in missing)
                 yield ctx.finding(self, i, f"source cue {j + 1} has {shown}, missing here: write the same value "
