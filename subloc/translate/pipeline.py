@@ -10,6 +10,7 @@ written file.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -222,13 +223,13 @@ class Translator:
             out.setdefault(unit, (flat[i - 1] if i else "", flat[i + 1] if i + 1 < len(flat) else ""))
         return out
 
-    def _items(self, units: list[str], backend: Backend, glossary: Glossary | None) -> list[Item]:
+    def _items(self, units: list[str], backend: Backend, glossary: Glossary | None, language: str) -> list[Item]:
         items = []
         for unit in units:
             if not backend.info.masks_glossary:
                 items.append(Item(unit, unit))
                 continue
-            masked = mask(glossary, unit, tags=True)
+            masked = merge_adjacent_terms(mask(glossary, unit, tags=True), language)
             items.append(Item(unit, masked.text, _verifier(masked)) if masked.numbers else Item(unit, unit))
         return items
 
@@ -328,7 +329,7 @@ class Translator:
                 self.progress.segment_done(language)
 
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
-            stats, others = run_shared(scheduler, self._items(todo, backend, glossary), tm, self.source_lang, language)
+            stats, others = run_shared(scheduler, self._items(todo, backend, glossary, language), tm, self.source_lang, language)
             translations.update(others)  # sent by another run on the same TM meanwhile
             account(result, stats, opts)
             result.rejected_language += stats.rejected_language
@@ -434,6 +435,31 @@ def account(result: LanguageReport, stats: Any, options: BackendOptions) -> None
     if price_in is not None or price_out is not None:
         cost = (stats.prompt_tokens * float(price_in or 0) + stats.completion_tokens * float(price_out or 0)) / 1e6
         result.cost = round((result.cost or 0.0) + cost, 6)
+
+
+_TERM_RUN = re.compile(r"(?:⟦\d+⟧){2,}")
+
+
+def merge_adjacent_terms(masked: Masked, language: str) -> Masked:
+    """Glossary terms next to each other in the source (苏家别墅 = 苏家 + 别墅) travel as one placeholder whose
+    rendering follows the target's word order: Chinese puts the modifier before its head; Indonesian, Malay
+    and Vietnamese put the head first, words apart ("vila keluarga Su", not "keluarga Suvila"; "Nona Su Wan"
+    for 苏晚小姐). Services pass glued placeholders through untouched, so they could not fix it themselves."""
+    if script_family(language) != "latin" or len(masked.terms) < 2:
+        return masked
+    terms = dict(masked.terms)
+
+    def merge(run: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.findall(r"\d+", run.group(0))]
+        if any(n not in terms for n in numbers):  # markup in the run: leave it as it is
+            return run.group(0)
+        entries = [terms.pop(n) for n in numbers]
+        terms[numbers[0]] = replace(entries[0], source="".join(e.source for e in entries),
+                                    targets=(" ".join(e.preferred for e in reversed(entries)),), dnt=False)
+        return f"⟦{numbers[0]}⟧"
+
+    text = _TERM_RUN.sub(merge, masked.text)
+    return Masked(text, terms, dict(masked.tags)) if text != masked.text else masked
 
 
 def _verifier(masked: Masked) -> Callable[[str], str]:
