@@ -10,8 +10,6 @@ written file.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -19,16 +17,19 @@ from typing import Any, Callable, Sequence
 from ..backends import Backend, BackendOptions, create, get_class
 from ..errors import UsageError
 from ..formats import episode_name, load, save
-from ..glossary import Glossary, Masked, PlaceholderError, glossary_for, glossary_misses, mask, series_dir_for, unmask
+from ..glossary import Glossary, glossary_for, glossary_misses, mask, series_dir_for
 from ..languages import canonical, script_family
 from ..model import Track
 from ..provenance import read_provenance, record_provenance
 from ..project import Projects
 from ..scheduler import Budget, Item, Scheduler, pack
 from ..segments import CuePlan, build_track, plan_track
-from ..tm import TMStore, display, normalize, open_tm
+from ..tm import TMStore, display, open_tm
 from .reask import reask_misses
+from .report import EpisodeResult, LanguageReport, RunReport, account, group_by_language  # noqa: F401
 from .shared import run_shared
+from .units import merge_adjacent_terms, verifier
+
 
 @dataclass(frozen=True)
 class TranslateOptions:
@@ -59,64 +60,6 @@ class Episode:
     source: Track
     name: str
     plans: list[CuePlan]
-
-
-@dataclass
-class EpisodeResult:
-    episode: str
-    language: str
-    path: str | None
-    missing: int
-    errors: int = 0
-    warnings: int = 0
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class LanguageReport:
-    language: str
-    segments: int = 0  # units over all episodes
-    unique: int = 0
-    tm_hits: int = 0
-    sent: int = 0  # unique segments sent to a backend
-    requests: int = 0
-    characters: int = 0
-    failures: int = 0
-    qa_errors: int = 0
-    qa_warnings: int = 0
-    episodes: list[EpisodeResult] = field(default_factory=list)
-    fallback_used: int = 0
-    reasked: int = 0  # segments asked again because they missed a glossary term
-    reask_fixed: int = 0
-    prompt_tokens: int = 0  # from the API's usage (estimated from the characters where it reports none)
-    completion_tokens: int = 0
-    tokens_estimated: bool = False
-    cost: float | None = None  # estimated, when a price per million tokens is configured for the backend
-    rejected_language: int = 0  # replies in the wrong language or script, asked again
-    stopped: str | None = None  # why sending stopped early (the same error again and again, a ceiling)
-    plan: dict[str, Any] = field(default_factory=dict)  # dry run: what would be sent
-
-
-@dataclass
-class RunReport:
-    source_lang: str
-    backend: str
-    tm_path: str
-    dry_run: bool
-    languages: list[LanguageReport] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # said once per run (e.g. a server without response_format)
-    requests: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost: float | None = None
-
-    @property
-    def incomplete(self) -> int:
-        return sum(1 for lang in self.languages for e in lang.episodes if not e.path)
-
-    @property
-    def qa_errors(self) -> int:
-        return sum(lang.qa_errors for lang in self.languages)
 
 
 class Progress:
@@ -230,7 +173,7 @@ class Translator:
                 items.append(Item(unit, unit))
                 continue
             masked = merge_adjacent_terms(mask(glossary, unit, tags=True), language)
-            items.append(Item(unit, masked.text, _verifier(masked)) if masked.numbers else Item(unit, unit))
+            items.append(Item(unit, masked.text, verifier(masked)) if masked.numbers else Item(unit, unit))
         return items
 
     def _scheduler(self, backend: Backend, language: str, context: Callable[[list[Item]], dict[str, Any]],
@@ -422,58 +365,3 @@ def check_writable(folder: Path) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write to the output folder {folder}: {exc.strerror or exc}",
                          hint="choose another -o, or fix its permissions") from None
-
-
-def account(result: LanguageReport, stats: Any, options: BackendOptions) -> None:
-    """Requests, characters, tokens and their estimated cost (price per million tokens, per backend)."""
-    result.requests += stats.requests
-    result.characters += stats.chars
-    result.prompt_tokens += stats.prompt_tokens
-    result.completion_tokens += stats.completion_tokens
-    result.tokens_estimated |= stats.tokens_estimated
-    price_in, price_out = options.extra.get("price_input"), options.extra.get("price_output")
-    if price_in is not None or price_out is not None:
-        cost = (stats.prompt_tokens * float(price_in or 0) + stats.completion_tokens * float(price_out or 0)) / 1e6
-        result.cost = round((result.cost or 0.0) + cost, 6)
-
-
-_TERM_RUN = re.compile(r"(?:⟦\d+⟧){2,}")
-
-
-def merge_adjacent_terms(masked: Masked, language: str) -> Masked:
-    """Glossary terms next to each other in the source (苏家别墅 = 苏家 + 别墅) travel as one placeholder whose
-    rendering follows the target's word order: Chinese puts the modifier before its head; Indonesian, Malay
-    and Vietnamese put the head first, words apart ("vila keluarga Su", not "keluarga Suvila"; "Nona Su Wan"
-    for 苏晚小姐). Services pass glued placeholders through untouched, so they could not fix it themselves."""
-    if script_family(language) != "latin" or len(masked.terms) < 2:
-        return masked
-    terms = dict(masked.terms)
-
-    def merge(run: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.findall(r"\d+", run.group(0))]
-        if any(n not in terms for n in numbers):  # markup in the run: leave it as it is
-            return run.group(0)
-        entries = [terms.pop(n) for n in numbers]
-        terms[numbers[0]] = replace(entries[0], source="".join(e.source for e in entries),
-                                    targets=(" ".join(e.preferred for e in reversed(entries)),), dnt=False)
-        return f"⟦{numbers[0]}⟧"
-
-    text = _TERM_RUN.sub(merge, masked.text)
-    return Masked(text, terms, dict(masked.tags)) if text != masked.text else masked
-
-
-def _verifier(masked: Masked) -> Callable[[str], str]:
-    def verify(text: str) -> str:
-        try:
-            return normalize(unmask(text, masked))
-        except PlaceholderError as exc:
-            raise ValueError(str(exc)) from None
-    return verify
-
-
-def group_by_language(report: RunReport) -> dict[str, list[EpisodeResult]]:
-    out: dict[str, list[EpisodeResult]] = defaultdict(list)
-    for lang in report.languages:
-        out[lang.language].extend(lang.episodes)
-    return out
-
