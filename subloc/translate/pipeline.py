@@ -277,7 +277,7 @@ class Translator:
             account(result, stats, opts)
             result.rejected_language += stats.rejected_language
             if stats.stopped and not result.stopped:
-                result.stopped = f"{name}: {stats.stopped}"
+                result.stopped = stats.stopped if stats.stopped.startswith(f"{name}:") else f"{name}: {stats.stopped}"
             result.sent += len(todo) - len(others)
             if index:
                 result.fallback_used += len([u for u in todo if u in translations])
