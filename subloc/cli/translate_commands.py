@@ -143,44 +143,24 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
     is re-wrapped to the vertical profile and checked. An episode that could not be fully translated is
     not written; the exit code is then 1.
     """
-    from ..backends import BackendOptions
-    from ..formats import expand_paths
+    from ..formats import expand_paths, load
     from ..project import find_project
-    from ..translate import TranslateOptions, Translator
+    from ..translate import translate_options, translate_tracks
 
     files = expand_paths(paths)
     # The project of the inputs gives [translate], the glossary setting and the TM; flags win.
     project = find_project(files[0]) if files else None
-    settings = project.translate_settings if project else {}
-    options = TranslateOptions(
-        targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
-        output_dir=Path(output_dir or settings.get("output_dir", "out")),
-        source_lang=source_lang,
-        backend=backend or settings.get("backend", "google"),
-        fallback=fallback or settings.get("fallback"),
-        backend_options=BackendOptions(base_url=base_url or settings.get("base_url"),
-                                       model=model or settings.get("model"), api_key=settings.get("api_key"),
-                                       timeout=timeout or settings.get("timeout", 60.0),
-                                       extra={**settings.get("options", {}), **_options(extra)}),
-        fallback_options=BackendOptions(base_url=fallback_base_url or settings.get("fallback_base_url"),
-                                        model=fallback_model or settings.get("fallback_model"),
-                                        timeout=timeout or settings.get("timeout", 60.0)),
-        out_format=out_format,
-        tm_path=_tm_location(tm_path or settings.get("tm")),
-        dry_run=dry_run,
-        concurrency=concurrency or settings.get("concurrency"),
-        rpm=rpm or settings.get("rpm"),
-        batch_size=batch_size or settings.get("batch_size"),
-        retries=retries if retries is not None else settings.get("retries", 4),
-        glossary=glossary or (project.config.glossary if project else None),
-        max_requests=max_requests or settings.get("max_requests"),
-        max_tokens=max_tokens or settings.get("max_tokens"),
-    )
+    options = translate_options(
+        project, targets.split(","), output_dir=output_dir, source_lang=source_lang, backend=backend,
+        fallback=fallback, base_url=base_url, model=model, fallback_base_url=fallback_base_url,
+        fallback_model=fallback_model, timeout=timeout, out_format=out_format, tm=tm_path, dry_run=dry_run,
+        concurrency=concurrency, rpm=rpm, batch_size=batch_size, retries=retries, glossary=glossary,
+        max_requests=max_requests, max_tokens=max_tokens, extra=_options(extra))
+    tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
     progress: Any = _RichProgress() if is_terminal(sys.stderr) and not quiet and not as_json else _PlainProgress(quiet)
     previous = _second_interrupt_exits()
     try:
-        translator = Translator(files, options, progress, encoding=encoding)
-        report = translator.run()
+        report = translate_tracks(tracks, project, options, progress)
     except KeyboardInterrupt:
         # (the handler stays on "exit at once" until the process ends: a second Ctrl-C during the exit)
         if hasattr(progress, "stop"):
@@ -325,12 +305,6 @@ Examples:
 def tm() -> None:
     """The translation memory (SQLite file or PostgreSQL): import/export TMX 1.4, align existing
     translations, stats, and copying a memory between stores."""
-
-
-def _tm_location(spec: str | None) -> Path | str | None:
-    """A --tm or [translate] tm value: a URL stays a URL (never a folder named postgresql:)."""
-    from ..tm import is_url
-    return None if not spec else spec if is_url(spec) else Path(spec)
 
 
 def _tm_spec(spec: str | None) -> str:

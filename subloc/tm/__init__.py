@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from .entry import TMEntry, _now, claim_key, normalize
 from .schema import SCHEMA_VERSION
-from .spec import copy_tm, display, is_url, open_tm, redact_url
+from .spec import copy_tm, display, is_url, location, open_tm, redact_url
 from .sqlite import SQLiteTM, TranslationMemory
 from .store import TMStore
 from .tmx import export_tmx, import_tmx, xml_unsafe
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTM", "TMEntry", "TMStore", "TranslationMemory", "_now", "claim_key", "copy_tm",
-           "display", "export_tmx", "import_tmx", "is_url", "normalize", "open_tm", "redact_url", "xml_unsafe"]
+           "display", "export_tmx", "import_tmx", "is_url", "location", "normalize", "open_tm", "redact_url",
+           "xml_unsafe"]

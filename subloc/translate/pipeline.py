@@ -96,7 +96,7 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
-                 encoding: str | None = None) -> None:
+                 encoding: str | None = None, tracks: Sequence[Track] | None = None) -> None:
         from ..series import find_series
 
         if not files:
@@ -104,7 +104,8 @@ class Translator:
         self.options = options
         self.progress = progress or Progress()
         self.series = find_series(files[0])
-        tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
+        # Every source is read before anything is sent (``tracks``: already read, one per file).
+        tracks = list(tracks) if tracks is not None else [load(f, encoding=encoding) for f in files]
         self.source_lang = _source_language(options, tracks, self.series)
         names = [episode_name(f) for f in files]
         dupes = {n for n in names if names.count(n) > 1}
