@@ -374,3 +374,19 @@ def test_adjacent_glossary_terms_come_back_in_target_order_and_mangled_ones_are_
     finally:
         GluedPlaceholders.mangle = False
         unregister("glued")
+
+
+def test_an_unknown_host_is_unreachable_at_once_and_a_cut_reply_is_transient() -> None:
+    import urllib3.exceptions as u3
+
+    from subloc.backends._http import network_error
+
+    dns = u3.NameResolutionError("api.example.invalid", None, OSError("Name or service not known"))  # type: ignore[arg-type]
+    exc = requests.ConnectionError(u3.MaxRetryError(None, "/v1/chat/completions", reason=dns))  # type: ignore[arg-type]
+    error = network_error(exc, "openai at https://key:pw@api.example.invalid/v1/chat/completions", 60)
+    assert error.fatal and not error.retryable
+    assert str(error).startswith("cannot reach api.example.invalid (openai at https://api.example.invalid/v1/")
+    assert "are you offline? `--backend tm` or `pseudo` work offline" in str(error) and "pw" not in str(error)
+    cut = network_error(requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"),
+                        "openai at http://127.0.0.1:1/v1", 60)
+    assert cut.retryable and not cut.fatal and "cut before the reply was complete" in str(cut)
