@@ -14,6 +14,7 @@ Malay at all; shared/spec/libraries.md §d), so subloc decides once per file:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,19 +35,30 @@ _SIMPLIFIED_ONLY = set("们这说会为个来时后里开关国过还发对见�
 _TRADITIONAL_ONLY = set("們這說會為個來時後裡開關國過還發對見學麼樣頭點間問題長東車從讓給沒錢買賣愛")
 
 _EN = set("the you i to a and is it of that me my what this in your don't i'm are be not we he she have do for "
-          "on with was can you're it's he's she's there they will just know why how".split())
+          "on with was can you're it's he's she's there they will just know why how am her him let".split())
 _MALAY_FAMILY = set("yang dan di ini itu saya aku dia kita kami ada tidak apa dari untuk dengan akan sudah belum juga "
                     "lagi mana siapa kenapa bagaimana jangan sini sana harus hanya semua orang sekarang".split())
-# Malaysian (ms) and Indonesian (id) marker words, strong (1.0) or weak (0.3: used on both sides).
-# Single words only, and none that is also a common Chinese surname in pinyin (lu, lo).
-_MS_MARKERS = {**dict.fromkeys("mahu nak sahaja je awak wang kereta percuma pejabat polis telefon bimbit kasut tandas "
-                               "bilik esok kerana bahawa khabar cuba faham isnin khamis ahad jom peguam tayar encik "
-                               "beritahu macam takkan tengok kot universiti".split(), 1.0),
-               **dict.fromkeys("boleh tak duit hospital puan cik lah".split(), 0.3)}
-_ID_MARKERS = {**dict.fromkeys("bisa mau nggak gak enggak ngga aja uang mobil gratis kantor polisi telepon sepatu kulkas "
-                               "kamar kemarin besok karena bahwa kabar coba paham senin kamis ayo pengacara banget dong "
-                               "sih deh kok gue gw bilang nih kayak gimana ngapain udah".split(), 1.0),
-               **dict.fromkeys("saja kamu minggu ban kenapa".split(), 0.3)}
+# Malaysian (ms) and Indonesian (id) markers (shared/spec/subtitle-rules.md §5). Strong markers are
+# spelt or used one way only in one of the two (mahu/mau, kerana/karena, awak, nggak, pejabat/kantor).
+# Weak ones lean one way but are ordinary in the other too: formal Indonesian writes "tak" and "boleh",
+# Malay elders say "kamu", "kenapa" and "saja". Weak markers alone never make an error (see detect_text).
+# Single words only, none that is also a pinyin syllable of a common name (lu, lo).
+_STRONG = {
+    "ms": set("mahu nak sahaja je awak wang pejabat polis telefon bimbit kasut tandas bilik kerana bahawa khabar "
+              "cuba faham isnin khamis ahad jom peguam tayar encik beritahu takkan tengok kot universiti dah "
+              "puan setiausaha syarikat pengarah bermesyuarat siasat fikir ringgit doktor sedar perlukan".split()),
+    "id": set("bisa mau nggak gak enggak ngga aja uang mobil gratis kantor polisi telepon sepatu kulkas kamar "
+              "kemarin besok karena bahwa kabar coba paham senin kamis ayo pengacara banget dong sih deh kok gue "
+              "gw nih kayak gimana ngapain udah presdir sekretaris direktur rapat pikir rupiah dokter belain "
+              "ketemu".split()),
+}
+_WEAK = {
+    "ms": set("boleh tak duit hospital cik lah esok kereta percuma macam betul sebab ialah kenapa tu ni "
+              "berlaku cakap kau risau bising dekat payah kawasan".split()),
+    "id": set("saja kamu minggu ban mengerti bilang terjadi ingin usah nikah menyelidiki".split()),
+}
+_MARKERS = {lang: {**dict.fromkeys(_WEAK[lang], 0.3), **dict.fromkeys(_STRONG[lang], 1.0)} for lang in ("ms", "id")}
+_MS_MARKERS, _ID_MARKERS = _MARKERS["ms"], _MARKERS["id"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,8 @@ class Detection:
     language: str | None  # canonical tag, or None when undecided
     confidence: float
     evidence: str
-    candidates: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()  # when undecided: the languages it may be, the likelier first
+    lean: str | None = None  # when undecided: the language weak or outnumbered evidence points to
 
     def matches(self, declared: str) -> bool | None:
         """True/False when the detection can judge the declared language; None when it cannot."""
@@ -64,6 +77,8 @@ class Detection:
 
 
 def detect_text(text: str) -> Detection:
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)  # decomposed Vietnamese would read as English
     han, thai = len(_HAN.findall(text)), len(_THAI.findall(text))
     hangul, kana, latin = len(_HANGUL.findall(text)), len(_KANA.findall(text)), len(_LATIN.findall(text))
     total = han + thai + hangul + kana + latin
@@ -94,21 +109,41 @@ def _latin(text: str, latin: int) -> Detection:
     words = Counter(_WORD.findall(text.lower()))
     en = sum(n for w, n in words.items() if w in _EN)
     malay = sum(n for w, n in words.items() if w in _MALAY_FAMILY)
-    ms = sum(n * _MS_MARKERS[w] for w, n in words.items() if w in _MS_MARKERS)
-    id_ = sum(n * _ID_MARKERS[w] for w, n in words.items() if w in _ID_MARKERS)
-    if en >= 3 and en > 1.5 * (malay + ms + id_):
+    strong = {lang: sum(n for w, n in words.items() if w in _STRONG[lang]) for lang in ("ms", "id")}
+    score = {lang: sum(n * _MARKERS[lang][w] for w, n in words.items() if w in _MARKERS[lang]) for lang in ("ms", "id")}
+    if en >= 3 and en > 1.5 * (malay + score["ms"] + score["id"]):
         return Detection("en", min(1.0, en / max(1, sum(words.values())) * 3), f"{en} English function words")
-    if malay + ms + id_ >= 2:
-        top = lambda name, table: ", ".join(f"{w}×{n}" for w, n in words.most_common() if w in table)[:80]  # noqa: E731
-        if ms >= 2 and ms >= 2 * id_:
-            return Detection("ms", ms / (ms + id_ + 1), f"Malaysian markers {top('ms', _MS_MARKERS)}"
-                             + (f" outweigh Indonesian {top('id', _ID_MARKERS)}" if id_ else ""))
-        if id_ >= 2 and id_ >= 2 * ms:
-            return Detection("id", id_ / (ms + id_ + 1), f"Indonesian markers {top('id', _ID_MARKERS)}"
-                             + (f" outweigh Malaysian {top('ms', _MS_MARKERS)}" if ms else ""))
-        return Detection(None, 0.5, f"Malay or Indonesian: markers do not decide (ms {ms:g}, id {id_:g})",
-                         candidates=("id", "ms"))
+    if malay + score["ms"] + score["id"] >= 2:
+        return _malay_or_indonesian(words, strong, score)
     return _langdetect(text)
+
+
+def _seen(words: Counter[str], lang: str, strength: str) -> str:
+    table = _STRONG[lang] if strength == "strong" else _WEAK[lang]
+    return ", ".join(f"{w}×{n}" if n > 1 else w for w, n in words.most_common() if w in table)[:90]
+
+
+def _malay_or_indonesian(words: Counter[str], strong: dict[str, int], score: dict[str, float]) -> Detection:
+    """Malaysian or Indonesian, decided once per file. A decision needs strong markers: at least two of
+    one language, three times as many as the other's. Anything less is undecided, with a lean towards
+    the language with the higher score and evidence that names the markers seen."""
+    names = {"ms": "Malaysian", "id": "Indonesian"}
+
+    def evidence(lang: str) -> str:
+        parts = [f"strong {_seen(words, lang, 'strong')}" if strong[lang] else "",
+                 f"weak {_seen(words, lang, 'weak')}" if score[lang] - strong[lang] > 0 else ""]
+        return f"{names[lang]} markers " + "; ".join(p for p in parts if p) if any(parts) else f"no {names[lang]} markers"
+
+    for lang, other in (("ms", "id"), ("id", "ms")):
+        if strong[lang] >= 2 and strong[lang] >= 3 * strong[other] and score[lang] > score[other]:
+            return Detection(lang, score[lang] / (score[lang] + score[other] + 1),
+                             evidence(lang) + (f", outweighing {evidence(other)}" if score[other] else ""))
+    if score["ms"] == score["id"]:
+        return Detection(None, 0.5, f"Malay or Indonesian: the markers do not decide ({evidence('ms')}; "
+                                    f"{evidence('id')})", candidates=("id", "ms"))
+    lean, other = ("ms", "id") if score["ms"] > score["id"] else ("id", "ms")
+    return Detection(None, 0.5, f"leans {names[lean]} on weak or mixed evidence ({evidence(lean)}; {evidence(other)})",
+                     candidates=(lean, other), lean=lean)
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +172,44 @@ def _langdetect(text: str) -> Detection:
     if lang == "id":  # langdetect has no Malay: its 'id' means either
         return Detection(None, best.prob, "langdetect: Malay or Indonesian", candidates=("id", "ms"))
     return Detection(lang, best.prob, f"langdetect {best.lang} p={best.prob:.2f}")
+
+
+_OTHER_SCRIPTS = {"Hangul": _HANGUL, "Japanese kana": _KANA,
+                  "Cyrillic": re.compile(r"[\u0400-\u04ff]"), "Arabic": re.compile(r"[\u0600-\u06ff]"),
+                  "Thai": _THAI}
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def foreign_cue(text: str, language: str) -> str | None:
+    """What a single cue is clearly written in instead of ``language`` (a script, or English or
+    Malay/Indonesian in a file of another language), or None. Short cues, names and code-switching
+    inside a sentence are not flagged: a cue needs six letters, and a language needs three of its
+    function words with none of the file's own."""
+    from .languages import script_family
+
+    text = unicodedata.normalize("NFC", text)
+    letters = len(_LETTERS.findall(text))
+    if letters < 6:
+        return None
+    family = script_family(language)
+    for name, pattern in _OTHER_SCRIPTS.items():
+        if name == "Thai" and family == "thai":
+            continue
+        if len(pattern.findall(text)) / letters >= 0.5:
+            return f"{name} script"
+    latin = len(_LATIN.findall(text)) / letters
+    words = _WORD.findall(text.lower())
+    english = sum(1 for w in words if w in _EN)
+    malay = sum(1 for w in words if w in _MALAY_FAMILY or w in _MS_MARKERS or w in _ID_MARKERS)
+    viet = len(_VIET.findall(text))
+    lang = language.split("-")[0]
+    if latin >= 0.8 and english >= 3 and len(words) >= 4 and malay == 0 and viet == 0 and lang != "en":
+        return "English"
+    if lang == "vi" and latin >= 0.8 and viet == 0 and malay >= 3 and english == 0 and len(words) >= 4:
+        return "Malay or Indonesian"
+    if lang in ("id", "ms") and viet / letters >= 0.1 and len(words) >= 3:
+        return "Vietnamese"
+    return None
 
 
 def visible_text(track: Track, limit: int = 20_000) -> str:

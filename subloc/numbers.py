@@ -8,6 +8,7 @@ A check compares values, not digit strings.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A number: digits with optional thousands separators (',' '.' or a space in id/ms/vi style) and decimals.
 _NUMBER = re.compile(r"(?<![0-9])([0-9]{1,3}(?:[,.][0-9]{3})+|[0-9]+)(?:([.,])([0-9]+))?(?![0-9])")
@@ -103,8 +104,10 @@ def has_number_word(text: str, value: float, language: str) -> bool:
 def missing_numbers(source: str, target: str, language: str, source_language: str | None = None) -> list[float]:
     """Source values the target does not express (as digits, with units, or as a small-number word).
 
-    Both texts are read with their own language's units, so any pair compares (zh to zh, th to zh…).
+    Both texts are read with their own language's units, so any pair compares (zh to zh, th to zh…),
+    and in NFC: a decomposed "triệu" is the unit triệu.
     """
+    source, target = unicodedata.normalize("NFC", source), unicodedata.normalize("NFC", target)
     found = target_values(target, language)
     missing = []
     for value in source_numbers(source, source_language):

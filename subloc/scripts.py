@@ -41,6 +41,22 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 THAI = "\u0e01-\u0e5b"
 
 
+_SARA_AM_SPLIT = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+def compose(text: str) -> str:
+    """NFC, and Thai SARA AM typed as NIKHAHIT + SARA AA (ํ + า, which NFC leaves alone) as ำ."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    return _SARA_AM_SPLIT.sub("\\1\u0e33", text) if "\u0e4d" in text else text
+
+
+def is_composed(text: str) -> bool:
+    """Whether :func:`compose` leaves the text as it is."""
+    return text.isascii() or (unicodedata.is_normalized("NFC", text) and not _SARA_AM_SPLIT.search(text))
+
+
 def strip_markup(text: str) -> str:
     """Visible text: tags and ASS override blocks removed, character references decoded."""
     if "<" in text or "{" in text:

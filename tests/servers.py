@@ -71,6 +71,16 @@ def follow_glossary(text: str, glossary: list[dict[str, str]]) -> str:
     return text
 
 
+def model_translate(text: str, target: str, glossary: list[dict[str, str]]) -> str:
+    """What a model that heeds its glossary answers: the reference (terms it left in the source language
+    rendered), or for an unknown line a text in the target script carrying the renderings of its terms."""
+    if (text, target) in reference():
+        return follow_glossary(fake_translate(text, target), glossary)
+    terms = [e["target"].split(" | ")[0] for e in sorted(glossary, key=lambda e: -len(e["source"]))
+             if e["source"] in text]
+    return " ".join([fake_translate(text, target), *terms])
+
+
 @contextmanager
 def serving(server_class, behave=None):  # type: ignore[no-untyped-def]
     """A fake service for the length of a block."""
@@ -230,7 +240,7 @@ class OpenAIServer(FakeServer):
             self.chat_fault(handler, action, n, body, prompt_tokens)
             return
         target = user["target_language"]
-        items = [{"id": s["id"], "text": follow_glossary(fake_translate(s["text"], target), user.get("glossary", []))}
+        items = [{"id": s["id"], "text": model_translate(s["text"], target, user.get("glossary", []))}
                  for s in segments]
         content = json.dumps({"segments": items}, ensure_ascii=False)
         if action is not None:

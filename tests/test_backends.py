@@ -307,3 +307,86 @@ def test_ctrl_c_commits_every_reply_already_received() -> None:
         scheduler.run(items)
     assert sorted(returned) == [0, 1, 2, 3, 4]
     assert sorted(committed) == sorted(f"{n}-{k}" for n in returned for k in range(3))
+
+
+# --- glossary placeholders ------------------------------------------------------------------------------
+
+class GluedPlaceholders:
+    """A service that passes placeholders through untouched, glued as they came (as real engines do), and
+    drops them in batches of more than 2 lines when told to."""
+
+    info = BackendInfo(name="glued", description="test", max_segments=50, max_chars=100_000)
+    sent: list[list[str]] = []
+    mangle = False
+
+    def __init__(self, options: BackendOptions) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def translate(self, request):  # type: ignore[no-untyped-def]
+        import re as _re
+        GluedPlaceholders.sent.append([s.text for s in request.segments])
+        out = {}
+        for s in request.segments:
+            kept = "".join(_re.findall(r"⟦\d+⟧", s.text))
+            words = {"着火了": "terbakar", "你好": "halo", "来了": "datang"}
+            rest = " ".join(w for k, w in words.items() if k in s.text) or "ya"
+            text = f"{kept} {rest}" if kept else rest
+            if GluedPlaceholders.mangle and len(request.segments) > 2:
+                text = rest  # the placeholders lost
+            out[s.id] = text
+        return out
+
+
+def test_adjacent_glossary_terms_come_back_in_target_order_and_mangled_ones_are_reasked_in_batches(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "series"
+    folder.mkdir()
+    (folder / "glossary.id.tsv").write_text("source\ttarget\tnote\tflags\n苏家\tkeluarga Su\t\t\n别墅\tvila\t\t\n苏晚\tSu Wan\t\t\n"
+                                               "小姐\tNona\t\t\n", "utf-8")
+    (folder / "ep01.zh-Hans.srt").write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\n苏家别墅着火了\n\n"
+        "2\n00:00:03,100 --> 00:00:05,000\n苏晚小姐来了\n\n"
+        "3\n00:00:05,100 --> 00:00:07,000\n苏家来了\n\n"
+        "4\n00:00:07,100 --> 00:00:09,000\n别墅着火了\n", "utf-8")
+    register("glued", GluedPlaceholders)
+    try:
+        options = TranslateOptions(targets=("id",), output_dir=tmp_path / "out", backend="glued",
+                                   tm_path=tmp_path / "tm.sqlite", check=False,
+                                   glossary=str(folder / "glossary.id.tsv"))
+        assert Translator([folder / "ep01.zh-Hans.srt"], options).run().incomplete == 0
+        from subloc import load
+        texts = [c.text for c in load(tmp_path / "out" / "ep01.id.srt").cues]
+        assert texts[0] == "vila keluarga Su terbakar" and texts[1] == "Nona Su Wan datang"
+        assert texts[2] == "keluarga Su datang" and texts[3] == "vila terbakar"
+        assert GluedPlaceholders.sent[0][0] == "⟦1⟧着火了"  # one placeholder for the compound
+        # Mangled placeholders: asked again unmasked, all of a reply's in one request (not one each).
+        GluedPlaceholders.sent.clear()
+        GluedPlaceholders.mangle = True
+        options = TranslateOptions(targets=("id",), output_dir=tmp_path / "out2", backend="glued",
+                                   tm_path=tmp_path / "tm2.sqlite", check=False,
+                                   glossary=str(folder / "glossary.id.tsv"))
+        Translator([folder / "ep01.zh-Hans.srt"], options).run()
+        assert len(GluedPlaceholders.sent) == 2 and sorted(GluedPlaceholders.sent[1]) == sorted(
+            ["苏家别墅着火了", "苏晚小姐来了", "苏家来了", "别墅着火了"])
+    finally:
+        GluedPlaceholders.mangle = False
+        unregister("glued")
+
+
+def test_an_unknown_host_is_unreachable_at_once_and_a_cut_reply_is_transient() -> None:
+    import urllib3.exceptions as u3
+
+    from subloc.backends._http import network_error
+
+    dns = u3.NameResolutionError("api.example.invalid", None, OSError("Name or service not known"))  # type: ignore[arg-type]
+    exc = requests.ConnectionError(u3.MaxRetryError(None, "/v1/chat/completions", reason=dns))  # type: ignore[arg-type]
+    error = network_error(exc, "openai at https://key:pw@api.example.invalid/v1/chat/completions", 60)
+    assert error.fatal and not error.retryable
+    assert str(error).startswith("cannot reach api.example.invalid (openai at https://api.example.invalid/v1/")
+    assert "are you offline? `--backend tm` or `pseudo` work offline" in str(error) and "pw" not in str(error)
+    cut = network_error(requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"),
+                        "openai at http://127.0.0.1:1/v1", 60)
+    assert cut.retryable and not cut.fatal and "cut before the reply was complete" in str(cut)

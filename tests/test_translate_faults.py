@@ -187,6 +187,8 @@ def test_hopeless_modes_stop_early_with_a_clear_message(runner, series: Path, tm
         assert "are you offline? `--backend tm` or `pseudo` work offline" in stopped[0] and elapsed < 10
     if mode == "refuse all":
         assert "--fallback" in stopped[0]  # the fix
+    if mode == "garbage always":
+        assert "try another model" in stopped[0]  # the fix
     if mode == "one line exceeds the context":
         assert "series synopsis" in stopped[0] and "shorten the synopsis" in stopped[0]
         assert not (tmp_path / "out" / "ep01.th.srt").exists()

@@ -265,7 +265,9 @@ def parse_reply(reply: Any, ids: list[str]) -> Reply:
         data = extract_json(content)
     except ValueError:
         reason = "was cut off (finish_reason=length)" if finish == "length" else "is not JSON"
-        raise BackendReplyError(f"openai: the reply {reason}: {redact(content[:80])!r}", retryable=True) from None
+        raise BackendReplyError(f"openai: the reply {reason}: {redact(content[:80])!r}", retryable=True,
+                                hint="the model does not answer with the JSON asked for: try another model or a "
+                                     "smaller --batch-size") from None
     if isinstance(data, list):
         data = {"segments": data}
     items = data.get("segments") if isinstance(data, dict) else None

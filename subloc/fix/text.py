@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
 from ..languages import script_family
 from ..linebreak import break_problem, fits, join_lines, wrap
 from ..model import Cue
 from ..profiles import Profile
-from ..scripts import CONTROL, HAN, INVISIBLE, TAG, count, cue_length, strip_markup
+from ..scripts import CONTROL, HAN, INVISIBLE, TAG, compose, count, cue_length, strip_markup
 from ..segments import split_markup
 
 # A speaker dash: a hyphen, en or em dash, or a typed run of them ("--Ow!", "- -Ow!" are one dash):
@@ -28,7 +27,8 @@ def clean_text(text: str, profile: Profile) -> str:
     """Hygiene: NFC, invisible characters out, spaces trimmed and single, ellipses, punctuation, dashes."""
     family = script_family(profile.language)
     # A tab is a space to a reader: it becomes one, then every control character the checker flags goes.
-    text = unicodedata.normalize("NFC", CONTROL.sub("", INVISIBLE.sub("", text.replace("\t", " "))))
+    # compose: NFC, and Thai SARA AM typed as ํ + า becomes ำ (L105 flags it).
+    text = compose(CONTROL.sub("", INVISIBLE.sub("", text.replace("\t", " "))))
     lines = [" ".join(line.replace("\u3000", " ").split()) if family != "cjk" else line.strip(" \t")
              for line in text.split("\n")]
     if family == "cjk":

@@ -43,8 +43,9 @@ def export_tbx(glossary: Glossary, source_language: str = "zh-Hans") -> str:
                 raise GlossaryError(f"{kind} '{visible(value)}': {problem}", path=e.origin or None,
                                     line=e.line or None, hint="remove it from the glossary, then export again")
         lines.append(f'      <termEntry id="e{n}">')
-        if e.case:
-            lines.append('        <descrip type="subloc-flags">case</descrip>')
+        subloc_flags = " ".join(name for name, on in (("case", e.case), ("generic", e.generic)) if on)
+        if subloc_flags:
+            lines.append(f'        <descrip type="subloc-flags">{subloc_flags}</descrip>')
         lines.append(f"        <langSet xml:lang={quoteattr(source_language)}>")
         lines.append(f"          <tig><term>{escape(e.source)}</term>"
                      + ('<termNote type="translationNote">no</termNote>' if e.dnt else "") + "</tig>")
@@ -85,8 +86,9 @@ def import_tbx(data: bytes | str, language: str, path: str) -> list[Entry]:
     for concept in (el for el in root.iter() if local(el.tag) in ("termEntry", "conceptEntry")):
         sets = [el for el in concept if local(el.tag) in ("langSet", "langSec")]
         source_terms, targets, forbidden, notes, dnt = [], [], [], [], False
-        case = any(local(d.tag) == "descrip" and d.get("type") == "subloc-flags" and "case" in (d.text or "")
-                   for d in concept)
+        subloc_flags = " ".join((d.text or "") for d in concept
+                                if local(d.tag) == "descrip" and d.get("type") == "subloc-flags").split()
+        case, generic = "case" in subloc_flags, "generic" in subloc_flags
         for lang_set in sets:
             lang = canonical(lang_set.get(lang_attr, ""))
             is_target = lang == want
@@ -115,7 +117,7 @@ def import_tbx(data: bytes | str, language: str, path: str) -> list[Entry]:
                 _refuse(cell_problem(value, kind), path, lines.get(term, 0))
         if source_terms and (targets or dnt):
             entries.append(Entry(source=nfc(source_terms[0]), targets=tuple(map(nfc, targets)), note="; ".join(notes),
-                                 case=case, dnt=dnt, forbidden=tuple(map(nfc, forbidden)), origin=path,
+                                 case=case, dnt=dnt, generic=generic, forbidden=tuple(map(nfc, forbidden)), origin=path,
                                  line=lines.get(concept, 0)))
     return entries
 

@@ -5,12 +5,14 @@ characters from ``series.toml``, the series glossary ``<series>/glossary.<lang>.
 specific entry wins; differences are reported as conflicts.
 
 Matching: Chinese (and other unspaced-script) sources match as substrings; Latin-script sources on
-word boundaries; longest term first, no overlaps; NFC on both sides; case-insensitive unless
+word boundaries; longest term first, no overlaps, and not inside a longer Chinese dictionary word
+(老婆 is not in 老婆婆, 太太 not in 老太太, 妈 not in 他妈的); NFC on both sides; case-insensitive unless
 ``case``.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -96,6 +98,7 @@ class Glossary:
                                          (end < len(text) and is_word_char(text[end]))):
                         continue
                     candidates.append(Match(entry, i, end))
+        candidates = _not_inside_longer_words(text, candidates)
         candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[Match] = []
         for m in candidates:
@@ -108,3 +111,51 @@ class Glossary:
         needle = nfc(term).casefold()
         return [e for e in self.entries.values()
                 if needle in e.source.casefold() or any(needle in t.casefold() for t in e.targets)]
+
+
+# --- longer Chinese words around a term ------------------------------------------------------------
+#
+# 老婆 is a term, and in 老婆婆 (an old woman) it is not the word: a longer dictionary word covering
+# the match wins, as the longest glossary entry already does. The words come from jieba's dictionary
+# (frequency >= 20, so rare compounds do not hide terms); a word that only repeats the term (妈妈)
+# is the term.
+
+_MIN_FREQ = 20
+_LONGEST = 6
+
+
+@lru_cache(maxsize=1)
+def _chinese_words() -> frozenset[str]:
+    """jieba's dictionary words of 2 to 6 characters with frequency >= 20, read once per process."""
+    from ..scripts import _package_dir
+
+    folder = _package_dir("jieba")
+    if not folder:
+        return frozenset()
+    words = set()
+    with open(f"{folder}/dict.txt", encoding="utf-8") as handle:
+        for line in handle:
+            word, _, rest = line.partition(" ")
+            if 2 <= len(word) <= _LONGEST and int(rest.split(" ", 1)[0]) >= _MIN_FREQ:
+                words.add(word)
+    return frozenset(words)
+
+
+def _covered(text: str, start: int, end: int, term: str, entries: set[str]) -> bool:
+    """Whether a longer dictionary word (not a glossary entry, not the term repeated) covers text[start:end]."""
+    words = _chinese_words()
+    for begin in range(max(0, start - _LONGEST + 1), start + 1):
+        for stop in range(end, min(len(text), begin + _LONGEST) + 1):
+            if stop - begin <= end - start:
+                continue
+            word = text[begin:stop]
+            if word in words and word not in entries and word != term * (len(word) // len(term)):
+                return True
+    return False
+
+
+def _not_inside_longer_words(text: str, candidates: list[Match]) -> list[Match]:
+    entries = {m.entry.source for m in candidates}
+    return [m for m in candidates
+            if spaced(m.entry.source) or not any("\u3400" <= ch <= "\u9fff" for ch in m.entry.source)
+            or not _covered(text, m.start, m.end, m.entry.source, entries)]

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..scripts import compose
+
 
 def nfc(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    """NFC, and Thai SARA AM written as ํ + า read as ำ (scripts.compose)."""
+    return compose(text)
+
+
+# Vietnamese tone marks sit on the first or second vowel of oa, oe, uy with no final consonant: the
+# older style writes hoà, thoả, khoẻ, thuỷ; the newer hòa, thỏa, khỏe, thủy. Both are correct; for
+# comparison the mark is moved onto the second vowel.
+_VI_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VI_OLD_NEW = re.compile("(?<![a-zđ])((?:[bcdđghklmnprstvx]|ch|gh|kh|ng|nh|ph|th|tr)?)([oòóỏõọuùúủũụ])([aeyáàảãạéèẻẽẹýỳỷỹỵ])(?![a-zà-ỹđ])",
+                         re.IGNORECASE)
+
+
+def tone_fold(text: str) -> str:
+    """Vietnamese text with old- and new-style tone placement made equal (hòa → hoà), in NFC."""
+    if text.isascii():
+        return text
+
+    def move(m: re.Match[str]) -> str:
+        first = unicodedata.normalize("NFD", m.group(2))
+        second = unicodedata.normalize("NFD", m.group(3))
+        marks = "".join(ch for ch in first if ch in _VI_TONES)
+        if not marks or any(ch in _VI_TONES for ch in second):
+            return m.group(0)
+        bare = "".join(ch for ch in first if ch not in _VI_TONES)
+        return m.group(1) + unicodedata.normalize("NFC", bare) + unicodedata.normalize("NFC", second + marks)
+    return _VI_OLD_NEW.sub(move, text)
 
 
 def is_word_char(ch: str) -> bool:
@@ -35,6 +63,7 @@ class Entry:
     forbidden: tuple[str, ...] = ()
     origin: str = ""  # file the entry comes from
     line: int = 0
+    generic: bool = False  # renderings too common to require (anh/em/chị, polisi): context, no G101
 
     @property
     def preferred(self) -> str:
@@ -50,7 +79,7 @@ class Entry:
         return source if self.case else source.casefold()
 
     def flags_text(self) -> str:
-        flags = [name for name, on in (("case", self.case), ("dnt", self.dnt)) if on]
+        flags = [name for name, on in (("case", self.case), ("dnt", self.dnt), ("generic", self.generic)) if on]
         if self.forbidden:
             flags.append("forbidden=" + "|".join(self.forbidden))
         return ",".join(flags)

@@ -2,7 +2,10 @@
 
 * ``target`` lists the allowed renderings, most preferred first: ``A|B``;
 * ``flags`` (comma-separated): ``case`` (match the source case-sensitively), ``dnt`` (do not
-  translate: the source form must survive), ``forbidden=X|Y`` (renderings that must not appear).
+  translate: the source form must survive), ``forbidden=X|Y`` (renderings that must not appear),
+  ``generic`` (the renderings are so common, such as the kinship pronouns anh/em/chị or polisi, that
+  a translation may use them for other words or leave the term to context: the entry is context for
+  translators and is masked, but its absence from a translation is no G101; its note says why).
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from ..visible import visible
 from .terms import Entry, Problem, nfc
 
 HEADER = ["source", "target", "note", "flags"]
-KNOWN_FLAGS = ("case", "dnt", "forbidden")
+KNOWN_FLAGS = ("case", "dnt", "forbidden", "generic")
 
 
 def parse_flags(text: str, path: str, line: int) -> tuple[dict[str, object], list[Problem]]:
-    out: dict[str, object] = {"case": False, "dnt": False, "forbidden": ()}
+    out: dict[str, object] = {"case": False, "dnt": False, "forbidden": (), "generic": False}
     problems = []
     for raw in (part.strip() for part in text.split(",")):
         if not raw:
@@ -32,10 +35,10 @@ def parse_flags(text: str, path: str, line: int) -> tuple[dict[str, object], lis
             if not eq or not renderings:
                 problems.append(Problem(path, line, "flag 'forbidden' needs renderings: forbidden=A|B"))
             out["forbidden"] = renderings
-        elif name in ("case", "dnt") and not eq:
+        elif name in ("case", "dnt", "generic") and not eq:
             out[name] = True
         else:
-            problems.append(Problem(path, line, f"unknown flag {raw!r} (known: case, dnt, forbidden=A|B)"))
+            problems.append(Problem(path, line, f"unknown flag {raw!r} (known: case, dnt, generic, forbidden=A|B)"))
     return out, problems
 
 
@@ -72,7 +75,7 @@ def read_tsv(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(path, number, f"empty target for {source!r} (give a rendering, or flag it dnt)"))
             continue
         entry = Entry(source=nfc(source), targets=tuple(nfc(t) for t in targets), note=note,
-                      case=bool(values["case"]), dnt=bool(values["dnt"]),
+                      case=bool(values["case"]), dnt=bool(values["dnt"]), generic=bool(values["generic"]),
                       forbidden=tuple(nfc(f) for f in values["forbidden"]), origin=path, line=number)  # type: ignore[arg-type]
         clash = set(entry.forbidden) & set(entry.targets)
         if clash:

@@ -1,5 +1,7 @@
-"""Translation of whole series: ``pipeline`` (the run, its options and reports) and ``reask`` (the
-glossary re-ask policy). Provenance of written translations lives in :mod:`subloc.provenance`."""
+"""Translation of whole series: ``pipeline`` (the run and its options), ``report`` (what a run reports:
+requests, tokens, cost, early stops), ``units`` (what is sent for a unit: glossary placeholders),
+``reask`` (the glossary re-ask policy) and ``shared`` (runs sharing one TM). Provenance of written
+translations lives in :mod:`subloc.provenance`."""
 
 from __future__ import annotations
 

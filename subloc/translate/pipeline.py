@@ -10,7 +10,6 @@ written file.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -18,16 +17,19 @@ from typing import Any, Callable, Sequence
 from ..backends import Backend, BackendOptions, create, get_class
 from ..errors import UsageError
 from ..formats import episode_name, load, save
-from ..glossary import Glossary, Masked, PlaceholderError, glossary_for, glossary_misses, mask, series_dir_for, unmask
+from ..glossary import Glossary, glossary_for, glossary_misses, mask, series_dir_for
 from ..languages import canonical, script_family
 from ..model import Track
 from ..provenance import read_provenance, record_provenance
 from ..project import Projects
 from ..scheduler import Budget, Item, Scheduler, pack
 from ..segments import CuePlan, build_track, plan_track
-from ..tm import TMStore, display, normalize, open_tm
+from ..tm import TMStore, display, open_tm
 from .reask import reask_misses
+from .report import EpisodeResult, LanguageReport, RunReport, account, group_by_language  # noqa: F401
 from .shared import run_shared
+from .units import merge_adjacent_terms, verifier
+
 
 @dataclass(frozen=True)
 class TranslateOptions:
@@ -58,64 +60,6 @@ class Episode:
     source: Track
     name: str
     plans: list[CuePlan]
-
-
-@dataclass
-class EpisodeResult:
-    episode: str
-    language: str
-    path: str | None
-    missing: int
-    errors: int = 0
-    warnings: int = 0
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class LanguageReport:
-    language: str
-    segments: int = 0  # units over all episodes
-    unique: int = 0
-    tm_hits: int = 0
-    sent: int = 0  # unique segments sent to a backend
-    requests: int = 0
-    characters: int = 0
-    failures: int = 0
-    qa_errors: int = 0
-    qa_warnings: int = 0
-    episodes: list[EpisodeResult] = field(default_factory=list)
-    fallback_used: int = 0
-    reasked: int = 0  # segments asked again because they missed a glossary term
-    reask_fixed: int = 0
-    prompt_tokens: int = 0  # from the API's usage (estimated from the characters where it reports none)
-    completion_tokens: int = 0
-    tokens_estimated: bool = False
-    cost: float | None = None  # estimated, when a price per million tokens is configured for the backend
-    rejected_language: int = 0  # replies in the wrong language or script, asked again
-    stopped: str | None = None  # why sending stopped early (the same error again and again, a ceiling)
-    plan: dict[str, Any] = field(default_factory=dict)  # dry run: what would be sent
-
-
-@dataclass
-class RunReport:
-    source_lang: str
-    backend: str
-    tm_path: str
-    dry_run: bool
-    languages: list[LanguageReport] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # said once per run (e.g. a server without response_format)
-    requests: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost: float | None = None
-
-    @property
-    def incomplete(self) -> int:
-        return sum(1 for lang in self.languages for e in lang.episodes if not e.path)
-
-    @property
-    def qa_errors(self) -> int:
-        return sum(lang.qa_errors for lang in self.languages)
 
 
 class Progress:
@@ -223,14 +167,14 @@ class Translator:
             out.setdefault(unit, (flat[i - 1] if i else "", flat[i + 1] if i + 1 < len(flat) else ""))
         return out
 
-    def _items(self, units: list[str], backend: Backend, glossary: Glossary | None) -> list[Item]:
+    def _items(self, units: list[str], backend: Backend, glossary: Glossary | None, language: str) -> list[Item]:
         items = []
         for unit in units:
             if not backend.info.masks_glossary:
                 items.append(Item(unit, unit))
                 continue
-            masked = mask(glossary, unit, tags=True)
-            items.append(Item(unit, masked.text, _verifier(masked)) if masked.numbers else Item(unit, unit))
+            masked = merge_adjacent_terms(mask(glossary, unit, tags=True), language)
+            items.append(Item(unit, masked.text, verifier(masked)) if masked.numbers else Item(unit, unit))
         return items
 
     def _scheduler(self, backend: Backend, language: str, context: Callable[[list[Item]], dict[str, Any]],
@@ -329,12 +273,12 @@ class Translator:
                 self.progress.segment_done(language)
 
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
-            stats, others = run_shared(scheduler, self._items(todo, backend, glossary), tm, self.source_lang, language)
+            stats, others = run_shared(scheduler, self._items(todo, backend, glossary, language), tm, self.source_lang, language)
             translations.update(others)  # sent by another run on the same TM meanwhile
             account(result, stats, opts)
             result.rejected_language += stats.rejected_language
             if stats.stopped and not result.stopped:
-                result.stopped = f"{name}: {stats.stopped}"
+                result.stopped = stats.stopped if stats.stopped.startswith(f"{name}:") else f"{name}: {stats.stopped}"
             result.sent += len(todo) - len(others)
             if index:
                 result.fallback_used += len([u for u in todo if u in translations])
@@ -422,33 +366,3 @@ def check_writable(folder: Path) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write to the output folder {folder}: {exc.strerror or exc}",
                          hint="choose another -o, or fix its permissions") from None
-
-
-def account(result: LanguageReport, stats: Any, options: BackendOptions) -> None:
-    """Requests, characters, tokens and their estimated cost (price per million tokens, per backend)."""
-    result.requests += stats.requests
-    result.characters += stats.chars
-    result.prompt_tokens += stats.prompt_tokens
-    result.completion_tokens += stats.completion_tokens
-    result.tokens_estimated |= stats.tokens_estimated
-    price_in, price_out = options.extra.get("price_input"), options.extra.get("price_output")
-    if price_in is not None or price_out is not None:
-        cost = (stats.prompt_tokens * float(price_in or 0) + stats.completion_tokens * float(price_out or 0)) / 1e6
-        result.cost = round((result.cost or 0.0) + cost, 6)
-
-
-def _verifier(masked: Masked) -> Callable[[str], str]:
-    def verify(text: str) -> str:
-        try:
-            return normalize(unmask(text, masked))
-        except PlaceholderError as exc:
-            raise ValueError(str(exc)) from None
-    return verify
-
-
-def group_by_language(report: RunReport) -> dict[str, list[EpisodeResult]]:
-    out: dict[str, list[EpisodeResult]] = defaultdict(list)
-    for lang in report.languages:
-        out[lang.language].extend(lang.episodes)
-    return out
-

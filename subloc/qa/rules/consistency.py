@@ -24,7 +24,12 @@ class WrongLanguage(Rule):
     What it does: decides the language of the whole file once (scripts, then Malaysian against
     Indonesian marker words, then langdetect; see subloc/langid.py) and compares it with the declared
     language (``--lang``, the file name such as ``ep01.ms.srt``, or a WebVTT ``Language:`` header).
-    Malay and Indonesian are told apart by their words (boleh/bisa, tak/nggak, kerana/karena…).
+    Malay and Indonesian are told apart by scored markers: strong ones (mahu/mau, kerana/karena,
+    awak, pejabat/kantor, nggak, udah, dah, nak…) decide, and an error needs at least two of them and
+    three times as many as the other language's. Weak ones (tak, boleh, kamu, kenapa, saja: ordinary
+    in both) only lean: a file whose evidence is weak or mixed and leans to the other language gets a
+    warning naming the markers seen. Formal Indonesian with "tak" and "boleh", or Malay elder speech
+    with "kamu" and "saja", is therefore never an error.
     Why it matters: a Malay pack with Indonesian subtitles, or an untranslated file under a Thai
     name, reaches viewers who cannot read it.
     """
@@ -41,13 +46,51 @@ class WrongLanguage(Rule):
         if not ctx.language_declared or not ctx.cues:
             return
         detection = ctx.detected
+        declared = f"{ctx.language} ({NAMES.get(ctx.language, ctx.language)})"
+        if detection.language is None and detection.lean and detection.lean != ctx.language and \
+                ctx.language in detection.candidates:
+            yield ctx.file_finding(self, f"declared {declared} but the text {detection.evidence}: check that the "
+                                         "file is in the declared language", "warning")
+            return
         verdict = detection.matches(ctx.language)
         if verdict is False:
             found = detection.language or " or ".join(detection.candidates)
             name = NAMES.get(found, found)
-            yield ctx.file_finding(self, f"declared {ctx.language} ({NAMES.get(ctx.language, ctx.language)}) but the "
-                                         f"text reads as {name}: {detection.evidence}; fix the file name or --lang, "
-                                         "or translate the file")
+            yield ctx.file_finding(self, f"declared {declared} but the text reads as {name}: {detection.evidence}; fix "
+                                         "the file name or --lang, or translate the file")
+
+
+@register
+class ForeignLanguageCue(Rule):
+    """A cue is clearly in another language or script than the file.
+
+    What it does: reads each cue on its own and flags one that is written in another script (Hangul,
+    kana, Cyrillic, Arabic, or Thai in a Latin-script file and Latin letters of English in a Thai
+    one), or in English, or in Malay/Indonesian inside a Vietnamese file: three or more function words
+    of that language and none of the file's own. Examples: "I don't care what you think" in a Thai
+    file; "Aku nggak mau pulang sama dia" in a Vietnamese one; "사랑해요 오빠" in a Malay one. Chinese
+    left in a target file is X102's. Short cues, names, brands and English words inside a Malay or
+    Indonesian sentence ("Sorry, saya tak sengaja") are not flagged.
+    Why it matters: a line the machine translation skipped, or a line pasted from another language's
+    file, is invisible in a file that otherwise passes the language check.
+    """
+
+    code, name, severity = "X106", "foreign-language-cue", "warning"
+    summary = "a cue is in another language or script than the file"
+    example_lang = "th"
+    fail_example = ("1\n00:00:01,000 --> 00:00:03,000\nคุณกล้าดียังไง\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\nI don't care what you think of me\n")
+    pass_example = ("1\n00:00:01,000 --> 00:00:03,000\nคุณกล้าดียังไง\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\nฉันไม่สนว่าคุณจะคิดยังไงกับฉัน\n")
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        from ...langid import foreign_cue
+
+        for i, lines in enumerate(ctx.visible_lines):
+            found = foreign_cue(" ".join(lines), ctx.language)
+            if found:
+                yield ctx.finding(self, i, f"reads as {found}, not {NAMES.get(ctx.language, ctx.language)}: "
+                                           "translate it, or check that it belongs in this file")
 
 
 @register

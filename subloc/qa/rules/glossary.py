@@ -29,8 +29,10 @@ class GlossaryTermMissing(Rule):
 
     What it does: finds the glossary's source terms in each source cue (Chinese by substring, longest
     first, no overlaps; Latin terms on word boundaries) and requires one of the entry's allowed
-    renderings (``A|B``) in the paired target cue: on word boundaries in Latin scripts (Malay and
-    Indonesian enclitics -nya/-ku/-mu allowed), anywhere in Thai.
+    renderings (``A|B``) in the paired target cue: on word boundaries (Thai ones found by word
+    segmentation), Indonesian and Malay inflected forms included (menampar for tampar), Vietnamese
+    old and new tone placement alike (thoả = thỏa). Entries flagged ``generic`` (renderings as
+    common as the pronouns anh/em/chị) are context only and never raise it.
     Why it matters: 90 episodes stay consistent only if 总裁, 少奶奶 and every name come out the same
     way each time; no translation engine guarantees it, and DeepL has no Thai or Malay glossaries.
     """
@@ -49,7 +51,7 @@ class GlossaryTermMissing(Rule):
         if ctx.source is None or ctx.glossary is None:
             return
         for i, j, entry in _matches(ctx):
-            if entry.dnt or has_rendering(entry, _target(ctx, i), ctx.language):
+            if entry.dnt or entry.generic or has_rendering(entry, _target(ctx, i), ctx.language):
                 continue
             yield ctx.finding(self, i, f"source cue {j + 1} has {entry.source!r}: write "
                                        f"{' or '.join(repr(t) for t in entry.targets)} (glossary {entry.where()})")

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ...languages import script_family
 from ...linebreak import break_problem
-from ...scripts import CONTROL, HAN, INVISIBLE
+from ...scripts import CONTROL, HAN, INVISIBLE, is_composed
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -139,8 +139,10 @@ class WhitespaceOrUnicode(Rule):
 
     What it does: flags leading or trailing spaces on a line, double spaces, zero-width characters
     (U+200B and friends, which machine translation leaves in Thai), a byte-order mark inside the
-    text, control characters, and text that is not in Unicode NFC (decomposed Vietnamese doubles the
-    character count and breaks glossary matching).
+    text, control characters, text that is not in Unicode NFC (decomposed Vietnamese doubles the
+    character count and breaks glossary matching), and Thai SARA AM typed as ํ + า instead of ำ
+    (NFC does not join them; they look alike and match nothing). A single space between Chinese
+    clauses (你给我站住 我有话要说) is how drama subtitles separate them, and is not flagged.
     Why it matters: invisible characters change line lengths, line breaking and matching, and some
     players draw them as boxes.
     """
@@ -158,6 +160,8 @@ class WhitespaceOrUnicode(Rule):
             text = cue.text
             if not text.isascii() and not unicodedata.is_normalized("NFC", text):
                 problems.append("is not in Unicode NFC (normalize it)")
+            elif not is_composed(text):
+                problems.append("writes SARA AM as ํ + า (U+0E4D U+0E32): write ำ (U+0E33)")
             if INVISIBLE.search(text):
                 problems.append("has zero-width characters (remove them)")
             if CONTROL.search(text):

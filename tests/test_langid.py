@@ -1,0 +1,115 @@
+"""Malay vs Indonesian per file (X101) and cues in another language (X106), on files written for these
+tests (tests/data/lang/msid_files.txt): formal Indonesian with tak/boleh, Malay elder speech with
+kamu/kenapa/saja, files without strong markers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from subloc.formats import loads
+from subloc.langid import detect_text
+from subloc.profiles import get_profile
+from subloc.qa import all_rules, check_track
+
+DATA = Path(__file__).parent / "data" / "lang" / "msid_files.txt"
+RULES = all_rules()
+
+
+def _files() -> list[tuple[str, str, list[str]]]:
+    out: list[tuple[str, str, list[str]]] = []
+    for line in DATA.read_text("utf-8").splitlines():
+        if line.startswith("=== "):
+            lang, name = line[4:].split(" ", 1)
+            out.append((lang, name, []))
+        elif line.strip() and not line.startswith("#"):
+            out[-1][2].append(line)
+    return out
+
+
+def _srt(lines: list[str]) -> str:
+    return "".join(f"{n}\n00:00:{n:02d},000 --> 00:00:{n:02d},900\n{text}\n\n" for n, text in enumerate(lines, 1))
+
+
+def _check(lines: list[str], lang: str, code: str):  # type: ignore[no-untyped-def]
+    track = replace(loads(_srt(lines), f"ep01.{lang}.srt"), language=lang)
+    return check_track(track, get_profile(lang), rules=[RULES[code]], path=f"ep01.{lang}.srt")
+
+
+FILES = _files()
+
+
+def test_the_corpus_is_what_it_claims() -> None:
+    kinds = Counter(lang for lang, _, _ in FILES)
+    assert kinds == {"id": 8, "ms": 8}
+    assert all(len(lines) >= 5 for _, _, lines in FILES)
+
+
+@pytest.mark.parametrize("lang, name, lines", FILES, ids=[f"{lang}-{name}" for lang, name, _ in FILES])
+def test_no_file_gets_a_false_x101_error_in_its_own_language(lang: str, name: str, lines: list[str]) -> None:
+    assert [f for f in _check(lines, lang, "X101") if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("lang, name, lines", FILES, ids=[f"{lang}-{name}" for lang, name, _ in FILES])
+def test_a_file_declared_as_the_other_language_is_caught(lang: str, name: str, lines: list[str]) -> None:
+    other = "ms" if lang == "id" else "id"
+    found = _check(lines, other, "X101")
+    detection = detect_text("\n".join(lines))
+    if detection.language == lang:  # strong evidence: an error
+        assert [f.severity for f in found] == ["error"]
+    elif detection.lean == lang:  # weak evidence leaning the right way: a warning naming the markers
+        assert [f.severity for f in found] == ["warning"] and "markers" in found[0].message
+    else:
+        assert found == [] and "neutral" in name
+
+
+def test_confusion_matrix_on_the_corpus() -> None:
+    """Quoted in the README: no file is decided as the wrong language; most are decided; the rest lean."""
+    matrix: Counter[tuple[str, str]] = Counter()
+    for lang, _, lines in FILES:
+        found = detect_text("\n".join(lines))
+        matrix[(lang, found.language or f"lean-{found.lean}")] += 1
+    assert matrix[("id", "ms")] == matrix[("ms", "id")] == 0
+    assert matrix[("id", "id")] >= 6 and matrix[("ms", "ms")] >= 5
+    assert matrix[("id", "lean-ms")] == matrix[("ms", "lean-id")] == 0
+
+
+def test_formal_indonesian_with_tak_and_boleh_is_indonesian() -> None:
+    lines = dict(((lang, name), lines) for lang, name, lines in FILES)[("id", "formal-tak-boleh")]
+    found = detect_text("\n".join(lines))
+    assert found.language == "id" and "tak" in found.evidence and "boleh" in found.evidence
+
+
+def test_malay_elder_speech_with_kamu_kenapa_saja_is_malay() -> None:
+    lines = dict(((lang, name), lines) for lang, name, lines in FILES)[("ms", "elder-kamu-kenapa-saja")]
+    found = detect_text("\n".join(lines))
+    assert found.language == "ms"
+    assert _check(lines, "ms", "X101") == []
+
+
+def test_weak_evidence_gives_a_warning_that_names_the_markers() -> None:
+    weak = ["Kenapa kamu diam saja?", "Jangan pergi dulu.", "Dia sudah pulang ke rumah.", "Kamu tunggu di sini."]
+    found = _check(weak, "ms", "X101")
+    assert [f.severity for f in found] == ["warning"]
+    assert "kamu" in found[0].message and "saja" in found[0].message and "weak" in found[0].message
+
+
+# --- X106: a cue in another language -----------------------------------------------------------------
+
+@pytest.mark.parametrize("lang, lines, flagged", [
+    ("th", ["คุณกล้าดียังไง", "I don't care what you think of me", "ไปให้พ้นหน้าฉัน"], [2]),
+    ("vi", ["Anh đi đi", "Aku nggak mau pulang sama dia, Ma", "Em không biết anh ấy là ai"], [2]),
+    ("ms", ["Awak nak ke mana?", "사랑해요 오빠", "Jangan tinggalkan saya"], [2]),
+    ("id", ["Tolong lepaskan dia!", "Anh có thể giúp tôi không?", "ประธานกู้ครับ"], [2, 3]),
+    ("id", ["Please, I am begging you, let her go", "Tolong lepaskan dia!"], [1]),
+    ("ms", ["Sorry, saya tak sengaja", "OK, jom kita pergi", "CEO dah sampai"], []),  # code-switching is Malay
+    ("th", ["OK ไปกันเถอะ", "ประธานกู้ครับ CEO มาแล้ว"], []),
+    ("vi", ["CEO Gu đã đến", "OK, đi thôi"], []),
+])
+def test_a_cue_in_another_language_or_script_is_flagged(lang: str, lines: list[str], flagged: list[int]) -> None:
+    found = _check(lines, lang, "X106")
+    assert [f.cue for f in found] == flagged
+    assert all(f.severity == "warning" and "reads as" in f.message for f in found)
