@@ -27,6 +27,7 @@ class Item:
     key: str  # the unit's source text (TM key)
     text: str  # what is sent (may carry placeholders)
     verify: Callable[[str], str] | None = None  # turns a reply into the final text, or raises ValueError
+    fields: dict[str, Any] = field(default_factory=dict)  # more Segment fields (max_chars, speaker, extra)
 
 
 @dataclass
@@ -169,7 +170,7 @@ class Scheduler:
         """One request with retries; returns {item key: reply text}."""
         ids = {f"s{n}": item for n, item in enumerate(batch, 1)}
         request = Request(self.source_lang, self.target_lang,
-                          tuple(Segment(sid, item.text) for sid, item in ids.items()), self.context(batch))
+                          tuple(Segment(sid, item.text, **item.fields) for sid, item in ids.items()), self.context(batch))
         attempt = 0
         while True:
             if self.stop_reason:
