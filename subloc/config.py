@@ -104,6 +104,7 @@ def _codes(value: Any, key: str, path: str, text: str, prefixes: bool) -> tuple[
 
 def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     """Validate a configuration table (the contents of subloc.toml or [tool.subloc])."""
+    from .languages import language_problem
     from .profiles import SCREENS
 
     unknown = sorted(set(data) - KEYS)
@@ -140,6 +141,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     if not isinstance(limits, dict):
         raise ConfigError("limits must be a table", path=path, line=_line_of(text, "limits"))
     for key, value in limits.items():
+        if isinstance(value, dict) and language_problem(key):
+            raise ConfigError(f"[limits.{key}]: {language_problem(key)}", path=path, line=_line_of(text, key))
         table = value if isinstance(value, dict) else {key: value}
         for name, number in table.items():
             kind = LIMIT_TYPES.get(name)
@@ -151,8 +154,9 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                 raise ConfigError(f"limit {name} must be {LIMIT_KINDS[kind]}, not {number!r}", path=path,
                                   line=_line_of(text, name))
     language = data.get("language")
-    if language is not None and not isinstance(language, str):
-        raise ConfigError("language must be a language tag such as \"th\"", path=path, line=_line_of(text, "language"))
+    if language is not None and (not isinstance(language, str) or language_problem(language)):
+        raise ConfigError(f"language must be a language code such as \"th\", not {language!r}", path=path,
+                          line=_line_of(text, "language"))
     glossary = data.get("glossary")
     if glossary is not None:
         glossary = str((Path(path).parent / str(glossary)).resolve())
@@ -166,7 +170,7 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                               hint=f"known keys: {', '.join(sorted(TRANSLATE_KEYS))}")
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(f"translate.{key} has the wrong type", path=path, line=_line_of(text, key))
-    if "tm" in translate:
+    if "tm" in translate and "://" not in translate["tm"]:  # a file is relative to the config; a URL stays a URL
         translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
                   translate=dict(translate),

@@ -37,6 +37,14 @@ def is_language_tag(text: str) -> bool:
     return all(p.isascii() and p.isalnum() and 2 <= len(p) <= 4 for p in rest)
 
 
+def language_problem(tag: str, role: str = "") -> str | None:
+    """Why ``tag`` is not a language code subloc can use (one line, with the fix), or None when it is one."""
+    code = canonical(tag)
+    if code in NAMES or is_language_tag(code):
+        return None
+    return f"unknown {role + ' ' if role else ''}language {tag!r}: use a code such as th, id, ms, vi or zh-Hans"
+
+
 def canonical(tag: str) -> str:
     """Normalize a language tag: zh/zh-CN -> zh-Hans, in -> id, th-TH -> th; others lower-cased primary."""
     key = tag.strip().replace("_", "-").lower()

@@ -14,6 +14,7 @@ _NUMBER = re.compile(r"(?<![0-9])([0-9]{1,3}(?:[,.][0-9]{3})+|[0-9]+)(?:([.,])([
 
 _ZH_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000, "千": 1000, "百": 100}
 _UNITS = {
+    "zh": _ZH_UNITS,
     "th": {"พันล้าน": 1e9, "ล้าน": 1e6, "แสน": 1e5, "หมื่น": 1e4, "พัน": 1e3, "ร้อย": 100},
     "id": {"miliar": 1e9, "milyar": 1e9, "juta": 1e6, "ribu": 1e3, "rb": 1e3, "jt": 1e6, "ratus": 100},
     "ms": {"bilion": 1e9, "billion": 1e9, "juta": 1e6, "ribu": 1e3, "ratus": 100},
@@ -42,30 +43,34 @@ def _value(integer: str, sep: str | None, frac: str | None) -> float:
     return value
 
 
-def source_numbers(text: str) -> list[float]:
-    """Values of the Arabic-digit numbers in a Chinese (or any) source text, 万/亿 applied."""
+def _numbers(text: str, language: str | None) -> list[tuple[float, float]]:
+    """(value as written, value with the language's unit applied) for each number written in digits.
+
+    Chinese units follow the digits directly (500万); the others after an optional space (5 juta).
+    """
+    lang = (language or "zh").split("-")[0]
+    units = _UNITS.get(lang, _UNITS["en"])
+    lowered = text.lower()
     out = []
-    for match in _NUMBER.finditer(text):
+    for match in _NUMBER.finditer(lowered):
         value = _value(*match.groups())
-        unit = text[match.end():match.end() + 1]
-        out.append(value * _ZH_UNITS.get(unit, 1))
+        tail = lowered[match.end():match.end() + 12].lstrip(" \u00a0")
+        factor = next((f for word, f in units.items() if tail.startswith(word)), 1)
+        out.append((value, value * factor))
     return out
+
+
+def source_numbers(text: str, language: str | None = None) -> list[float]:
+    """Values of the numbers written in digits in a text, with its language's units applied (default Chinese:
+    万/亿), so a Chinese, Thai or Malay text can each be the source of the comparison."""
+    return [scaled for _, scaled in _numbers(text, language)]
 
 
 def target_values(text: str, language: str) -> set[float]:
     """Every value a target text expresses with digits, with unit words applied and without."""
-    lang = language.split("-")[0]
-    units = _UNITS.get(lang, _UNITS["en"])
-    lowered = text.lower()
-    values: set[float] = _thai_clock(text) if lang == "th" else set()
-    for match in _NUMBER.finditer(lowered):
-        value = _value(*match.groups())
-        values.add(value)
-        tail = lowered[match.end():match.end() + 12].lstrip(" \u00a0")
-        for word, factor in units.items():
-            if tail.startswith(word):
-                values.add(value * factor)
-                break
+    values: set[float] = _thai_clock(text) if language.split("-")[0] == "th" else set()
+    for plain, scaled in _numbers(text, language):
+        values.update((plain, scaled))
     return values
 
 
@@ -95,11 +100,14 @@ def has_number_word(text: str, value: float, language: str) -> bool:
     return any(word in tokens or any(t.startswith(word) and word == "se" for t in tokens) for word in words)
 
 
-def missing_numbers(source: str, target: str, language: str) -> list[float]:
-    """Source values the target does not express (as digits, with units, or as a small-number word)."""
+def missing_numbers(source: str, target: str, language: str, source_language: str | None = None) -> list[float]:
+    """Source values the target does not express (as digits, with units, or as a small-number word).
+
+    Both texts are read with their own language's units, so any pair compares (zh to zh, th to zh…).
+    """
     found = target_values(target, language)
     missing = []
-    for value in source_numbers(source):
+    for value in source_numbers(source, source_language):
         if any(abs(value - v) < 1e-6 * max(1.0, value) for v in found):
             continue
         if has_number_word(target, value, language):

@@ -194,3 +194,155 @@ def test_rules_and_rule_commands(runner) -> None:
 def test_pre_commit_hook_definition() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text("utf-8")
     assert "id: subloc-check" in text and "entry: subloc check" in text and "types_or: [srt, vtt]" not in text
+
+
+# --- false errors -----------------------------------------------------------------------------------
+
+ZH_MONEY = ("1\n00:00:01,000 --> 00:00:03,500\n三天之内，我要500万\n\n"
+            "2\n00:00:04,000 --> 00:00:06,500\n妈妈，妈妈你听我说\n")
+TH_MONEY = ("1\n00:00:01,000 --> 00:00:03,500\nภายในสามวัน ฉันต้องการ 5 ล้าน\n\n"
+            "2\n00:00:04,000 --> 00:00:06,500\nแม่ขา ฟังหนูก่อน\n")
+
+
+def _codes_of(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f["code"] for f in json.loads(result.output)["findings"]]
+
+
+def test_a_chinese_file_checked_against_itself_has_no_number_mismatch(runner, tmp_path: Path) -> None:
+    src = tmp_path / "ep01.zh-Hans.srt"
+    src.write_text(ZH_MONEY, "utf-8")
+    result = runner.invoke(cli, ["check", str(src), "--source", str(src), "--format", "json", "--select", "X104"])
+    assert result.exit_code == 0 and _codes_of(result) == []
+    # zh to zh with a different amount is still caught, by value: 50万 is not 500万.
+    other = tmp_path / "ep01.zh-Hant.srt"
+    other.write_text(ZH_MONEY.replace("500万", "50萬"), "utf-8")
+    result = runner.invoke(cli, ["check", str(other), "--source", str(src), "--format", "json", "--select", "X104"])
+    assert _codes_of(result) == ["X104"] and "5,000,000" in result.output
+    # 5,000,000 written out in full is the same value as 500万.
+    other.write_text(ZH_MONEY.replace("500万", "5000000元"), "utf-8")
+    result = runner.invoke(cli, ["check", str(other), "--source", str(src), "--format", "json", "--select", "X104"])
+    assert _codes_of(result) == []
+
+
+def test_numbers_compare_as_values_in_both_directions() -> None:
+    from subloc.numbers import missing_numbers
+    assert missing_numbers("我要500万", "ฉันต้องการ 5 ล้าน", "th", "zh-Hans") == []
+    assert missing_numbers("ฉันต้องการ 5 ล้าน", "我要500万", "zh-Hans", "th") == []  # a Thai text as the source
+    assert missing_numbers("Saya mahu 5 juta", "Tôi cần 5 triệu", "vi", "ms") == []
+    assert missing_numbers("Saya mahu 5 juta", "我要50万", "zh-Hans", "ms") == [5_000_000]
+    assert missing_numbers("我要500万", "我要500万", "zh-Hans", "zh-Hans") == []
+
+
+def test_a_target_without_source_gets_the_other_rules_and_a_warning(runner, tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "th").mkdir()
+    (tmp_path / "src" / "ep01.zh-Hans.srt").write_text(ZH_MONEY, "utf-8")
+    (tmp_path / "th" / "ep01.th.srt").write_text(TH_MONEY, "utf-8")
+    # ep02 has no source, a cue far too fast and a leftover Chinese word.
+    (tmp_path / "th" / "ep02.th.srt").write_text("1\n00:00:01,000 --> 00:00:01,300\nคุณกล้าเหรอ 少奶奶\n", "utf-8")
+    result = runner.invoke(cli, ["check", str(tmp_path / "th"), "--source", str(tmp_path / "src"), "--format", "json"])
+    report = json.loads(result.output)
+    ep02 = [f["code"] for f in report["findings"] if f["file"].endswith("ep02.th.srt")]
+    assert {"T104", "T107", "X102"} <= set(ep02)
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert files["ep02.th.srt"]["error"] is None and files["ep01.th.srt"]["notes"] == []
+    assert "no source for" in files["ep02.th.srt"]["notes"][0] and "X104" in files["ep02.th.srt"]["notes"][0]
+    assert report["summary"]["partly_checked"] == 1 and result.exit_code == 1  # exit 1 for T104, not 2
+    text = runner.invoke(cli, ["check", str(tmp_path / "th"), "--source", str(tmp_path / "src")]).output
+    assert "[not checked]" not in text and "warning: no source for" in text and "skipped" in text
+    assert "1 checked without its source" in text
+
+
+def test_a_term_met_twice_in_a_cue_is_one_finding(runner, tmp_path: Path) -> None:
+    (tmp_path / "ep01.zh-Hans.srt").write_text(ZH_MONEY, "utf-8")
+    (tmp_path / "ep01.th.srt").write_text(TH_MONEY.replace("แม่ขา ", ""), "utf-8")
+    result = runner.invoke(cli, ["check", str(tmp_path / "ep01.th.srt"), "--source", str(tmp_path / "ep01.zh-Hans.srt"),
+                                 "--format", "json", "--select", "G101"])
+    findings = json.loads(result.output)["findings"]
+    assert [(f["code"], f["cue"]) for f in findings] == [("G101", 2)], findings
+
+
+# --- usage errors: exit 2, one line, the fix, before any work -----------------------------------------
+
+TH_CUE = "1\n00:00:01,000 --> 00:00:03,000\nคุณกล้าเหรอ\n"
+SRT_DIR = str(SERIES / "srt")
+TRANSLATE = ["translate", SRT_DIR, "--backend", "pseudo", "--dry-run"]
+
+
+@pytest.mark.parametrize("args, option, fix", [
+    (["check", "th", "--lang", "thai"], "--lang", "unknown language 'thai': use a code such as th"),
+    (["info", "th", "--lang", "xx"], "--lang", "unknown language 'xx'"),
+    (["fix", "th", "--lang", "tha1", "--diff"], "--lang", "unknown language 'tha1'"),
+    ([*TRANSLATE, "--to", "th", "--from", "xx"], "--from", "unknown source language 'xx'"),
+    ([*TRANSLATE, "--to", "th,xx"], "--to", "unknown target language 'xx'"),
+    (["pack", str(SERIES), "--lang", "xx"], "--lang", "unknown language 'xx'"),
+    (["glossary", "show", "--lang", "thai", "顾"], "--lang", "unknown target language 'thai'"),
+    (["tm", "export", "--lang", "xx"], "--lang", "unknown target language 'xx'"),
+    (["check", "th", "--fps", "abc"], "--fps", "bad frame rate 'abc' (use e.g. 24, 25, 29.97"),
+    (["check", "th", "--fps", "0"], "--fps", "out of range"),
+    (["fix", "th", "--fps", "0", "--diff"], "--fps", "out of range"),
+    (["check", "th", "--jobs", "0"], "--jobs", "must be 1 or more, not 0: --jobs 1 checks in this process"),
+    ([*TRANSLATE, "--to", "th", "--concurrency", "0"], "--concurrency", "must be 1 or more, not 0"),
+    ([*TRANSLATE, "--to", "th", "--batch-size", "0"], "--batch-size", "must be 1 or more, not 0"),
+    ([*TRANSLATE, "--to", "th", "--batch-size", "-3"], "--batch-size", "must be 1 or more, not -3"),
+    ([*TRANSLATE, "--to", "th", "--timeout", "0"], "--timeout", "must be more than 0, not 0"),
+    ([*TRANSLATE, "--to", "th", "--retries", "-1"], "--retries", "must be 0 or more, not -1: 0 sends each request once"),
+    (["fix", "th", "--tolerance", "-5", "--diff"], "--tolerance", "must be 0 or more, not -5"),
+    (["backends", "--pair", "th"], "--pair", "'th' is not a pair: write SOURCE:TARGET, e.g. zh-Hans:th"),
+    (["backends", "--pair", "zh:thai"], "--pair", "unknown language 'thai'"),
+    (["check", "th", "--glossary", "nope.tsv", "--source", SRT_DIR], "--glossary", "'nope.tsv' does not exist"),
+])
+def test_usage_errors_are_one_line_exit_2_naming_the_option(runner, tmp_path: Path, monkeypatch,
+                                                            args: list[str], option: str, fix: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "th").mkdir()
+    (tmp_path / "th" / "ep01.th.srt").write_text(TH_CUE, "utf-8")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: subloc "), result.stderr
+    assert option in lines[0] and fix in lines[0] and "--help`" in lines[0]
+    assert result.stdout == ""  # nothing was checked, translated or packed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["th"]  # and nothing written
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("ep01.ass", "[Script Info]\nScriptType: v4.00+\n\n[Events]\nDialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,你好\n",
+     "ASS/SSA is not supported yet: convert it to SRT with `ffmpeg -i ep01.ass ep01.srt`"),
+    ("ep01.ssa", "[Script Info]\nScriptType: v4.00\n", "ASS/SSA is not supported yet: convert it to SRT with"),
+    ("ep01.srt", "\ufeff[Script Info]\nScriptType: v4.00+\n", "ASS/SSA is not supported yet"),
+    ("ep01.mp4", b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(range(256)) * 8,
+     "not a subtitle file (MP4/MOV video)"),
+    ("ep01.srt", b"\x1aE\xdf\xa3\x9fB\x86\x81\x01" + bytes(range(256)) * 4, "not a subtitle file (Matroska/WebM video)"),
+    ("ep01.mkv", "1\n00:00:01,000 --> 00:00:02,000\nhello\n", "not a subtitle file (mkv file)"),
+])
+def test_other_file_kinds_are_refused_by_name(runner, tmp_path: Path, name: str, content, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    for command in (["check", str(path)], ["info", str(path)]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 2 and message in result.output, (command, result.output)
+        assert "Traceback" not in result.output
+
+
+def test_bad_language_in_the_configuration_is_exit_2(runner, project: Path) -> None:
+    for text, message in (('[limits.thai]\ncpl_hard = 26\n', "[limits.thai]: unknown language 'thai'"),
+                          ('language = "thai"\n', 'language must be a language code such as "th", not \'thai\'')):
+        (project / "subloc.toml").write_text("# settings\n" + text, "utf-8")
+        result = runner.invoke(cli, ["check", str(project)])
+        assert result.exit_code == 2 and message in result.output and "subloc.toml:2" in result.output, result.output
+    (project / "subloc.toml").write_text("[limits.th]\ncpl_hard = 26\n[limits.zh-Hans]\ncps_error = 12\n", "utf-8")
+    assert runner.invoke(cli, ["check", str(project)]).exit_code == 1  # real codes are fine
+
+
+def test_repeated_target_languages_are_translated_once(runner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, [*TRANSLATE, "--to", "th,TH,th-TH", "--tm", str(tmp_path / "tm.sqlite"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["language"] for r in json.loads(result.stdout)["languages"]] == ["th"]
+
+
+def test_help_before_the_command_shows_the_commands_help(runner) -> None:
+    for args in (["--help", "check"], ["-h", "check"], ["check", "--help"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0 and result.output.startswith("Usage: subloc check [OPTIONS] PATHS...")
+        assert "--exit-zero" in result.output or "--strict" in result.output

@@ -225,7 +225,7 @@ def test_interrupted_run_resumes_with_only_the_missing_segments(series: Path, tm
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         with TranslationMemory(tm_path) as memory:
-            saved = memory.stats()["segments"]
+            saved = len({e.source for e in memory.entries()})  # (short lines also have in-context entries)
         assert saved >= 15  # what arrived before the kill is in the TM
         units = unique_units(series)
         assert saved < units

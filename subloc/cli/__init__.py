@@ -24,13 +24,25 @@ Examples:
 
 
 class SublocGroup(click.Group):
-    """A group that turns subloc's errors into one line on stderr and exit code 2."""
+    """A group that turns subloc's errors and bad usage into one line on stderr and exit code 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `subloc --help check` (or -h) shows check's help, as `subloc check --help` does.
+        if len(args) >= 2 and args[0] in ctx.help_option_names and args[1] in self.commands:
+            args = [args[1], args[0], *args[2:]]
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
         except SublocError as exc:
             click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx and exc.ctx is not ctx else ctx.command_path
+            if where == ctx.command_path and ctx.invoked_subcommand:
+                where += f" {ctx.invoked_subcommand}"
+            click.echo(f"error: {where}: {exc.format_message()} (see `{where} --help`)".replace("\n", " "), err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -49,7 +61,7 @@ class SublocGroup(click.Group):
             ctx.exit(3)
 
 
-@click.group(cls=SublocGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("subloc", cls=SublocGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="subloc")
 def cli() -> None:
     """Localize Chinese micro-drama subtitles into Thai, Indonesian, Malay and Vietnamese.

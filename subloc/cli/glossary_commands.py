@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ._output import note, table, write_or_echo
+from ._params import Language
 
 
 def register(cli: click.Group) -> None:
@@ -93,7 +94,7 @@ Examples:
   subloc glossary show --lang id "Tuan Muda"        # matches renderings too
 """)
 @click.argument("term")
-@click.option("--lang", required=True, help="Target language (th, id, ms, vi).")
+@click.option("--lang", required=True, type=Language("target"), help="Target language (th, id, ms, vi).")
 @click.option("--series", type=click.Path(exists=True), help="A series folder (or a file in it): adds its layer.")
 @click.option("--glossary", "glossary_file", type=click.Path(exists=True), help="Use this glossary instead of the base.")
 def glossary_show(term: str, lang: str, series: str | None, glossary_file: str | None) -> None:
@@ -112,7 +113,7 @@ Examples:
   subloc glossary export --lang id --to csv -o deepl-id.csv          # for a DeepL or Google Cloud glossary
   subloc glossary export --lang vi --series samples/stand-in-bride --to tsv
 """)
-@click.option("--lang", required=True, help="Target language.")
+@click.option("--lang", required=True, type=Language("target"), help="Target language.")
 @click.option("--to", "fmt", required=True, type=click.Choice(["tbx", "csv", "tsv"]), help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 @click.option("--series", type=click.Path(exists=True), help="Include this series' layer.")
@@ -142,7 +143,7 @@ Examples:
   subloc glossary import deepl-id.csv --lang id -o my-series/glossary.id.tsv --replace
 """)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
-@click.option("--lang", required=True, help="Target language of the imported renderings.")
+@click.option("--lang", required=True, type=Language("target"), help="Target language of the imported renderings.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The subloc TSV to create or merge into.")
 @click.option("--replace", "replace_existing", is_flag=True, help="Let imported renderings replace existing ones.")

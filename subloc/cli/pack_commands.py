@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ._output import emit_json
+from ._params import Language, Languages
 
 
 def register(cli: click.Group) -> None:
@@ -44,12 +45,12 @@ Examples:
   subloc pack my-series --lang vi --allow-errors --hls
 """)
 @click.argument("series_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--lang", "languages", required=True, help="Languages, comma-separated: th,id,ms,vi.")
+@click.option("--lang", "languages", required=True, type=Languages(), help="Languages, comma-separated: th,id,ms,vi.")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), default="dist", show_default=True,
               help="Where the <series>.<lang>.zip packs go.")
 @click.option("--translations", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="Folder(s) with the translations (<episode>.<lang>.<ext> or <lang>/); default: the series folder.")
-@click.option("--from", "source_lang", help="Source language (default: series.toml, else zh-Hans).")
+@click.option("--from", "source_lang", type=Language("source"), help="Source language (default: series.toml, else zh-Hans).")
 @click.option("--allow-errors", is_flag=True, help="Pack a language even when QA finds errors.")
 @click.option("--no-update", is_flag=True, help="Do not re-translate stale episodes; report them.")
 @click.option("--backend", help="Backend for re-translating stale episodes (default: the one that translated them).")
@@ -79,24 +80,28 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
                           source_lang=source_lang, allow_errors=allow_errors, update=not no_update, backend=backend,
                           tm_path=Path(tm_path) if tm_path else None, placement=placement, hls=hls,
                           hls_mpegts=hls_mpegts)
+    from ..visible import visible
+
     results = Packer(Path(series_dir), options).build()
     if as_json:
         emit_json([{"language": r.language, "path": str(r.path) if r.path else None, "refused": r.refused,
-                    "retranslated": r.retranslated, "qa": r.qa,
+                    "retranslated": r.retranslated, "qa": r.qa, "notes": r.notes,
                     "episodes": [{"episode": e.episode, "state": e.state,
                                   "translation": str(e.translation) if e.translation else None} for e in r.episodes]}
                    for r in results])
     else:
         for r in results:
             if r.retranslated:
-                click.echo(f"{r.language}: translated again: {', '.join(r.retranslated)}", err=True)
+                click.echo(f"{r.language}: translated again: {visible(', '.join(r.retranslated))}", err=True)
+            for message in r.notes:
+                click.echo(f"{r.language}: note: {visible(message)}", err=True)
             if r.path:
                 click.echo(f"{r.language}: {r.path} ({len(r.episodes)} episodes; QA {r.qa.get('errors', 0)} errors, "
                            f"{r.qa.get('warnings', 0)} warnings)")
             else:
                 click.echo(f"{r.language}: REFUSED", err=True)
                 for reason in r.refused:
-                    click.echo(f"  {reason}", err=True)
+                    click.echo(f"  {visible(reason)}", err=True)
     if any(not r.path for r in results):
         sys.exit(1)
 
@@ -107,8 +112,10 @@ Examples:
 """)
 @click.argument("packs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def pack_verify(packs: tuple[str, ...]) -> None:
-    """Check packs against their manifests: checksums, sizes, cue counts, durations, and no entry whose
-    path would leave the pack folder. Exit 1 on any mismatch."""
+    """Check packs against their manifests: exactly the listed entries (no duplicates, no extra entry, no
+    unsafe name or link), every member read in a stream up to the size the manifest gives, checksums, sizes,
+    cue counts and durations, SRT and WebVTT of an episode agreeing. Exit 1 on any problem, 2 when a file is
+    not a zip at all."""
     from ..packs import verify
 
     bad = 0
@@ -132,7 +139,7 @@ Examples:
 """)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", type=click.Path(exists=True), help="The source track (a file, or a folder matched by episode).")
-@click.option("--lang", help="Language (default: from the file name).")
+@click.option("--lang", type=Language(), help="Language (default: from the file name).")
 @click.option("--placement", type=click.Choice(["app", "social-burnin", "tiktok"]),
               help="Where cues sit and how large the text is (default: social-burnin; WebVTT settings win).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
@@ -140,9 +147,10 @@ def preview(file: str, source: str | None, lang: str | None, placement: str | No
     """A self-contained HTML page: each cue on a 9:16 phone frame at the profile's font size, the TikTok,
     Reels and Shorts safe zones drawn over it, cues with findings highlighted, source beside target, and a
     timeline of reading speed. Lines that overflow the safe width in the browser are marked."""
-    from ..formats import atomic_write
+    from ..formats import OutputGuard, atomic_write
     from ..preview import render_preview
 
+    OutputGuard([file, *([source] if source else [])]).check(output, hint="write the page to an .html file")
     html = render_preview(Path(file), source=Path(source) if source else None, language=lang, placement=placement)
     atomic_write(Path(output), html.encode("utf-8"))
     click.echo(f"preview written to {output}", err=True)

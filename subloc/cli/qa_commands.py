@@ -8,6 +8,7 @@ import sys
 import click
 
 from ._output import emit_json, is_terminal, table
+from ._params import AtLeast, FrameRate, Language
 
 FORMAT_CHOICES = ["text", "concise", "json", "github", "junit", "sarif"]
 
@@ -42,10 +43,10 @@ Examples:
   subloc check out/ --fix                        # apply the safe fixes of `subloc fix`, then report the rest
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--lang", help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
+@click.option("--lang", type=Language(), help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
 @click.option("--source", type=click.Path(), help="The source track (a file, or a folder matched by episode name) "
                                                    "for the consistency (X) and glossary (G) rules.")
-@click.option("--glossary", type=click.Path(), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
+@click.option("--glossary", type=click.Path(exists=True), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
                                                      "(default: the language's glossary from the project or subloc).")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES),
               help="Report format (default: text; github when GITHUB_ACTIONS is set).")
@@ -53,10 +54,10 @@ Examples:
 @click.option("--select", help="Only these rule codes or prefixes, comma-separated (T,L101).")
 @click.option("--ignore", help="Skip these rule codes or prefixes, comma-separated.")
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
-@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--encoding", help="Source encoding (default: detect).")
-@click.option("--jobs", type=int, help="Worker processes (default: one per core for 40+ files).")
+@click.option("--jobs", type=AtLeast(1, fix="--jobs 1 checks in this process"), help="Worker processes (default: one per core for 40+ files).")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply the safe fixes of `subloc fix` in place first.")
 @click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff; write nothing.")
 def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary: str | None, fmt: str | None,
@@ -69,16 +70,20 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     found by walking up from each file; flags win. Exit 0 when there are no errors (warnings too with
     --strict), 1 when there are, 2 on bad usage, configuration or unreadable input.
     """
-    from ..formats import expand_paths
     from ..qa import CheckOptions, check_paths
     from ..qa.report import render, summary
 
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
                            source=source, glossary=glossary, encoding=encoding)
-    files = expand_paths(paths)
+    from ..formats import expand_inputs
+    from .io_commands import Batch
+
+    inputs = expand_inputs(paths)
+    files = [item.path for item in inputs]
     if diff or apply_fix:
-        changed, _ = run_fixes([str(f) for f in files], lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
-                               in_place=apply_fix, report=False)
+        # A file that cannot be fixed (unreadable, damaged blocks) is left as it is: the check reports it.
+        changed, _ = run_fixes(inputs, lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
+                               in_place=apply_fix, report=False, batch=Batch(quiet=True))
         if diff:
             sys.exit(1 if changed else 0)
         if changed:
@@ -89,7 +94,8 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     if output:
         from pathlib import Path
 
-        from ..formats import atomic_write
+        from ..formats import OutputGuard, atomic_write
+        OutputGuard(files).check(output, hint="write the report to another file")
         atomic_write(Path(output), text.encode("utf-8"))
         click.echo(f"report written to {output}", err=True)
     elif fmt == "text" and is_terminal():
@@ -115,6 +121,8 @@ def _print_rich(results) -> None:  # type: ignore[no-untyped-def]
     for r in results:
         if r.error:
             console.print(f"[bold red]{escape(r.error)}[/] [dim]\\[not checked][/]")
+        for note in r.notes:
+            console.print(f"[yellow]warning:[/] {escape(note)}")
         for f in r.findings:
             color = "red" if f.severity == "error" else "yellow"
             console.print(f"[bold]{escape(f.file)}:{f.line}:{f.column}[/]: [{color}]{f.code}[/] "
@@ -175,34 +183,44 @@ def rule(code: str) -> None:
             click.echo("  -> no finding")
 
 
-def run_fixes(files, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
-              in_place: bool, report: bool = True) -> tuple[int, int]:
-    """Fix files and write or show the result; returns (files changed, changes not fixed)."""
-    from pathlib import Path
+def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
+              in_place: bool, report: bool = True, salvage: bool = False, batch=None) -> tuple[int, int]:
+    """Fix files (``formats.Input`` items); returns (files changed, changes not fixed).
 
+    A file that cannot be read or written is reported and the others go on (``batch`` counts it).
+    Fixed copies go to ``OUT/<path under the folder given>``; no input is ever written over.
+    """
     from ..fix import fix_file
-    from ..formats import save
+    from ..formats import OutputGuard, save
+    from .io_commands import Batch, output_path
 
+    batch = batch or Batch()
+    guard = OutputGuard([item.path for item in inputs])
     changed = unfixed = 0
-    for path in files:
-        fixed = fix_file(path, lang, screen, fps, tolerance, encoding)
-        before, result = fixed.before, fixed.result
-        if diff:
-            text = fixed.diff()
-            if text:
-                click.echo(text, nl=False)
+    for item in inputs:
+        path = item.path
+        with batch.file(path):
+            before = batch.read(path, encoding, salvage, language=lang)
+            fixed = fix_file(str(path), lang, screen, fps, tolerance, track=before)
+            result = fixed.result
+            if diff:
+                text = fixed.diff()
+                if text:
+                    click.echo(text, nl=False)
+                    changed += 1
+                continue
+            unfixed += len(result.unfixed)
+            if report:
+                for change in result.changes:
+                    click.echo(f"{path}:{change.line or 1}: {change}")
+            target = path if in_place else output_path(item, out_dir, "")
+            if result.changed or before.damaged:
                 changed += 1
-            continue
-        unfixed += len(result.unfixed)
-        if report:
-            for change in result.changes:
-                click.echo(f"{path}:{change.line or 1}: {change}")
-        if result.changed:
-            changed += 1
-            target = path if in_place else Path(out_dir) / Path(path).name
-            save(result.track, target, before.format, overwrite_source=in_place)
-        elif out_dir:
-            save(before, Path(out_dir) / Path(path).name, before.format)
+                guard.check(target, path, in_place, hint="choose another folder with -o, or pass --in-place")
+                save(result.track, target, before.format, overwrite_source=in_place)
+            elif out_dir:
+                guard.check(target, path, in_place, hint="choose another folder with -o")
+                save(before, target, before.format)
     return changed, unfixed
 
 
@@ -213,17 +231,19 @@ Examples:
   subloc fix out/ep01.th.srt --in-place --tolerance 500
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--lang", help="Language (default: from the file name, e.g. ep01.th.srt, or detected).")
+@click.option("--lang", type=Language(), help="Language (default: from the file name, e.g. ep01.th.srt, or detected).")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Write fixed copies here.")
 @click.option("--in-place", is_flag=True, help="Overwrite the files themselves.")
 @click.option("--diff", is_flag=True, help="Show what would change as a unified diff; write nothing (exit 1 if any).")
-@click.option("--tolerance", type=int, default=1000, show_default=True,
+@click.option("--tolerance", type=AtLeast(0, fix="0 keeps every cue where it is"), default=1000, show_default=True,
               help="No cue start or end moves by more than this many milliseconds.")
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
-@click.option("--fps", help="Frame rate for frame-based limits (default: 30).")
+@click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--encoding", help="Source encoding (default: detect).")
+@click.option("--salvage", is_flag=True, help="Keep every readable cue of a file with damaged blocks, reporting each "
+                                              "dropped block (exit 1); default: refuse such a file.")
 def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_place: bool, diff: bool,
-        tolerance: int, screen: str | None, fps: str | None, encoding: str | None) -> None:
+        tolerance: int, screen: str | None, fps: str | None, encoding: str | None, salvage: bool) -> None:
     """Safe automatic repairs for the profile, each one reported: line breaks, timing, text hygiene.
 
     Breaks lines to the profile without splitting words (Thai by dictionary, Chinese with punctuation
@@ -231,20 +251,26 @@ def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_pla
     or fast cues into free time, splits cues that are too long at sentence boundaries, merges tiny
     fragments; NFC, invisible characters, spaces, ellipses, speaker dashes. What cannot be fixed safely
     is reported and left alone. Exit 1 when something is left to fix by hand (or --diff shows changes).
+    A folder keeps its layout under -o; a file that cannot be read is reported and the others are
+    fixed (exit 2 at the end); a file with damaged blocks is refused, or fixed without them with
+    --salvage (each dropped block reported, exit 1).
     """
     from ..errors import UsageError
-    from ..formats import expand_paths
+    from ..formats import expand_inputs
+    from .io_commands import Batch
 
     if not diff and not in_place and not output_dir:
         raise UsageError("say where the fixed files go", hint="pass -o DIR or --in-place (or --diff to preview)")
     if in_place and output_dir:
         raise UsageError("-o and --in-place exclude each other")
-    files = [str(p) for p in expand_paths(paths)]
-    changed, unfixed = run_fixes(files, lang, screen, fps, tolerance, encoding, diff=diff, out_dir=output_dir,
-                                 in_place=in_place)
+    batch = Batch()
+    changed, unfixed = run_fixes(expand_inputs(paths), lang, screen, fps, tolerance, encoding, diff=diff,
+                                 out_dir=output_dir, in_place=in_place, salvage=salvage, batch=batch)
     if diff:
-        if not changed:
+        if not changed and not batch.failed:
             click.echo("nothing to fix")
+        batch.exit()
         sys.exit(1 if changed else 0)
     click.echo(f"{changed} file(s) changed, {unfixed} problem(s) left to fix by hand", err=True)
+    batch.exit()
     sys.exit(1 if unfixed else 0)

@@ -38,7 +38,9 @@ def profile_for(path: str, track: Track, language: str | None = None, screen: st
 
 
 def fix_file(path: str, language: str | None = None, screen: str | None = None, fps: str | None = None,
-             tolerance: int = 1000, encoding: str | None = None) -> FileFix:
-    """Load a subtitle file and fix it for its profile; nothing is written."""
-    track = load(path, encoding=encoding)
-    return FileFix(path, track, fix_track(track, profile_for(path, track, language, screen, fps), tolerance))
+             tolerance: int = 1000, encoding: str | None = None, track: Track | None = None) -> FileFix:
+    """Fix a subtitle file for its profile (``track``: the file as already read, e.g. salvaged);
+    nothing is written."""
+    if track is None:
+        track = load(path, encoding=encoding, language=language)
+    return FileFix(str(path), track, fix_track(track, profile_for(str(path), track, language, screen, fps), tolerance))

@@ -146,6 +146,7 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
         raise SubtitleParseError(f"cannot read: {exc.strerror}", path=name) from None
     if not data:
         raise SubtitleParseError("empty file", path=name, line=1, hint="pass a subtitle file with cues")
+    _refuse_other_files(data, name)
     hint = language or language_from_path(name)
     text, used, bom = decode(data, name, encoding, language=_canonical(hint) if hint else None)
     newline = _dominant_newline(text)
@@ -164,6 +165,30 @@ def _canonical(tag: str) -> str:
     return canonical(tag)
 
 
+# Signatures of what people pass by mistake: the video itself, audio, images, archives.
+_MAGIC = ((4, b"ftyp", "MP4/MOV video"), (0, b"\x1aE\xdf\xa3", "Matroska/WebM video"), (0, b"RIFF", "AVI/WAV media"),
+          (0, b"ID3", "MP3 audio"), (0, b"\x89PNG", "a PNG image"), (0, b"\xff\xd8\xff", "a JPEG image"),
+          (0, b"PK\x03\x04", "a zip archive"), (0, b"%PDF", "a PDF document"), (0, b"GIF8", "a GIF image"),
+          (0, b"\x47", "MPEG-TS video"))
+_MEDIA_EXTENSIONS = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ts", ".flv", ".wmv", ".mp3", ".m4a",
+                     ".aac", ".wav", ".png", ".jpg", ".jpeg", ".gif", ".zip", ".pdf"}
+
+
+def _refuse_other_files(data: bytes, name: str) -> None:
+    """ASS/SSA, video and other non-subtitle files: one clear error instead of a parse or decoding error."""
+    ext = Path(name).suffix.lower()
+    head = data[:64].lstrip(b"\xef\xbb\xbf")
+    if ext in (".ass", ".ssa") or head.startswith(b"[Script Info]"):
+        raise SubtitleParseError("ASS/SSA is not supported yet: convert it to SRT with "
+                                 f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`", path=name, line=1)
+    kind = next((what for offset, magic, what in _MAGIC
+                 if data[offset:offset + len(magic)] == magic and (magic != b"\x47" or data[188:189] == data[376:377] == b"\x47")), None)
+    if kind or ext in _MEDIA_EXTENSIONS:
+        raise SubtitleParseError(f"not a subtitle file ({kind or ext[1:] + ' file'})", path=name,
+                                 hint=f"pass the .srt or .vtt file; to take subtitles out of a video: "
+                                      f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`")
+
+
 def dumps(track: Track, fmt: str | None = None) -> str:
     return get_format(fmt or track.format).dumps(track)
 
@@ -173,10 +198,8 @@ def save(track: Track, path: str | os.PathLike[str], fmt: str | None = None, *, 
     """Serialize and write atomically. Refuses to replace the track's own source unless asked."""
     target = Path(path)
     name = fmt or EXTENSIONS.get(target.suffix.lower()) or track.format
-    if track.path and not overwrite_source and target.exists() and Path(track.path).exists() \
-            and os.path.samefile(track.path, target):
-        raise SubtitleWriteError("refusing to overwrite the source file", path=str(target),
-                                 hint="choose another output folder with -o, or pass --in-place")
+    if track.path and not overwrite_source:
+        OutputGuard([track.path]).check(target)
     text = dumps(track, name)
     if newline != "\n":
         text = text.replace("\n", newline)
@@ -191,10 +214,54 @@ def save(track: Track, path: str | os.PathLike[str], fmt: str | None = None, *, 
     return target
 
 
+class OutputGuard:
+    """The one rule every command's outputs obey: nothing is written over any input of the run.
+
+    Files are compared by identity (device and inode, following symbolic links), so a symlink or a
+    hard link to an input is caught as well as the input's own path. ``in_place`` allows exactly one
+    overwrite: a file rewritten as itself (``--in-place``), never another input.
+    """
+
+    def __init__(self, inputs: Iterable[str | os.PathLike[str]]) -> None:
+        self._inputs: dict[tuple[int, int], str] = {}
+        for item in inputs:
+            identity = _identity(item)
+            if identity is not None:
+                self._inputs.setdefault(identity, os.fspath(item))
+
+    def check(self, target: str | os.PathLike[str], source: str | os.PathLike[str] | None = None,
+              in_place: bool = False, hint: str = "choose another output folder with -o, or pass --in-place") -> None:
+        """Raise SubtitleWriteError when writing ``target`` would replace an input."""
+        identity = _identity(target)
+        if identity is None or identity not in self._inputs:
+            return
+        if in_place and source is not None and _identity(source) == identity:
+            return
+        found = self._inputs[identity]
+        what = "the source file" if source is not None and _identity(source) == identity or found == os.fspath(target) \
+            else f"the input {found}"
+        raise SubtitleWriteError(f"refusing to overwrite {what}", path=os.fspath(target), hint=hint)
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
 def atomic_write(target: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    """Write to a temporary file in the same folder, fsync, then rename over the target.
+
+    A target that is a symbolic link is written through: the file it points to is replaced (keeping
+    that file's own mode) and the link stays a link.
+    """
     import tempfile
 
+    target = Path(target)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -234,31 +301,44 @@ def natural_key(path: Path | str) -> tuple:
     return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+class Input(NamedTuple):
+    """A file to work on, and where it sits under the folder it was found in (its name, for a file
+    given directly): outputs go to ``OUT/<relative>`` so that th/ep01.srt and id/ep01.srt never meet."""
+
+    path: Path
+    relative: Path
+
+
+def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Input]:
     """Files as given; folders expand to their subtitle files, recursively, in natural episode order.
 
     Hidden folders (``.subloc`` and the like) are skipped. A missing path is a UsageError.
     """
-    result: list[Path] = []
+    result: list[Input] = []
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file()
-                     and not any(part.startswith(".") for part in p.relative_to(path).parts)]
-            found.sort(key=lambda p: natural_key(p.relative_to(path)))
+            found = [Input(p, p.relative_to(path)) for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS
+                     and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            found.sort(key=lambda item: natural_key(item.relative))
             if not found:
                 raise UsageError(f"no .srt or .vtt files in {path}", hint="pass subtitle files or a folder that has them")
         elif path.exists():
-            found = [path]
+            found = [Input(path, Path(path.name))]
         else:
             raise UsageError(f"no such file or folder: {path}", hint="check the path")
         for item in found:
-            key = item.resolve()
+            key = item.path.resolve()
             if key not in seen:
                 seen.add(key)
                 result.append(item)
     return result
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The files of ``expand_inputs``."""
+    return [item.path for item in expand_inputs(paths)]
 
 
 def language_from_path(path: str | os.PathLike[str]) -> str | None:

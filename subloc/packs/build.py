@@ -28,7 +28,7 @@ from ..convert import convert
 from ..errors import SublocError, UsageError
 from ..formats import atomic_write, dumps, load
 from ..glossary import base_path, glossary_for, series_dir_for
-from ..languages import canonical
+from ..languages import canonical, is_language_tag
 from ..model import Track
 from ..profiles import get_profile
 from ..provenance import sha256_hex
@@ -36,7 +36,9 @@ from ..qa import check_track
 from ..series import find_series
 from ..tm import TranslationMemory
 from ..translate import TranslateOptions, Translator
+from ..visible import visible
 from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
+from .verify import MANIFEST_VERSION, entry_name_problem
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -65,6 +67,7 @@ class PackResult:
     episodes: list[EpisodeStatus] = field(default_factory=list)
     retranslated: list[str] = field(default_factory=list)
     qa: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the pack could not check (said in the manifest too)
 
 
 def _tm_version(tm_path: Path | None, source_lang: str, language: str) -> dict[str, Any] | None:
@@ -127,22 +130,41 @@ class Packer:
         self.series = find_series(series_dir)
         lang = options.source_lang or (self.series.source_lang if self.series else None) or "zh-Hans"
         self.source_lang = canonical(lang)
+        if not options.languages:
+            raise UsageError("no language to pack", hint="pass --lang th,id,ms,vi")
+        for lang in options.languages:
+            if not is_language_tag(canonical(lang)):
+                raise UsageError(f"not a language tag: {visible(lang)!r}", hint="use codes such as th, id, ms, vi")
         self.sources = series_sources(series_dir, self.source_lang)
-        if not self.sources:
-            raise UsageError(f"no {self.source_lang} source episodes in {series_dir}",
-                             hint="name them like ep01.zh-Hans.srt, or pass --from")
+        if not self.sources and not any(self._translations(canonical(lang)) for lang in options.languages):
+            raise UsageError(f"no {self.source_lang} source episodes and no translations in {series_dir}",
+                             hint="name them like ep01.zh-Hans.srt and ep01.th.srt, or pass --from / --translations")
         self.slug = series_dir.resolve().name
 
     def build(self) -> list[PackResult]:
         return [self._language(canonical(lang)) for lang in self.options.languages]
 
+    def _translations(self, language: str) -> dict[str, Path]:
+        return find_translations(self.options.translations or (self.dir,), language)
+
     def _statuses(self, language: str) -> list[EpisodeStatus]:
-        folders = self.options.translations or (self.dir,)
-        return episode_statuses(self.sources, find_translations(folders, language))
+        return episode_statuses(self.sources, self._translations(language))
 
     def _language(self, language: str) -> PackResult:
         result = PackResult(language)
         statuses = self._statuses(language)
+        root = f"{self.slug}.{language}"
+        reason = entry_name_problem(root)
+        if reason:
+            result.refused.append(f"the folder name {self.slug!r} would make an unsafe entry name in the pack "
+                                  f"({reason}): rename the folder")
+        if not statuses:
+            folders = ", ".join(map(str, self.options.translations or (self.dir,)))
+            result.refused.append(f"no {language} translations in {folders} (and no {self.source_lang} source to list "
+                                  "the episodes)")
+        if not self.sources:
+            result.notes.append(f"staleness not checked: no {self.source_lang} source in {self.dir} (a delivery of "
+                                "translations only); the consistency (X) rules did not run")
         stale = [s for s in statuses if s.state == "stale"]
         if stale and self.options.update:
             result.retranslated = self._retranslate(language, stale)
@@ -155,6 +177,9 @@ class Packer:
             elif status.state == "stale":
                 result.refused.append(f"{status.episode}: {status.translation} is stale: its source "
                                       f"{status.source.name} changed since it was translated")
+            elif unsafe := entry_name_problem(f"{root}/{status.episode}.{language}.srt"):
+                result.refused.append(f"{status.episode}: the file name {status.translation} would make an unsafe entry "
+                                      f"name in the pack ({unsafe}): rename it")
             elif status.provenance.get("backend") == "pseudo":
                 result.refused.append(f"{status.episode}: {status.translation} is pseudo-localization, not a "
                                       "translation: translate it before packing")
@@ -199,7 +224,7 @@ class Packer:
         for position, status in enumerate(statuses, 1):
             assert status.translation is not None
             track = replace(load(status.translation), language=language)
-            source = load(status.source)
+            source = load(status.source) if status.source is not None else None
             findings = check_track(track, profile, source=source, glossary=glossary, path=str(status.translation))
             e = sum(1 for f in findings if f.severity == "error")
             errors += e
@@ -217,7 +242,8 @@ class Packer:
                 names["m3u8"] = f"{status.episode}.{language}.m3u8"
                 blobs["m3u8"] = _m3u8(names["vtt"], track.duration_ms).encode("utf-8")
             entry = {"episode": status.episode, "position": position, "duration_ms": track.duration_ms,
-                     "cues": len(track.cues), "source_sha256": sha256_hex(status.source.read_bytes()),
+                     "cues": len(track.cues),
+                     "source_sha256": sha256_hex(status.source.read_bytes()) if status.source is not None else None,
                      "qa": {"errors": e, "warnings": len(findings) - e}, "files": {}}
             for kind in names:
                 files.append((f"{root}/{names[kind]}", blobs[kind]))
@@ -229,7 +255,7 @@ class Packer:
         tm_path = self.options.tm_path or next((Path(s.provenance["tm"]) for s in statuses if s.provenance.get("tm")),
                                                None)
         manifest = {
-            "manifest_version": 1,
+            "manifest_version": MANIFEST_VERSION,
             "tool": {"name": "subloc", "version": __version__},
             "series": {"slug": self.slug, "title": self.series.title if self.series else self.slug,
                        "original_title": self.series.original_title if self.series else ""},
@@ -241,6 +267,8 @@ class Packer:
             "glossary": _glossary_version(language, self.dir),
             "tm": _tm_version(tm_path, self.source_lang, language),
             "files": {name.split("/", 1)[1]: sha256_hex(data) for name, data in files},
+            "staleness_checked": bool(self.sources),
+            "notes": result.notes,
         }
         blob = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
         archive = deterministic_zip([(f"{root}/manifest.json", blob), *files])

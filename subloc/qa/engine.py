@@ -37,6 +37,7 @@ class FileResult:
     language: str | None = None
     cues: int = 0
     profile: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # checked, but not fully (e.g. no source found: X rules skipped)
 
     @property
     def errors(self) -> int:
@@ -66,6 +67,8 @@ def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None 
         findings.extend(cls().check(ctx))
     if severity:
         findings = [replace(f, severity=severity[f.code]) if f.code in severity else f for f in findings]  # type: ignore[arg-type]
+    # One finding per problem: a term met twice in a cue (妈妈) is one missing rendering, not two.
+    findings = list(dict.fromkeys(findings))
     findings.sort(key=lambda f: (f.line, f.cue, f.code))
     return findings
 
@@ -100,11 +103,14 @@ class SourceFinder:
         if not self.index:
             return Path(self.source)
         from ..formats import episode_name
-        found = self.index.get(episode_name(target))
-        if found is None:
-            raise UsageError(f"no source for {target} in {self.source} (looked for episode {episode_name(target)!r})",
-                             hint="name the source files like the targets (ep01.zh-Hans.srt for ep01.th.srt)")
-        return found
+        return self.index.get(episode_name(target))
+
+    def missing_note(self, target: str) -> str:
+        """Why the rules that compare with the source did not run on ``target``."""
+        from ..formats import episode_name
+        skipped = ", ".join(sorted(code for code, cls in all_rules().items() if cls.needs_source))
+        return (f"no source for {target} in {self.source} (looked for episode {episode_name(target)!r}): "
+                f"{skipped} skipped; name the source files like the targets (ep01.zh-Hans.srt for ep01.th.srt)")
 
 
 def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = None) -> FileResult:
@@ -114,7 +120,8 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
     result = FileResult(path=path)
     try:
         config = find_config(path)
-        track = load(path, encoding=options.encoding)
+        # A salvaging read: damaged blocks become E101 findings, every readable cue is checked.
+        track = load(path, encoding=options.encoding, salvage=True)
         language, declared = resolve_language(options, config, track)
         lang = language or "und"
         profile = get_profile(language, screen=options.screen or config.screen, fps=options.fps or config.fps,
@@ -124,6 +131,8 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
         source_path = finder.path_for(path)
         if source_path is not None:
             source = load(source_path, encoding=options.encoding)
+        elif finder.source:
+            result.notes.append(finder.missing_note(path))
         select = options.select if options.select is not None else config.select
         file_ignores = (*config.ignore, *config.ignored_for(path))
         if options.select:

@@ -22,7 +22,8 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
     findings = _findings(results)
     return {"files": len(results), "unreadable": sum(1 for r in results if r.error),
             "errors": sum(1 for f in findings if f.severity == "error"),
-            "warnings": sum(1 for f in findings if f.severity == "warning")}
+            "warnings": sum(1 for f in findings if f.severity == "warning"),
+            "partly_checked": sum(1 for r in results if r.notes)}
 
 
 def summary_line(results: Sequence[FileResult]) -> str:
@@ -31,6 +32,8 @@ def summary_line(results: Sequence[FileResult]) -> str:
             f"in {s['files']} file{'s' * (s['files'] != 1)}")
     if s["unreadable"]:
         text += f"; {s['unreadable']} could not be checked"
+    if s["partly_checked"]:
+        text += f"; {s['partly_checked']} checked without {'its' if s['partly_checked'] == 1 else 'their'} source"
     return text
 
 
@@ -39,6 +42,7 @@ def render_text(results: Sequence[FileResult]) -> str:
     for r in results:
         if r.error:
             lines.append(f"{r.error}  [not checked]")
+        lines.extend(f"warning: {note}" for note in r.notes)
         for f in r.findings:
             lines.append(f"{f.file}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.name}: cue {f.cue}: {f.message}")
     lines.append(summary_line(results))
@@ -48,6 +52,7 @@ def render_text(results: Sequence[FileResult]) -> str:
 def render_concise(results: Sequence[FileResult]) -> str:
     lines = [f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}" for f in _findings(results)]
     lines += [f"{r.path}:1:1: E000 {r.error}" for r in results if r.error]
+    lines += [f"warning: {note}" for r in results for note in r.notes]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -57,7 +62,7 @@ def render_json(results: Sequence[FileResult]) -> str:
         "tool": {"name": "subloc", "version": __version__},
         "findings": [f.to_dict() for f in _findings(results)],
         "files": [{"path": r.path, "language": r.language, "cues": r.cues, "errors": r.errors,
-                   "warnings": r.warnings, "error": r.error} for r in results],
+                   "warnings": r.warnings, "error": r.error, "notes": r.notes} for r in results],
         "summary": summary(results),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -77,6 +82,8 @@ def render_github(results: Sequence[FileResult]) -> str:
     for r in results:
         if r.error:
             lines.append(f"::error file={_gh_escape(r.path, True)},title=subloc::{_gh_escape(r.error)}")
+        for note in r.notes:
+            lines.append(f"::warning file={_gh_escape(r.path, True)},title=subloc::{_gh_escape(note)}")
     lines.append(summary_line(results))
     return "\n".join(lines) + "\n"
 
@@ -132,16 +139,17 @@ def render_sarif(results: Sequence[FileResult]) -> str:
             }}],
             "properties": {"cue": f.cue, "start_ms": f.start_ms, "end_ms": f.end_ms},
         })
-    notifications = [{"level": "error", "message": {"text": r.error},
+    notifications = [{"level": level, "message": {"text": text},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(r.path).as_posix()}}}]}
-                     for r in results if r.error]
+                     for r in results for level, text in ([("error", r.error)] if r.error else []) +
+                     [("warning", note) for note in r.notes]]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "subloc", "version": __version__, "informationUri": INFO_URI,
                                 "rules": sarif_rules}},
-            "invocations": [{"executionSuccessful": not notifications,
+            "invocations": [{"executionSuccessful": not any(r.error for r in results),
                              "toolExecutionNotifications": notifications}],
             "results": sarif_results,
         }],

@@ -25,8 +25,9 @@ from ..provenance import read_provenance, record_provenance
 from ..profiles import get_profile
 from ..scheduler import Item, Scheduler, pack
 from ..segments import CuePlan, build_track
-from ..tm import TranslationMemory, normalize
+from ..tm import TMStore, display, normalize, open_tm
 from .reask import reask_misses
+from .shared import run_shared
 
 @dataclass(frozen=True)
 class TranslateOptions:
@@ -38,7 +39,7 @@ class TranslateOptions:
     backend_options: BackendOptions = field(default_factory=BackendOptions)
     fallback_options: BackendOptions = field(default_factory=BackendOptions)
     out_format: str | None = None
-    tm_path: Path | None = None
+    tm_path: Path | str | None = None  # a file, or a postgresql:// URL
     dry_run: bool = False
     concurrency: int | None = None
     rpm: float | None = None
@@ -256,8 +257,13 @@ class Translator:
         for name, opts in zip(backends, (o.backend_options, o.fallback_options)):
             for target in self.targets:  # refuse unsupported pairs and missing keys before anything is sent
                 create_check(name, opts, self.source_lang, target)
-        report = RunReport(self.source_lang, o.backend, str(self.tm_path), o.dry_run)
-        tm = TranslationMemory(self.tm_path)
+        from ..formats import OutputGuard
+        guard = OutputGuard(e.source.path for e in self.episodes if e.source.path)
+        for language in self.targets:  # no output may replace any input (a source misnamed ep01.th.srt)
+            for episode in self.episodes:
+                guard.check(self._target_path(episode, language), hint="choose another output folder with -o")
+        report = RunReport(self.source_lang, o.backend, display(self.tm_path), o.dry_run)
+        tm = open_tm(self.tm_path)
         opened: dict[str, Backend] = {}
         try:
             for language in self.targets:
@@ -268,7 +274,7 @@ class Translator:
             tm.close()
         return report
 
-    def _language(self, language: str, tm: TranslationMemory, opened: dict[str, Backend]) -> LanguageReport:
+    def _language(self, language: str, tm: TMStore, opened: dict[str, Backend]) -> LanguageReport:
         o = self.options
         result = LanguageReport(language)
         units, result.segments = self._units()
@@ -326,10 +332,11 @@ class Translator:
                 self.progress.segment_done(language)
 
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
-            stats = scheduler.run(self._items(todo, backend, glossary))
+            stats, others = run_shared(scheduler, self._items(todo, backend, glossary), tm, self.source_lang, language)
+            translations.update(others)  # sent by another run on the same TM meanwhile
             result.requests += stats.requests
             result.characters += stats.chars
-            result.sent += len(todo)
+            result.sent += len(todo) - len(others)
             if index:
                 result.fallback_used += len([u for u in todo if u in translations])
             failures = {u: r for u, r in stats.failures.items() if u not in translations}
@@ -355,7 +362,7 @@ class Translator:
         return get_profile(language, screen=self.options.screen or config.screen, fps=config.fps,
                            overrides=config.limits_for(language))
 
-    def _story(self, language: str, tm: TranslationMemory, opened: dict[str, Backend], glossary: Glossary | None,
+    def _story(self, language: str, tm: TMStore, opened: dict[str, Backend], glossary: Glossary | None,
                result: LanguageReport) -> LanguageReport:
         """Backends that take context: story order, in-context reuse, budgets (see :mod:`.story`)."""
         from . import story
@@ -398,6 +405,10 @@ class Translator:
         self._write(language, {}, failures, glossary, result, plan)
         return result
 
+    def _target_path(self, episode: Episode, language: str) -> Path:
+        o = self.options
+        return o.output_dir / f"{episode.name}.{language}.{o.out_format or episode.source.format}"
+
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport, plan: Any = None) -> None:
         from ..config import find_config
@@ -423,7 +434,7 @@ class Translator:
                          for u, unit in enumerate(p.units)}
             missing = [key for key, text in texts.items() if text is None]
             fmt = o.out_format or episode.source.format
-            target_path = o.output_dir / f"{episode.name}.{language}.{fmt}"
+            target_path = self._target_path(episode, language)
             pseudo = get_class(o.backend).info.pseudo
             if missing:
                 reasons = sorted({failures.get(episode.plans[c].units[u], "not translated") for c, u in missing})
@@ -454,7 +465,7 @@ class Translator:
                     track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
                                                    *track.blocks))
                 save(track, target_path, fmt)
-                record_provenance(target_path, episode.source, language, self.options.backend, str(self.tm_path),
+                record_provenance(target_path, episode.source, language, self.options.backend, display(self.tm_path),
                                   self.options.backend_options)
                 er = EpisodeResult(episode.name, language, str(target_path), 0)
                 if o.check:

@@ -21,19 +21,16 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..glossary import Glossary, glossary_misses
 from ..scheduler import Item, Scheduler
 from ..scripts import count
 from ..speakers import Voice, addressees, prefix_length, speaker_field
-from ..tm import TranslationMemory, normalize
+from ..tm import TMStore, normalize
 from . import fit
 
 if TYPE_CHECKING:
@@ -75,48 +72,39 @@ class Occurrence:
         return self.text if self.text is not None else (self.follows.resolved() if self.follows else None)
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class ContextStore:
-    """In-context translations: (source, language pair, context key) → target, beside the TM's segments.
+    """In-context translations: (source, language pair, context key) → target, kept in the TM as entries
+    with a ``context_key`` (an entry without one is a translation for any context)."""
 
-    Kept in its own table of the TM file until the TM schema has a context key of its own.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS context_segments (source TEXT NOT NULL, source_lang TEXT NOT NULL, "
-            "target_lang TEXT NOT NULL, context_key TEXT NOT NULL, target TEXT NOT NULL, backend TEXT NOT NULL, "
-            "created TEXT NOT NULL, PRIMARY KEY (source, source_lang, target_lang, context_key))")
-        self._lock = threading.Lock()
+    def __init__(self, tm: TMStore) -> None:
+        self.tm = tm
 
     def close(self) -> None:
-        self._db.close()
+        pass
 
-    def lookup(self, sources: list[str], source_lang: str, target_lang: str) -> dict[tuple[str, str], str]:
+    def lookup(self, wanted: dict[str, set[str]], source_lang: str, target_lang: str) -> dict[tuple[str, str], str]:
+        """For each context key, the sources (of those given) with a translation stored for exactly it."""
         out: dict[tuple[str, str], str] = {}
-        items = sorted(set(sources))
-        for start in range(0, len(items), 500):
-            chunk = items[start:start + 500]
-            with self._lock:
-                rows = self._db.execute(
-                    "SELECT source, context_key, target FROM context_segments WHERE source_lang = ? AND "
-                    f"target_lang = ? AND source IN ({','.join('?' * len(chunk))})",
-                    (source_lang, target_lang, *chunk)).fetchall()
-            out.update({(s, k): t for s, k, t in rows})
+        by_key: dict[str, list[str]] = {}
+        for source, keys in wanted.items():
+            for key in keys:
+                by_key.setdefault(key, []).append(source)
+        for key, sources in by_key.items():
+            for source, entry in self.tm.lookup_many(sources, source_lang, target_lang, context_key=key).items():
+                if entry.context_key == key:
+                    out[(source, key)] = entry.target
         return out
 
     def add(self, source: str, source_lang: str, target_lang: str, keys: tuple[str, ...], target: str,
             backend: str) -> None:
-        with self._lock:
-            self._db.executemany(
-                "INSERT INTO context_segments VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                "(source, source_lang, target_lang, context_key) DO UPDATE SET target = excluded.target, "
-                "backend = excluded.backend, created = excluded.created",
-                [(source, source_lang, target_lang, key, target, backend, _now()) for key in keys])
+        """The translation for any context and for each of ``keys``, in one transaction (an interrupted
+        run never leaves one without the others)."""
+        from ..tm import TMEntry
+        from ..tm.entry import _now
+
+        when = _now()
+        self.tm.add_many([TMEntry(source, source_lang, target_lang, target, backend, when, context_key=key)
+                          for key in (None, *keys)])
 
 
 def _key(*parts: str) -> str:
@@ -182,12 +170,16 @@ def occurrences(tr: Translator, language: str, profile: Profile, budgets: bool) 
     return out
 
 
-def decide(plan: Plan, tm: TranslationMemory, store: ContextStore, source_lang: str, language: str,
+def decide(plan: Plan, tm: TMStore, store: ContextStore, source_lang: str, language: str,
            pseudo: bool) -> None:
     """Which occurrences are reused, which follow an earlier one in this run, which are sent."""
     units = sorted({o.source for o in plan.occurrences})
     hits = tm.lookup_many(units, source_lang, language, pseudo=pseudo)
-    stored = store.lookup(units, source_lang, language)
+    wanted: dict[str, set[str]] = {}
+    for occ in plan.occurrences:
+        if occ.short:
+            wanted.setdefault(occ.source, set()).update(occ.keys)
+    stored = store.lookup(wanted, source_lang, language)
     first_long: dict[str, Occurrence] = {}
     first_in_context: dict[tuple[str, str], Occurrence] = {}
     for occ in plan.occurrences:
@@ -233,7 +225,7 @@ def batches(occs: list[Occurrence], max_segments: int, max_chars: int) -> list[l
 class Examples:
     """Similar TM entries (rapidfuzz ratio ≥ FUZZY) as examples for the model."""
 
-    def __init__(self, tm: TranslationMemory, source_lang: str, language: str, pseudo: bool) -> None:
+    def __init__(self, tm: TMStore, source_lang: str, language: str, pseudo: bool) -> None:
         self.pairs: dict[str, str] = {}
         for e in tm.entries():
             if e.source_lang == source_lang and e.target_lang == language and (e.backend == "pseudo") == pseudo:
@@ -251,15 +243,15 @@ class Examples:
                 for s, score, _ in found if s != text][:limit]
 
 
-def plan_language(tr: Translator, language: str, tm: TranslationMemory, profile: Profile, budgets: bool,
+def plan_language(tr: Translator, language: str, tm: TMStore, profile: Profile, budgets: bool,
                   pseudo: bool) -> tuple[Plan, ContextStore]:
     plan = Plan(occurrences(tr, language, profile, budgets))
-    store = ContextStore(tr.tm_path)
+    store = ContextStore(tm)
     decide(plan, tm, store, tr.source_lang, language, pseudo)
     return plan, store
 
 
-def dry_run(tr: Translator, language: str, tm: TranslationMemory, profile: Profile, budgets: bool,
+def dry_run(tr: Translator, language: str, tm: TMStore, profile: Profile, budgets: bool,
             max_segments: int, max_chars: int, backend: str) -> dict[str, Any]:
     plan, store = plan_language(tr, language, tm, profile, budgets, pseudo=False)
     store.close()
@@ -276,7 +268,7 @@ def dry_run(tr: Translator, language: str, tm: TranslationMemory, profile: Profi
             "in_context_again": sum(1 for o in sending if o.hint), "examples": shown}
 
 
-def run_language(tr: Translator, language: str, tm: TranslationMemory, backend: Any, backend_name: str,
+def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backend_name: str,
                  profile: Profile, glossary: Glossary | None, result: LanguageReport,
                  schedule: Callable[..., Scheduler]) -> Plan:
     """Send what the plan needs, story order, with context; shorten what overruns; fill in the rest."""
@@ -357,7 +349,6 @@ def run_language(tr: Translator, language: str, tm: TranslationMemory, backend: 
             latest[occ.source] = text
             if fit.over(text, occ.budget, language):
                 over.append(occ)
-        tm.add(occ.source, tr.source_lang, language, text, backend_name)
         store.add(occ.source, tr.source_lang, language, occ.keys, text, backend_name)
         if glossary is not None:
             misses = glossary_misses(glossary, occ.source, text, language)
@@ -413,7 +404,6 @@ def run_language(tr: Translator, language: str, tm: TranslationMemory, backend: 
                 if fits:
                     result.shortened += 1
             if chosen != first[occ.id]:
-                tm.add(occ.source, tr.source_lang, language, chosen, backend_name)
                 store.add(occ.source, tr.source_lang, language, occ.keys, chosen, backend_name)
 
         again = schedule(backend, base, shortened)
@@ -437,7 +427,7 @@ def run_language(tr: Translator, language: str, tm: TranslationMemory, backend: 
     return plan
 
 
-def _glossary_reask(tr: Translator, language: str, tm: TranslationMemory, store: ContextStore, glossary: Glossary,
+def _glossary_reask(tr: Translator, language: str, tm: TMStore, store: ContextStore, glossary: Glossary,
                     missed: dict[str, list[Any]], backend: Any, backend_name: str,
                     base: Callable[[list[Item]], dict[str, Any]], schedule: Callable[..., Scheduler], plan: Plan,
                     result: LanguageReport) -> None:
@@ -455,7 +445,6 @@ def _glossary_reask(tr: Translator, language: str, tm: TranslationMemory, store:
                                            and not fit.over(occ.text or "", occ.budget, language)):
                 occ.text = occ.draft = text  # kept unless it breaks a budget the first reply kept
                 store.add(occ.source, tr.source_lang, language, occ.keys, text, name)
-        tm.add(unit, tr.source_lang, language, text, name)
 
     def item_for(unit: str) -> Item:
         limit = budgets.get(unit)

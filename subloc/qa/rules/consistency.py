@@ -190,7 +190,7 @@ class NumberMismatch(Rule):
             source = strip_markup(ctx.source.cues[j].text)
             if not any(ch.isdigit() for ch in source):
                 continue
-            missing = missing_numbers(source, " ".join(ctx.visible_lines[i]), ctx.language)
+            missing = missing_numbers(source, " ".join(ctx.visible_lines[i]), ctx.language, ctx.source.language)
             if missing:
                 shown = ", ".join(show(v) for v in missing)
                 yield ctx.finding(self, i, f"source cue {j + 1} has {shown}, missing here: write the same value "

@@ -93,12 +93,16 @@ class BadLineBreak(Rule):
 
     What it does:
     - Thai: a break inside a word (dictionary segmentation, PyThaiNLP newmm), a line that starts
-      with ๆ, ฯ, ะ, า, ำ or a combining mark, or ends with a leading vowel (เ แ โ ใ ไ): errors.
+      with ๆ, ฯ, ะ, า, ำ or a combining mark, or ends with a leading vowel (เ แ โ ใ ไ): errors. A
+      line that ends with a preposition, the possessive or an auxiliary (อยู่ที่, ของ, ต้อง, กำลัง,
+      ไม่เคย…), or a break inside an amount (สองล้านห้า / แสนบาท): warnings.
     - Chinese: a line that starts with closing punctuation (。，、；：？！）》」』”’…) or ends with
-      opening punctuation (（《「『“‘): errors.
-    - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/của…)
-      or a split reduplication (anak-/anak), and an orphan (one short word alone on a line under
-      a long one): warnings.
+      opening punctuation (（《「『“‘): errors; a break inside a word (明 / 天, jieba): a warning.
+    - Vietnamese: a break between the syllables of one word (phẫu / thuật, bà / nội; underthesea's
+      word segmenter): a warning.
+    - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/di/ke/
+      dari/của…) or a split reduplication (anak-/anak), and an orphan (one short word alone on a
+      line under a long one): warnings.
     Why it matters: a broken word or a stranded mark cannot be read at a glance; the Netflix rule is to
     break after punctuation or before a conjunction, never inside a unit of meaning.
     """

@@ -1,0 +1,20 @@
+"""Text from files, shown safely: control and format characters escaped, so that a name or a glossary
+term can never move the cursor, recolour or clear a terminal (ESC, CSI…) or hide itself (RTL override)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_HIDDEN = ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs")
+
+
+def is_hidden(ch: str) -> bool:
+    """A character that a terminal acts on or does not show: controls, format characters, separators."""
+    return unicodedata.category(ch) in _HIDDEN and ch != "\u200d"  # ZWJ is part of emoji and Indic text
+
+
+def visible(text: str) -> str:
+    """``text`` with every hidden character written as a Python escape (``\\x1b``, ``\\u202e``)."""
+    if text.isprintable():
+        return text
+    return "".join(ch.encode("unicode_escape").decode("ascii") if is_hidden(ch) else ch for ch in text)
