@@ -24,7 +24,7 @@ from _gen import DATA, ts  # noqa: E402
 import pysrt  # noqa: E402
 
 from subloc.formats import expand_paths  # noqa: E402
-from subloc.qa import CheckOptions, check_paths  # noqa: E402
+from subloc.check import CheckOptions, check_paths  # noqa: E402
 
 ZH = ["顾总，少奶奶她……", "你敢！", "滚出去！", "这份合同，你签不签？", "三天之内，我要500万", "我才是苏家的真千金",
       "离婚协议我已经签好了", "少爷，老夫人请您回去", "今晚8点，老地方见", "你拿外婆威胁我？", "姐姐，你可真懂事"]

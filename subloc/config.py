@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .locate import locate, read_toml
 
 LIMIT_TYPES: dict[str, Any] = {
     "max_lines": int, "cpl_soft": (int, float), "cpl_hard": (int, float), "cps_warn": (int, float),
@@ -180,16 +179,6 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                   strict=bool(data.get("strict", False)))
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    """A TOML file's data and text; a syntax error is a ConfigError with the line."""
-    text = path.read_text("utf-8")
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
-
-
 def load_file(path: Path) -> Config | None:
     """The configuration in one file, or None when a pyproject.toml has no [tool.subloc]."""
     data, text = read_toml(path)
@@ -201,40 +190,13 @@ def load_file(path: Path) -> Config | None:
     return parse(data, str(path), text)
 
 
-_FILES: dict[str, tuple[tuple[int, int], Config | None]] = {}
-
-
-def _load_cached(path: Path) -> Config | None:
-    """A configuration file, parsed once per version of it (checking a thousand files reads it once)."""
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _FILES.get(str(path))
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, load_file(path))
-        _FILES[str(path)] = cached
-    return cached[1]
-
-
-@lru_cache(maxsize=1024)
-def _find_in(folder: str) -> Config | None:
-    here = Path(folder)
-    for name in ("subloc.toml", "pyproject.toml"):
-        candidate = here / name
-        if candidate.is_file():
-            found = _load_cached(candidate)
-            if found is not None:
-                return found
-    parent = here.parent
-    return None if parent == here else _find_in(str(parent))
-
-
-def clear_cache() -> None:
-    """Forget which folders have which configuration (each run starts with a fresh look)."""
-    _find_in.cache_clear()
+def load_config(path: Path | None) -> Config:
+    """The configuration in a file found by :func:`subloc.locate.locate` (defaults when there is none)."""
+    found = load_file(path) if path is not None else None
+    return found or Config()
 
 
 def find_config(start: str | Path) -> Config:
-    """The configuration governing a file or folder: the nearest one walking up, else defaults."""
-    path = Path(start).resolve()
-    folder = path if path.is_dir() else path.parent
-    return _find_in(str(folder)) or Config()
+    """The configuration governing a file or folder: the nearest one walking up (see subloc.locate), else
+    defaults. Commands resolve a :class:`subloc.project.Project` instead, which holds this and more."""
+    return load_config(locate(start).config_file)

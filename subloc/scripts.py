@@ -27,15 +27,24 @@ from functools import lru_cache
 
 from .languages import script_family
 
-_TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
+# The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
+TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
+# Control characters a subtitle line must not hold: C0 but the line feed (a tab included: players draw it
+# as a box or as nothing), and DEL. `check` flags them (L105) and `fix` removes them: one definition.
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+# Han ideographs: CJK Unified Ideographs, Extension A and the Compatibility block (a regex class body).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Thai letters, vowels, tone marks and digits (the assigned part of the Thai block).
+THAI = "\u0e01-\u0e5b"
 
 
 def strip_markup(text: str) -> str:
     """Visible text: tags and ASS override blocks removed, character references decoded."""
     if "<" in text or "{" in text:
-        text = _TAG.sub("", text)
+        text = TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     return text
@@ -43,7 +52,7 @@ def strip_markup(text: str) -> str:
 
 def tags_of(text: str) -> list[str]:
     """The markup tags of a text, in order, as written."""
-    return _TAG.findall(text)
+    return TAG.findall(text)
 
 
 @lru_cache(maxsize=4096)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .locate import locate, read_toml
 
 _SERIES_KEYS = {"title", "original_title", "source_lang", "episodes", "fps", "synopsis", "genre", "notes"}
 _CHARACTER_KEYS = {"key", "name", "gender", "role", "names", "addresses", "aliases"}
@@ -83,8 +84,6 @@ def _line_of(text: str, needle: str) -> int | None:
 
 def load_series(path: str | Path) -> Series:
     """Read and validate a series.toml; unknown keys are errors naming the line."""
-    from .config import read_toml
-
     path = Path(path)
     data, text = read_toml(path)
     unknown = set(data) - {"series", "characters"}
@@ -126,10 +125,6 @@ def load_series(path: str | Path) -> Series:
 
 
 def find_series(path: str | Path) -> Series | None:
-    """The series.toml of the folder a file belongs to (walking up), if any."""
-    here = Path(path).resolve()
-    for folder in ([here] if here.is_dir() else []) + list(here.parents):
-        candidate = folder / "series.toml"
-        if candidate.is_file():
-            return load_series(candidate)
-    return None
+    """The series.toml of the folder a file belongs to (see subloc.locate), if any."""
+    toml = locate(path).series_toml
+    return load_series(toml) if toml is not None else None

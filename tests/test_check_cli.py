@@ -12,7 +12,7 @@ import pytest
 
 from subloc.cli import cli
 from subloc.formats import expand_paths
-from subloc.qa import CheckOptions, check_paths
+from subloc.check import CheckOptions, check_paths
 
 from .conftest import ROOT, SAMPLES
 

@@ -73,7 +73,7 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
     when QA finds errors (unless --allow-errors). Stale episodes are first translated again: the TM
     answers for the unchanged cues, so only changed cues reach a backend. Exit 1 if any language is refused.
     """
-    from ..packs import Packer, PackOptions
+    from ..packs import PackOptions, build_pack
 
     options = PackOptions(languages=tuple(x.strip() for x in languages.split(",") if x.strip()),
                           output_dir=Path(output_dir), translations=tuple(Path(t) for t in translations),
@@ -82,7 +82,7 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
                           hls_mpegts=hls_mpegts)
     from ..visible import visible
 
-    results = Packer(Path(series_dir), options).build()
+    results = build_pack(Path(series_dir), options)
     if as_json:
         emit_json([{"language": r.language, "path": str(r.path) if r.path else None, "refused": r.refused,
                     "retranslated": r.retranslated, "qa": r.qa, "notes": r.notes,
@@ -116,11 +116,11 @@ def pack_verify(packs: tuple[str, ...]) -> None:
     unsafe name or link), every member read in a stream up to the size the manifest gives, checksums, sizes,
     cue counts and durations, SRT and WebVTT of an episode agreeing. Exit 1 on any problem, 2 when a file is
     not a zip at all."""
-    from ..packs import verify
+    from ..packs import verify_pack
 
     bad = 0
     for name in packs:
-        problems, manifest = verify(Path(name))
+        problems, manifest = verify_pack(Path(name))
         if problems:
             bad += 1
             for problem in problems:
@@ -149,8 +149,10 @@ def preview(file: str, source: str | None, lang: str | None, placement: str | No
     timeline of reading speed. Lines that overflow the safe width in the browser are marked."""
     from ..formats import OutputGuard, atomic_write
     from ..preview import render_preview
+    from ..project import find_project
 
     OutputGuard([file, *([source] if source else [])]).check(output, hint="write the page to an .html file")
-    html = render_preview(Path(file), source=Path(source) if source else None, language=lang, placement=placement)
+    html = render_preview(Path(file), source=Path(source) if source else None, language=lang, placement=placement,
+                          project=find_project(file))
     atomic_write(Path(output), html.encode("utf-8"))
     click.echo(f"preview written to {output}", err=True)

@@ -70,7 +70,8 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     found by walking up from each file; flags win. Exit 0 when there are no errors (warnings too with
     --strict), 1 when there are, 2 on bad usage, configuration or unreadable input.
     """
-    from ..qa import CheckOptions, check_paths
+    from ..check import CheckOptions, check_paths
+    from ..project import Projects
     from ..qa.report import render, summary
 
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
@@ -80,15 +81,17 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
 
     inputs = expand_inputs(paths)
     files = [item.path for item in inputs]
+    projects = Projects()
+    projects.for_paths(files)  # every file's configuration, read once: a bad one is one error before any work
     if diff or apply_fix:
         # A file that cannot be fixed (unreadable, damaged blocks) is left as it is: the check reports it.
         changed, _ = run_fixes(inputs, lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
-                               in_place=apply_fix, report=False, batch=Batch(quiet=True))
+                               in_place=apply_fix, report=False, batch=Batch(quiet=True), projects=projects)
         if diff:
             sys.exit(1 if changed else 0)
         if changed:
             click.echo(f"fixed {changed} file(s) in place", err=True)
-    results = check_paths(files, options, jobs=jobs)
+    results = check_paths(files, options, jobs=jobs, projects=projects)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     text = render(results, fmt)
     if output:
@@ -103,8 +106,7 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     else:
         click.echo(text, nl=False)
     counts = summary(results)
-    from ..config import find_config
-    strict = strict or any(find_config(f).strict for f in files[:1])
+    strict = strict or any(projects.for_path(f).strict for f in files[:1])
     if counts["unreadable"]:
         sys.exit(2)
     if counts["errors"] or (strict and counts["warnings"]):
@@ -184,7 +186,7 @@ def rule(code: str) -> None:
 
 
 def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
-              in_place: bool, report: bool = True, salvage: bool = False, batch=None) -> tuple[int, int]:
+              in_place: bool, report: bool = True, salvage: bool = False, batch=None, projects=None) -> tuple[int, int]:
     """Fix files (``formats.Input`` items); returns (files changed, changes not fixed).
 
     A file that cannot be read or written is reported and the others go on (``batch`` counts it).
@@ -192,16 +194,19 @@ def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out
     """
     from ..fix import fix_file
     from ..formats import OutputGuard, save
+    from ..project import Projects
     from .io_commands import Batch, output_path
 
     batch = batch or Batch()
     guard = OutputGuard([item.path for item in inputs])
+    projects = projects or Projects()
+    projects.for_paths([item.path for item in inputs])  # a bad configuration is one error, before any work
     changed = unfixed = 0
     for item in inputs:
         path = item.path
         with batch.file(path):
             before = batch.read(path, encoding, salvage, language=lang)
-            fixed = fix_file(str(path), lang, screen, fps, tolerance, track=before)
+            fixed = fix_file(str(path), lang, screen, fps, tolerance, track=before, project=projects.for_path(path))
             result = fixed.result
             if diff:
                 text = fixed.diff()

@@ -150,12 +150,14 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
     not written; the exit code is then 1.
     """
     from ..backends import BackendOptions
-    from ..config import find_config
     from ..formats import expand_paths
+    from ..project import find_project
     from ..translate import TranslateOptions, Translator
 
     files = expand_paths(paths)
-    settings = find_config(files[0]).translate if files else {}
+    # The project of the inputs gives [translate], the glossary setting and the TM; flags win.
+    project = find_project(files[0]) if files else None
+    settings = project.translate_settings if project else {}
     options = TranslateOptions(
         targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
         output_dir=Path(output_dir or settings.get("output_dir", "out")),
@@ -176,7 +178,7 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
         rpm=rpm or settings.get("rpm"),
         batch_size=batch_size or settings.get("batch_size"),
         retries=retries if retries is not None else settings.get("retries", 4),
-        glossary=glossary,
+        glossary=glossary or (project.config.glossary if project else None),
         story=story,
         fit=fit,
         fit_share=fit_share,

@@ -252,12 +252,15 @@ def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
 
 
 def atomic_write(target: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over the target.
+    """Write to a temporary file in the same folder, fsync, rename over the target, fsync the folder.
 
-    A target that is a symbolic link is written through: the file it points to is replaced (keeping
-    that file's own mode) and the link stays a link.
+    A new file gets the mode the process umask gives any new file (the kernel applies it when the
+    temporary file is created: the umask is never read by flipping it, which would race with other
+    threads); a replaced file keeps its mode. The folder is fsynced after the rename so the new
+    directory entry survives a power cut too. A target that is a symbolic link is written through: the
+    file it points to is replaced (keeping that file's own mode) and the link stays a link.
     """
-    import tempfile
+    import secrets
 
     target = Path(target)
     if target.is_symlink():
@@ -265,16 +268,24 @@ def atomic_write(target: Path, data: bytes) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        for _ in range(100):
+            tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+                break
+            except FileExistsError:
+                continue
+        else:  # pragma: no cover - 100 collisions of 32 random bits
+            raise FileExistsError(f"no free temporary name next to {target}")
     except OSError as exc:
-        raise SubtitleWriteError(f"cannot write: {exc.strerror}", path=str(target)) from None
+        raise SubtitleWriteError(f"cannot write: {exc.strerror or exc}", path=str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -282,12 +293,21 @@ def atomic_write(target: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+    _fsync_dir(folder)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the data itself is already synced
+    finally:
+        os.close(fd)
 
 
 # --- paths --------------------------------------------------------------------------------------

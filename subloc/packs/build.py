@@ -27,13 +27,10 @@ from ..backends import BackendOptions
 from ..convert import convert
 from ..errors import SublocError, UsageError
 from ..formats import atomic_write, dumps, load
-from ..glossary import base_path, glossary_for, series_dir_for
 from ..languages import canonical, is_language_tag
 from ..model import Track
-from ..profiles import get_profile
+from ..project import Project, Projects
 from ..provenance import sha256_hex
-from ..qa import check_track
-from ..series import find_series
 from ..tm import TranslationMemory
 from ..translate import TranslateOptions, Translator
 from ..visible import visible
@@ -79,16 +76,10 @@ def _tm_version(tm_path: Path | None, source_lang: str, language: str) -> dict[s
     return {"segments": len(rows), "sha256": sha256_hex("\n".join(rows).encode("utf-8"))}
 
 
-def _glossary_version(language: str, near: Path) -> dict[str, Any]:
-    files = []
-    base = base_path(language)
-    series = series_dir_for(near)
-    for path in [base, series / f"glossary.{language}.tsv" if series else None, series / "series.toml" if series
-                 else None]:
-        if path is not None and path.is_file():
-            data = path.read_bytes()
-            files.append({"name": path.name, "sha256": sha256_hex(data)})
-    return {"files": files, "sha256": sha256_hex("".join(f["sha256"] for f in files).encode())}
+def _glossary_version(files: list[Path]) -> dict[str, Any]:
+    """The glossary files QA used (the project's stack for the language), each with its SHA-256."""
+    listed = [{"name": path.name, "sha256": sha256_hex(path.read_bytes())} for path in files if path.is_file()]
+    return {"files": listed, "sha256": sha256_hex("".join(f["sha256"] for f in listed).encode())}
 
 
 def _vtt_for_pack(track: Track, placement: str, mpegts: int | None) -> Track:
@@ -122,12 +113,15 @@ def deterministic_zip(files: list[tuple[str, bytes]]) -> bytes:
 
 
 class Packer:
-    def __init__(self, series_dir: Path, options: PackOptions) -> None:
+    def __init__(self, series_dir: Path, options: PackOptions, projects: Projects | None = None) -> None:
         if not series_dir.is_dir():
             raise UsageError(f"not a series folder: {series_dir}", hint="pass the folder with the source episodes")
         self.dir = series_dir
         self.options = options
-        self.series = find_series(series_dir)
+        # Each translation is checked under its own project, as `subloc check` would check it.
+        self.projects = projects or Projects()
+        self.project: Project = self.projects.for_path(series_dir)
+        self.series = self.project.series
         lang = options.source_lang or (self.series.source_lang if self.series else None) or "zh-Hans"
         self.source_lang = canonical(lang)
         if not options.languages:
@@ -214,8 +208,7 @@ class Packer:
         return done
 
     def _pack(self, language: str, statuses: list[EpisodeStatus], result: PackResult) -> PackResult:
-        profile = get_profile(language)
-        glossary = glossary_for(language, near=self.dir)
+        glossary_files: list[Path] = []
         root = f"{self.slug}.{language}"
         files: list[tuple[str, bytes]] = []
         episodes = []
@@ -225,7 +218,12 @@ class Packer:
             assert status.translation is not None
             track = replace(load(status.translation), language=language)
             source = load(status.source) if status.source is not None else None
-            findings = check_track(track, profile, source=source, glossary=glossary, path=str(status.translation))
+            project = self.projects.for_path(status.translation)
+            profile = project.profile(language)
+            # The glossary's series layer is the source's series, as in `subloc check --source`.
+            glossary = project.glossary(language, series_dir=self.project.series_dir)
+            glossary_files = glossary_files or project.glossary_files(language, series_dir=self.project.series_dir)
+            findings = project.check(track, profile, source=source, glossary=glossary, path=str(status.translation))
             e = sum(1 for f in findings if f.severity == "error")
             errors += e
             warnings += len(findings) - e
@@ -264,7 +262,7 @@ class Packer:
             "placement": self.options.placement,
             "episodes": episodes,
             "qa": result.qa,
-            "glossary": _glossary_version(language, self.dir),
+            "glossary": _glossary_version(glossary_files),
             "tm": _tm_version(tm_path, self.source_lang, language),
             "files": {name.split("/", 1)[1]: sha256_hex(data) for name, data in files},
             "staleness_checked": bool(self.sources),
@@ -275,6 +273,11 @@ class Packer:
         result.path = self.options.output_dir / f"{root}.zip"
         atomic_write(result.path, archive)
         return result
+
+
+def build_pack(series_dir: Path, options: PackOptions, projects: Projects | None = None) -> list[PackResult]:
+    """Build one pack per language of ``options``; each translation is checked under its own project."""
+    return Packer(series_dir, options, projects).build()
 
 
 def _to_srt(track: Track) -> Track:

@@ -252,3 +252,6 @@ def _content_problems(archive: zipfile.ZipFile, root: str, manifest: dict[str, A
             problems.append(f"episode {visible(episode['episode'])}: the SRT has {len(srt.cues)} cues, the WebVTT "
                             f"{len(vtt.cues)}")
     return problems
+
+
+verify_pack = verify

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
-from .engine import FileResult
+from .findings import FileResult
 from .model import Finding, all_rules
 
 FORMATS = ("text", "concise", "json", "github", "junit", "sarif")

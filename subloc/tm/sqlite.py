@@ -4,8 +4,8 @@ processes of one machine.
 A file is first opened read-only and checked; only a subloc TM (or a new, empty file) is then opened
 for writing, so a foreign database or random bytes are refused without a byte changed (no WAL switch,
 no new table). A file this process may not write is served read-only (stats, export, ``--backend tm``).
-Every entry commits at once in WAL mode, so ``kill -9`` loses nothing; claims are taken inside
-``BEGIN IMMEDIATE`` transactions, which SQLite serializes across processes.
+Every entry commits at once in WAL mode, so ``kill -9`` loses nothing; several entries go in one
+``BEGIN IMMEDIATE`` transaction, and a claim is one statement: SQLite serializes both across processes.
 """
 
 from __future__ import annotations
@@ -153,24 +153,24 @@ class SQLiteTM(SQLStore):
     # --- claims -------------------------------------------------------------------------------
 
     def claim(self, sources: Sequence[str], source_lang: str, target_lang: str, lease_s: float) -> list[str]:
-        """Claim the sources no other live worker holds; those claimed, in the order given."""
+        """Claim the sources no other live worker holds; those claimed, in the order given.
+
+        One statement per chunk: SQLite runs it under its write lock, so two processes never both take a
+        key, and the lock is held only while the statement runs."""
         if self.readonly:
             return list(sources)
         keys = self._keys(sources, source_lang, target_lang)
         items = list(keys)
-        taken: set[str] = set()
-        with self._transaction():
-            for start in range(0, len(items), _CHUNK):
-                chunk = items[start:start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                taken.update(r[0] for r in self._query(
-                    f"SELECT key FROM claims WHERE owner <> ? AND expires_at >= {self._now_sql} AND key IN ({marks})",
-                    (self.owner, *chunk)))
-            mine = [k for k in items if k not in taken]
-            self._execute_many(f"INSERT INTO claims (key, owner, expires_at) VALUES (?, ?, {self._now_sql} + ?) "
-                               "ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
-                               [(k, self.owner, float(lease_s)) for k in mine])
-        return [keys[k] for k in mine]
+        mine: set[str] = set()
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start:start + _CHUNK]
+            values = ",".join(f"(?, ?, {self._now_sql} + ?)" for _ in chunk)
+            params = [p for k in chunk for p in (k, self.owner, float(lease_s))]
+            mine.update(r[0] for r in self._query(
+                f"INSERT INTO claims (key, owner, expires_at) VALUES {values} ON CONFLICT (key) DO UPDATE SET "
+                "owner = excluded.owner, expires_at = excluded.expires_at "
+                f"WHERE claims.owner = excluded.owner OR claims.expires_at < {self._now_sql} RETURNING key", params))
+        return [keys[k] for k in items if k in mine]
 
 
 TranslationMemory = SQLiteTM  # the name the first release exported

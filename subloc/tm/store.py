@@ -205,6 +205,9 @@ class SQLStore:
         """Store entries in one transaction (the one write path of both stores); how many were given."""
         self._refuse_write()
         values = [_row(e) for e in rows]
+        if len(values) == 1:  # one statement commits by itself, holding the write lock only while it runs
+            self._query(_UPSERT, values[0])
+            return 1
         for start in range(0, len(values), 5000):
             with self._transaction():
                 self._execute_many(_UPSERT, values[start:start + 5000])

@@ -22,7 +22,7 @@ from ..glossary import Glossary, Masked, PlaceholderError, glossary_for, glossar
 from ..languages import canonical, script_family
 from ..model import Track
 from ..provenance import read_provenance, record_provenance
-from ..profiles import get_profile
+from ..project import Projects
 from ..scheduler import Item, Scheduler, pack
 from ..segments import CuePlan, build_track
 from ..tm import TMStore, display, normalize, open_tm
@@ -154,10 +154,8 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
                  encoding: str | None = None) -> None:
-        from ..config import clear_cache
         from ..series import find_series
 
-        clear_cache()
         if not files:
             raise UsageError("no subtitle files to translate", hint="pass .srt/.vtt files or a folder")
         self.options = options
@@ -355,12 +353,10 @@ class Translator:
         self._write(language, translations, failures, glossary, result)
         return result
 
-    def _profile(self, language: str) -> Any:
-        from ..config import find_config
-
-        config = find_config(self.first_file)
-        return get_profile(language, screen=self.options.screen or config.screen, fps=config.fps,
-                           overrides=config.limits_for(language))
+    def _profile(self, language: str, projects: Projects | None = None) -> Any:
+        """The target profile: the output folder's project's, as `subloc check` on the output applies it."""
+        return (projects or Projects()).for_path(self.options.output_dir, is_folder=True).profile(
+            language, screen=self.options.screen)
 
     def _story(self, language: str, tm: TMStore, opened: dict[str, Backend], glossary: Glossary | None,
                result: LanguageReport) -> LanguageReport:
@@ -411,15 +407,13 @@ class Translator:
 
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport, plan: Any = None) -> None:
-        from ..config import find_config
-        from ..qa import check_track
         from ..speakers import put_back, spoken
         from . import fit
 
         o = self.options
-        config = find_config(self.first_file)
-        profile = get_profile(language, screen=o.screen or config.screen, fps=config.fps,
-                              overrides=config.limits_for(language))
+        # Layout and QA follow the project of the output folder: what `subloc check` on the output applies.
+        projects = Projects()
+        profile = self._profile(language, projects)
         before: list[float] = []
         after: list[float] = []
         protect = tuple(sorted({r for e in glossary for r in e.renderings if " " in r or not r.isascii()},
@@ -469,8 +463,9 @@ class Translator:
                                   self.options.backend_options)
                 er = EpisodeResult(episode.name, language, str(target_path), 0)
                 if o.check:
-                    findings = check_track(replace(track, path=str(target_path)), profile, source=episode.source,
-                                           glossary=glossary, path=str(target_path))
+                    findings = projects.for_path(target_path).check(
+                        replace(track, path=str(target_path)), profile, source=episode.source, glossary=glossary,
+                        path=str(target_path))
                     er.errors = sum(1 for f in findings if f.severity == "error")
                     er.warnings = len(findings) - er.errors
                     result.qa_errors += er.errors

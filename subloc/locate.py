@@ -1,0 +1,107 @@
+"""The one upward search: from a file to the configuration file and the series folder that govern it.
+
+Walking up from a file's folder, nearest first:
+
+* the configuration file: ``subloc.toml``, or a ``pyproject.toml`` with a ``[tool.subloc]`` table
+  (a ``subloc.toml`` wins over a pyproject.toml in the same folder);
+* the series folder: the nearest folder with a ``series.toml`` or a ``glossary.<lang>.tsv``.
+
+:func:`locate` is the only code that walks up; configuration (:mod:`subloc.config`), the series
+(:mod:`subloc.series`), the glossary stack and the TM location all start from its answer, and
+:class:`subloc.project.Project` holds them together. TOML files are parsed once per version of the
+file: the cache is keyed on (path, mtime, size), so an edited file is read again in the same process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+Stamp = tuple[str, int, int]
+
+
+def stamp(path: Path) -> Stamp | None:
+    """(path, mtime in ns, size) of a file, or None when there is no such file: a cache key that
+    changes when the file does."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
+_TOML: dict[str, tuple[Stamp, dict[str, Any], str]] = {}
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """A TOML file's data and text (parsed once per version); a syntax error is a ConfigError with the line."""
+    key = stamp(path)
+    cached = _TOML.get(str(path))
+    if key is not None and cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text", path=str(path), hint="save the file as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
+    if key is not None:
+        _TOML[str(path)] = (key, data, text)
+    return data, text
+
+
+def _has_subloc_table(pyproject: Path) -> bool:
+    data, _ = read_toml(pyproject)
+    return isinstance(data.get("tool"), dict) and "subloc" in data["tool"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """What governs a path: its configuration file and its series folder (either may be missing)."""
+
+    folder: Path  # the folder the search started in
+    config_file: Path | None = None
+    series_dir: Path | None = None
+
+    @property
+    def series_toml(self) -> Path | None:
+        if self.series_dir is None:
+            return None
+        candidate = self.series_dir / "series.toml"
+        return candidate if candidate.is_file() else None
+
+
+def start_folder(path: str | Path, is_folder: bool | None = None) -> Path:
+    """The folder a search starts in: ``path`` itself when it is (or, with ``is_folder=True``, will be) a
+    folder, else the folder it is in."""
+    here = Path(path).resolve()
+    return here if (here.is_dir() if is_folder is None else is_folder) else here.parent
+
+
+def locate(path: str | Path, is_folder: bool | None = None) -> Location:
+    """One walk up from ``path`` (a file or a folder; ``is_folder=True`` for an output folder that may not
+    exist yet) that finds the configuration file and the series folder."""
+    folder = start_folder(path, is_folder)
+    config_file: Path | None = None
+    series_dir: Path | None = None
+    for here in (folder, *folder.parents):
+        if config_file is None:
+            for name in ("subloc.toml", "pyproject.toml"):
+                candidate = here / name
+                if candidate.is_file() and (name == "subloc.toml" or _has_subloc_table(candidate)):
+                    config_file = candidate
+                    break
+        if series_dir is None and ((here / "series.toml").is_file() or any(here.glob("glossary.*.tsv"))):
+            series_dir = here
+        if config_file is not None and series_dir is not None:
+            break
+    return Location(folder, config_file, series_dir)
