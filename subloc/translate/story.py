@@ -60,6 +60,7 @@ class Occurrence:
     state: str = ""  # tm | context | send | follow
     follows: Occurrence | None = None
     hint: str = ""  # an earlier translation of the same line (short lines in a new context)
+    again: bool = False  # a short line met before in another context (in the TM or earlier in this run)
     text: str | None = None
     draft: str | None = None  # the first translation, before any shortening
     backend: str = ""
@@ -192,6 +193,7 @@ def decide(plan: Plan, tm: TMStore, store: ContextStore, source_lang: str, langu
                 occ.state, occ.follows = "follow", first_in_context[(occ.source, occ.keys[0])]
             else:
                 occ.state = "send"
+                occ.again = entry is not None or any(source == occ.source for source, _ in first_in_context)
                 occ.hint = entry.target if entry is not None else ""
                 first_in_context[(occ.source, occ.keys[0])] = occ
         elif entry is not None:
@@ -265,7 +267,7 @@ def dry_run(tr: Translator, language: str, tm: TMStore, profile: Profile, budget
             shown.append({"segment": occ.source, **ex})
     return {"backend": backend, "segments": len(sending), "requests": requests,
             "characters": sum(len(o.source) for o in sending),
-            "in_context_again": sum(1 for o in sending if o.hint), "examples": shown}
+            "in_context_again": sum(1 for o in sending if o.again), "examples": shown}
 
 
 def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backend_name: str,
@@ -335,7 +337,7 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
         if speaker:
             fields["speaker"] = speaker
         more = {"addressee": occ.addressee, **extra}
-        if occ.short and occ.hint and "too_long" not in extra:
+        if occ.again and "too_long" not in extra:
             more["earlier_translation"] = latest.get(occ.source, occ.hint)
         fields["extra"] = {k: v for k, v in more.items() if v}
         return Item(occ.id, occ.source, fields=fields)
@@ -380,7 +382,7 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
     result.requests += stats.requests
     result.characters += stats.chars
     result.sent = len(sending)
-    result.context_again = sum(1 for occ in sending if occ.hint)
+    result.context_again = sum(1 for occ in sending if occ.again)
     failures = {key: reason for key, reason in stats.failures.items() if by_id[key].text is None}
 
     if glossary is not None and missed:
