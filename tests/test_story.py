@@ -186,3 +186,29 @@ def test_dry_run_shows_fuzzy_tm_examples(tmp_path: Path, server: OpenAIServer, r
     assert "三年后，我们就两清了" in text.output
     run(folder, tmp_path, server)  # and the model is given it as an example
     assert any(e["source"] == "三年后，我们就两清了" for user in first_asks(server) for e in user.get("examples", []))
+
+
+def test_a_particle_of_the_wrong_gender_is_flagged_in_the_output(tmp_path: Path, server: OpenAIServer) -> None:
+    from subloc.profiles import get_profile
+    from subloc.qa import check_track
+    from subloc.series import load_series
+    folder = series_with(tmp_path, {"ep07.zh-Hans.vtt": VOICES})
+    server.writer = lambda s, u: "ว่าไงนะครับ" if s["text"] == "你说什么？" else fake_translate(s["text"], "th")
+    report = run(folder, tmp_path, server)  # a model that ignores the speaker's gender
+    out = load(tmp_path / "out" / "ep07.th.vtt")
+    findings = [f for f in check_track(out, get_profile("th"), series=load_series(folder / "series.toml"))
+                if f.code == "X106"]
+    assert [f.cue for f in findings] == [3]  # 苏晚's line; 顾霆深's ครับ is right
+    assert report.languages[0].qa_errors >= 1
+
+
+def test_a_pronoun_change_the_series_explains_is_not_reported() -> None:
+    from subloc.qa.model import all_rules
+    from subloc.qa.examples import run_example
+    rule = all_rules()["X107"]
+    assert [f.code for f in run_example(rule, rule.fail_example)] == ["X107"]
+
+    class Explained(rule):  # type: ignore[misc, valid-type]
+        example_series = rule.example_series.replace('note = "formal 顾总 at first; 老公 from episode 4"',
+                                                     'note = "cold tôi/ông when he hurts her"')
+    assert run_example(Explained, rule.fail_example) == []

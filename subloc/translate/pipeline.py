@@ -465,7 +465,7 @@ class Translator:
                 if o.check:
                     findings = projects.for_path(target_path).check(
                         replace(track, path=str(target_path)), profile, source=episode.source, glossary=glossary,
-                        path=str(target_path))
+                        path=str(target_path), series=self.series)
                     er.errors = sum(1 for f in findings if f.severity == "error")
                     er.warnings = len(findings) - er.errors
                     result.qa_errors += er.errors
