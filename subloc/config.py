@@ -24,6 +24,7 @@ codes and bad values are errors that name the file and line.
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ from typing import Any
 
 from .errors import ConfigError
 from .locate import locate, read_toml
+from .languages import language_tag
+from .visible import shown_value, visible
 
 LIMIT_TYPES: dict[str, Any] = {
     "max_lines": int, "cpl_soft": (int, float), "cpl_hard": (int, float), "cps_warn": (int, float),
@@ -42,7 +45,8 @@ KEYS = {"screen", "fps", "language", "select", "ignore", "severity", "per-file-i
         "strict", "translate"}
 TRANSLATE_KEYS = {"backend": str, "fallback": str, "base_url": str, "model": str, "api_key": str, "timeout": (int, float),
                   "concurrency": int, "rpm": (int, float), "batch_size": int, "retries": int, "tm": str,
-                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str}
+                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str,
+                  "max_requests": int, "max_tokens": int}
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,23 @@ class Config:
         return tuple(out)
 
 
+LIMIT_RANGES: dict[str, tuple[float, float]] = {
+    "max_lines": (1, 10), "cpl_soft": (1, 1000), "cpl_hard": (1, 1000), "cps_warn": (1, 1000), "cps_error": (1, 1000),
+    "min_duration_ms": (0, 60_000), "min_duration_warn_ms": (0, 60_000), "max_duration_ms": (1, 3_600_000),
+    "min_gap_frames": (0, 240), "close_gap_ms": (0, 60_000),
+}
+_TYPE_NAMES = {str: "a string", int: "a whole number", (int, float): "a number", dict: "a table"}
+
+
+def _language_tag(value: Any, key: str, path: str, text: str) -> str:
+    """A language tag such as th or zh-Hans, else a ConfigError naming the key's line."""
+    tag = language_tag(value)
+    if tag is None:
+        raise ConfigError(f"{key} must be a language tag such as \"th\" or \"zh-Hans\", not {shown_value(value)}",
+                          path=path, line=_line_of(text, key.strip("[]").rsplit(".", 1)[-1]) or _line_of(text, key))
+    return tag
+
+
 def _line_of(text: str, key: str) -> int | None:
     match = re.search(rf'^\s*"?{re.escape(key)}"?\s*=', text, re.MULTILINE)
     if match:
@@ -111,8 +132,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
         raise ConfigError(f"unknown key {unknown[0]!r}", path=path, line=_line_of(text, unknown[0]),
                           hint=f"known keys: {', '.join(sorted(KEYS))}")
     screen = data.get("screen", "vertical")
-    if screen not in SCREENS:
-        raise ConfigError(f"screen must be one of {', '.join(SCREENS)}, not {screen!r}", path=path,
+    if not isinstance(screen, str) or screen not in SCREENS:
+        raise ConfigError(f"screen must be one of {', '.join(SCREENS)}, not {shown_value(screen)}", path=path,
                           line=_line_of(text, "screen"))
     fps = data.get("fps")
     if fps is not None:
@@ -127,8 +148,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                           line=_line_of(text, "severity"))
     _codes(list(severity), "severity", path, text, prefixes=False)
     for code, level in severity.items():
-        if level not in ("error", "warning"):
-            raise ConfigError(f"severity of {code} must be \"error\" or \"warning\", not {level!r}", path=path,
+        if not isinstance(level, str) or level not in ("error", "warning"):
+            raise ConfigError(f"severity of {code} must be \"error\" or \"warning\", not {shown_value(level)}", path=path,
                               line=_line_of(text, code))
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
@@ -140,8 +161,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     if not isinstance(limits, dict):
         raise ConfigError("limits must be a table", path=path, line=_line_of(text, "limits"))
     for key, value in limits.items():
-        if isinstance(value, dict) and language_problem(key):
-            raise ConfigError(f"[limits.{key}]: {language_problem(key)}", path=path, line=_line_of(text, key))
+        if isinstance(value, dict):
+            _language_tag(key, f"[limits.{key}]", path, text)
         table = value if isinstance(value, dict) else {key: value}
         for name, number in table.items():
             kind = LIMIT_TYPES.get(name)
@@ -149,16 +170,28 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                 raise ConfigError(f"unknown limit {name!r}", path=path, line=_line_of(text, name),
                                   hint=f"known limits: {', '.join(sorted(LIMIT_TYPES))}")
             ok = isinstance(number, kind) and not (kind is not bool and isinstance(number, bool))
-            if not ok or (kind in ((int, float), int) and number < 0):
-                raise ConfigError(f"limit {name} must be {LIMIT_KINDS[kind]}, not {number!r}", path=path,
+            if not ok:
+                raise ConfigError(f"limit {name} must be {LIMIT_KINDS[kind]}, not {shown_value(number)}", path=path,
                                   line=_line_of(text, name))
+            low, high = LIMIT_RANGES.get(name, (None, None))
+            if low is not None and not (math.isfinite(number) and low <= number <= high):
+                raise ConfigError(f"limit {name} must be between {low} and {high}, not {shown_value(number)}", path=path,
+                                  line=_line_of(text, name))
+            if name == "dialogue_dash" and (len(number) > 4 or not number.isprintable()):
+                raise ConfigError(f"limit dialogue_dash must be a short printable string such as \"- \", not "
+                                  f"{shown_value(number)}", path=path, line=_line_of(text, name))
     language = data.get("language")
-    if language is not None and (not isinstance(language, str) or language_problem(language)):
-        raise ConfigError(f"language must be a language code such as \"th\", not {language!r}", path=path,
-                          line=_line_of(text, "language"))
+    if language is not None:
+        _language_tag(language, "language", path, text)
     glossary = data.get("glossary")
     if glossary is not None:
-        glossary = str((Path(path).parent / str(glossary)).resolve())
+        if not isinstance(glossary, str) or not glossary.strip():
+            raise ConfigError(f"glossary must be a path (a .tsv file or a folder), not {shown_value(glossary)}", path=path,
+                              line=_line_of(text, "glossary"))
+        glossary = str((Path(path).parent / glossary).resolve())
+    strict = data.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"strict must be true or false, not {shown_value(strict)}", path=path, line=_line_of(text, "strict"))
     translate = data.get("translate", {})
     if not isinstance(translate, dict):
         raise ConfigError("translate must be a table", path=path, line=_line_of(text, "translate"))
@@ -168,7 +201,14 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
             raise ConfigError(f"unknown key {key!r} in [translate]", path=path, line=_line_of(text, key),
                               hint=f"known keys: {', '.join(sorted(TRANSLATE_KEYS))}")
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise ConfigError(f"translate.{key} has the wrong type", path=path, line=_line_of(text, key))
+            raise ConfigError(f"translate.{key} must be {_TYPE_NAMES.get(kind, 'a table')}, not {shown_value(value)}",
+                              path=path, line=_line_of(text, key))
+        if isinstance(value, (int, float)) and not (math.isfinite(value) and value >= 0):
+            raise ConfigError(f"translate.{key} must be a number of at least 0, not {shown_value(value)}", path=path,
+                              line=_line_of(text, key))
+        if key == "options" and not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+            raise ConfigError("translate.options maps names to plain values (strings, numbers, true/false)",
+                              path=path, line=_line_of(text, "options"))
     if "tm" in translate and "://" not in translate["tm"]:  # a file is relative to the config; a URL stays a URL
         translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
@@ -176,7 +216,7 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                   select=_codes(data.get("select", []), "select", path, text, prefixes=True),
                   ignore=_codes(data.get("ignore", []), "ignore", path, text, prefixes=True),
                   severity=dict(severity), per_file_ignores=per_file, limits=dict(limits), glossary=glossary,
-                  strict=bool(data.get("strict", False)))
+                  strict=strict)
 
 
 def load_file(path: Path) -> Config | None:

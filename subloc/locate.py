@@ -39,24 +39,73 @@ def stamp(path: Path) -> Stamp | None:
 _TOML: dict[str, tuple[Stamp, dict[str, Any], str]] = {}
 
 
+MAX_NESTING = 32  # tables and arrays inside each other; subloc's own configuration needs 3
+
+
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    """A TOML file's data and text (parsed once per version); a syntax error is a ConfigError with the line."""
+    """A TOML file's data and text (parsed once per version); unreadable, not UTF-8, a syntax error or
+    absurd nesting is a ConfigError with the line."""
     key = stamp(path)
     cached = _TOML.get(str(path))
     if key is not None and cached is not None and cached[0] == key:
         return cached[1], cached[2]
     try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", path=str(path), hint="save the file as UTF-8") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"byte {raw[exc.start:exc.start + 1]!r} is not valid UTF-8", path=str(path),
+                          line=raw[:exc.start].count(b"\n") + 1, hint="TOML files are UTF-8: save it as UTF-8") from None
+    deep = _too_deep(text)
+    if deep:
+        raise ConfigError(f"tables or arrays nested more than {MAX_NESTING} deep", path=str(path), line=deep,
+                          hint="a subloc configuration needs at most 3 levels")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
+    except RecursionError:
+        raise ConfigError("tables or arrays nested too deeply", path=str(path)) from None
     if key is not None:
         _TOML[str(path)] = (key, data, text)
     return data, text
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where inline arrays or tables nest past MAX_NESTING (strings and comments skipped), or None."""
+    depth, line, quote, i = 0, 1, "", 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        if quote:
+            if ch == "\\" and quote in ('"', '"""'):
+                line += text[i + 1:i + 2] == "\n"
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            i += len(quote)
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
 
 
 def _has_subloc_table(pyproject: Path) -> bool:

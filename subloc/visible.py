@@ -4,6 +4,7 @@ term can never move the cursor, recolour or clear a terminal (ESC, CSI…) or hi
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 _HIDDEN = ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs")
 
@@ -18,3 +19,12 @@ def visible(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(ch.encode("unicode_escape").decode("ascii") if is_hidden(ch) else ch for ch in text)
+
+
+def shown_value(value: Any) -> str:
+    """A value as the message shows it: short, and a table or array by its kind, not its contents."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return visible(repr(value) if not isinstance(value, bool) else str(value).lower())[:60]

@@ -326,8 +326,8 @@ def test_other_file_kinds_are_refused_by_name(runner, tmp_path: Path, name: str,
 
 
 def test_bad_language_in_the_configuration_is_exit_2(runner, project: Path) -> None:
-    for text, message in (('[limits.thai]\ncpl_hard = 26\n', "[limits.thai]: unknown language 'thai'"),
-                          ('language = "thai"\n', 'language must be a language code such as "th", not \'thai\'')):
+    for text, message in (('[limits.thai]\ncpl_hard = 26\n', "[limits.thai] must be a language tag such as \"th\""),
+                          ('language = "thai"\n', 'language must be a language tag such as "th" or "zh-Hans", not \'thai\'')):
         (project / "subloc.toml").write_text("# settings\n" + text, "utf-8")
         result = runner.invoke(cli, ["check", str(project)])
         assert result.exit_code == 2 and message in result.output and "subloc.toml:2" in result.output, result.output

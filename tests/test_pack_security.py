@@ -146,6 +146,13 @@ NESTED = b'{"manifest_version": 1, "files": ' + b"[" * 200_000 + b"]" * 200_000 
     (lambda m: m["episodes"][0]["files"]["vtt"].update(bytes=-1), "episodes[0].files.vtt.bytes must be a whole"),
     (lambda m: m["episodes"][0].pop("files"), "episodes[0].files must be an object, not null"),
     (lambda m: m["files"].update({"ep01.th.srt": {"sha256": "x"}}), 'files["ep01.th.srt"] must be a SHA-256'),
+    (lambda m: m.update(tool="subloc 0.1"), 'tool must be an object, not "subloc 0.1"'),
+    (lambda m: m["qa"].update(by_code={"L101": "3"}), 'qa.by_code.L101 must be a whole number, not "3"'),
+    (lambda m: m["episodes"][1].update(position=7), "episodes[1].position must be 2, not 7"),
+    (lambda m: m["episodes"][2].update(source_sha256=5), "episodes[2].source_sha256 must be a SHA-256 in hex or null"),
+    (lambda m: m.update(notes=[{"text": "x"}]), "notes[0] must be a string, not an object"),
+    (lambda m: m.update(staleness_checked="no"), 'staleness_checked must be true/false, not "no"'),
+    (lambda m: m.update(language="th\u001b[2J"), 'language must be a language tag, not "th\\u001b[2J"'),
 ])
 def test_a_manifest_of_the_wrong_type_or_nesting_is_a_problem(runner, good_pack: Path, tmp_path: Path,
                                                               change, expected) -> None:  # type: ignore[no-untyped-def]
@@ -226,17 +233,17 @@ def _bomb(good_pack: Path, target: Path, size: int) -> Path:
 
 
 def test_a_bomb_member_is_not_read_past_the_size_the_manifest_gives(runner, good_pack: Path, tmp_path: Path) -> None:
-    bomb = _bomb(good_pack, tmp_path / "bomb.zip", 48 << 20)
-    assert bomb.stat().st_size < 1 << 20  # 48 MB of member in a zip of a few hundred KB
+    bomb = _bomb(good_pack, tmp_path / "bomb.zip", 24 << 20)
+    assert bomb.stat().st_size < 1 << 20  # 24 MB of member in a zip of a few hundred KB
     tracemalloc.start()
     try:
         problems, _ = verify(bomb)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 8 << 20, peak  # reading the member whole would take 48 MB
+    assert peak < 8 << 20, peak  # reading the member whole would take 24 MB
     [problem] = problems
-    assert problem.startswith(f"ep01.th.srt: {48 << 20} bytes, the manifest allows ")
+    assert problem.startswith(f"ep01.th.srt: {24 << 20} bytes, the manifest allows ")
     # A header that lies about the size: the stream still stops at the manifest's size (then the CRC fails).
     sizes = json.loads(dict(_entries(good_pack))[f"{ROOT}/manifest.json"])["episodes"][0]["files"]["srt"]["bytes"]
     liar = tmp_path / "liar.zip"
@@ -327,3 +334,13 @@ def test_a_file_that_is_not_a_zip_is_an_input_error(runner, tmp_path: Path) -> N
     fake.write_bytes(b"PK\x05\x06" + b"\x00" * 10)
     result = runner.invoke(cli, ["pack", "verify", str(fake)])
     assert result.exit_code == 2 and "not a pack" in result.stderr
+
+
+def test_pack_refuses_a_series_folder_name_that_would_be_unsafe(runner, tmp_path: Path) -> None:
+    series = tmp_path / "bride\x07\x1b[31m"
+    series.mkdir()
+    shutil.copy(SERIES / "srt" / "ep01.zh-Hans.srt", series / "ep01.zh-Hans.srt")
+    shutil.copy(SERIES / "reference" / "ep01.th.srt", series / "ep01.th.srt")
+    result = runner.invoke(cli, ["pack", str(series), "--lang", "th", "-o", str(tmp_path / "dist")])
+    assert result.exit_code == 1 and "the folder name 'bride\\x07\\x1b[31m' would make an unsafe entry" in result.stderr
+    assert "\x1b" not in result.stderr and not (tmp_path / "dist").exists()

@@ -257,3 +257,28 @@ def test_atomic_write_leaves_the_umask_alone_and_syncs_the_folder(tmp_path: Path
     finally:
         monkeypatch.undo()
         os.umask(old)
+
+
+def test_translate_tracks_takes_tracks_and_the_project(drama: Path) -> None:
+    from subloc.translate import translate_options, translate_tracks
+
+    project = find_project(drama / "ep01.zh-Hans.srt")
+    options = translate_options(project, ["th"], backend="pseudo", output_dir=drama / "lib")
+    assert options.glossary == str(drama / "terms")  # the project's glossary setting, no flag given
+    report = translate_tracks([load(drama / "ep01.zh-Hans.srt")], project, options)
+    [language] = report.languages
+    expected = _check(drama, drama / "lib" / "ep01.th.srt")
+    assert (language.qa_errors, language.qa_warnings) == (expected.errors, expected.warnings)
+    assert language.qa_errors >= 1 and any(f.code == "G101" for f in expected.findings)
+
+
+def test_rule_and_rules_show_what_the_rule_declares() -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["rule", "L101"])
+    assert shown.exit_code == 0
+    assert "Fixable: `subloc fix` repairs it" in shown.output and "(shorten the text)" in shown.output
+    assert "cpl_soft = 25, cpl_hard = 29" in shown.output  # the example language's vertical defaults
+    assert "Fixable" not in runner.invoke(cli, ["rule", "X101"]).output
+    listed = {r["code"]: r for r in json.loads(runner.invoke(cli, ["rules", "--json"]).output)}
+    assert listed["T107"]["options"] == ["cps_warn", "cps_error"] and listed["T107"]["fixable"] is True
+    assert listed["X101"]["fixable"] is False and listed["X101"]["options"] == []

@@ -14,7 +14,7 @@ import pytest
 
 from subloc.cli import cli
 from subloc.errors import TranslationMemoryError
-from subloc.tm import (SCHEMA_VERSION, TMEntry, copy_tm, export_tmx, import_tmx, open_tm, redact_url)
+from subloc.tm import SCHEMA_VERSION, TMEntry, import_tmx, open_tm, redact_url
 
 # The exact schema the first release (schema version 1) created.
 V1_SCHEMA = """
@@ -68,7 +68,8 @@ def test_an_approval_holds_only_for_the_target_it_approved(tm_spec: str) -> None
 
 
 def test_add_and_add_many_take_one_path(tm_spec: str) -> None:
-    rows = [("顾总，您回来了。", "Pak Gu, Anda sudah kembali.", False), ("顾总，您回来了。", "Pak Gu, sudah pulang?", True)]
+    rows = [("顾总，您回来了。", "Pak Gu, Anda sudah kembali.", False),
+            ("顾总，您回来了。", "Pak Gu, sudah pulang?", True)]
     with open_tm(tm_spec) as one:
         for source, target, approved in rows:
             one.add(source, "zh-Hans", "id", target, "human", approved=approved, approved_by="sari" if approved else "",
@@ -235,11 +236,21 @@ def _as_other_user(work) -> dict:  # type: ignore[no-untyped-def]
         os.write(write, payload)
         os._exit(code)
     os.close(write)
+    import select
+    import signal
     chunks = []
-    while chunk := os.read(read, 65536):
-        chunks.append(chunk)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # a child stuck on a lock another thread held at fork() is killed
+        if select.select([read], [], [], 1)[0]:
+            chunk = os.read(read, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    os.close(read)
     os.waitpid(pid, 0)
-    return json.loads(b"".join(chunks))
+    return json.loads(b"".join(chunks) or b'{"error": "the child did not finish"}')
 
 
 @pytest.fixture

@@ -27,12 +27,14 @@ def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any
     if is_terminal():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        grid = Table(title=title, title_justify="left")
+        # Text, not markup: a cell holding "[/b]" (a glossary rendering, a file name) is shown as it is.
+        grid = Table(title=Text(title) if title else None, title_justify="left")
         for i, header in enumerate(headers):
             grid.add_column(header, justify="right" if i in right else "left")
         for row in rows:
-            grid.add_row(*(str(v) for v in row))
+            grid.add_row(*(Text(str(v)) for v in row))
         Console().print(grid)
         return
     if title:

@@ -54,7 +54,8 @@ Examples:
 @click.option("--allow-errors", is_flag=True, help="Pack a language even when QA finds errors.")
 @click.option("--no-update", is_flag=True, help="Do not re-translate stale episodes; report them.")
 @click.option("--backend", help="Backend for re-translating stale episodes (default: the one that translated them).")
-@click.option("--tm", "tm_path", type=click.Path(dir_okay=False), help="Translation memory for re-translation.")
+@click.option("--tm", "tm_path", metavar="FILE|URL", help="Translation memory for re-translation (a file or a "
+              "postgresql:// URL).")
 @click.option("--placement", type=click.Choice(["app", "social-burnin", "tiktok"]), default="social-burnin",
               show_default=True, help="Vertical-video cue settings written into the WebVTT files.")
 @click.option("--hls", is_flag=True, help="Add a WebVTT subtitle playlist (.m3u8) per episode.")
@@ -74,11 +75,13 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
     answers for the unchanged cues, so only changed cues reach a backend. Exit 1 if any language is refused.
     """
     from ..packs import PackOptions, build_pack
+    from ..tm import is_url
 
     options = PackOptions(languages=tuple(x.strip() for x in languages.split(",") if x.strip()),
                           output_dir=Path(output_dir), translations=tuple(Path(t) for t in translations),
                           source_lang=source_lang, allow_errors=allow_errors, update=not no_update, backend=backend,
-                          tm_path=Path(tm_path) if tm_path else None, placement=placement, hls=hls,
+                          tm_path=(tm_path if is_url(tm_path) else Path(tm_path)) if tm_path else None,
+                          placement=placement, hls=hls,
                           hls_mpegts=hls_mpegts)
     from ..visible import visible
 
@@ -117,6 +120,7 @@ def pack_verify(packs: tuple[str, ...]) -> None:
     cue counts and durations, SRT and WebVTT of an episode agreeing. Exit 1 on any problem, 2 when a file is
     not a zip at all."""
     from ..packs import verify_pack
+    from ..visible import visible
 
     bad = 0
     for name in packs:
@@ -127,7 +131,7 @@ def pack_verify(packs: tuple[str, ...]) -> None:
                 click.echo(f"{name}: {problem}")
         else:
             click.echo(f"{name}: ok ({len(manifest.get('files', {}))} files, {len(manifest.get('episodes', []))} "
-                       f"episodes, {manifest.get('language')})")
+                       f"episodes, {visible(str(manifest.get('language')))})")
     if bad:
         sys.exit(1)
 

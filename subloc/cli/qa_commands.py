@@ -146,7 +146,8 @@ def rules(as_json: bool) -> None:
     found = all_rules()
     if as_json:
         emit_json([{"code": c.code, "name": c.name, "severity": c.severity, "summary": c.summary,
-                    "needs_source": c.needs_source, "needs_glossary": c.needs_glossary} for c in found.values()])
+                    "needs_source": c.needs_source, "needs_glossary": c.needs_glossary, "fixable": c.fixable,
+                    "options": list(c.options)} for c in found.values()])
         return
     table(None, ["code", "name", "severity", "checks"],
           [[c.code, c.name, c.severity, c.summary + (" (with --source)" if c.needs_source else "")]
@@ -170,6 +171,16 @@ def rule(code: str) -> None:
         raise UsageError(f"unknown rule code {code!r}", hint="see `subloc rules` for the codes")
     click.echo(f"{found.code} {found.name} (default severity: {found.severity})\n")
     click.echo(found.doc())
+    if found.fixable:
+        click.echo(f"\nFixable: `subloc fix` repairs it; what it cannot repair it reports ({found.manual_hint}).")
+    if found.options:
+        from ..profiles import get_profile
+
+        defaults = get_profile(found.example_lang).describe()
+        click.echo(f"\nOptions ([limits] in subloc.toml; defaults for {found.example_lang}, vertical): " +
+                   ", ".join(f"{name} = {defaults[name]:g}" if isinstance(defaults[name], (int, float))
+                             and not isinstance(defaults[name], bool) else f"{name} = {defaults[name]!r}"
+                             for name in found.options))
     for label, example, source in (("Fails", found.fail_example, found.fail_source),
                                    ("Passes", found.pass_example, found.pass_source)):
         click.echo(f"\n{label} ({found.example_lang}):")

@@ -116,6 +116,10 @@ Examples:
 @click.option("--rpm", type=AtLeast(0, real=True, open=True), help="Requests per minute at most (default: the backend's).")
 @click.option("--batch-size", type=AtLeast(1), help="Segments per request at most (default: the backend's limit).")
 @click.option("--retries", type=AtLeast(0, fix="0 sends each request once"), help="Retries of a failed request (default: 4).")
+@click.option("--max-requests", type=AtLeast(1),
+              help="Send at most N requests in this run (every language and backend together).")
+@click.option("--max-tokens", type=AtLeast(1),
+              help="Stop sending once the run has used N prompt + completion tokens (LLM backends).")
 @click.option("--glossary", type=click.Path(exists=True), help="Glossary file or folder instead of the shipped one.")
 @click.option("--option", "extra", multiple=True, metavar="KEY=VALUE",
               help="Backend-specific setting, e.g. region=eastasia, json_mode=false, temperature=0.3.")
@@ -137,60 +141,60 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
               dry_run: bool, base_url: str | None, model: str | None, fallback_base_url: str | None,
               fallback_model: str | None, timeout: float | None,
               concurrency: int | None, rpm: float | None, batch_size: int | None, retries: int | None,
-              glossary: str | None, extra: tuple[str, ...], strict: bool, quiet: bool, as_json: bool,
-              encoding: str | None, story: bool, fit: bool, fit_share: float, short_chars: int) -> None:
+              max_requests: int | None, max_tokens: int | None, glossary: str | None, extra: tuple[str, ...],
+              strict: bool, quiet: bool, as_json: bool, encoding: str | None, story: bool, fit: bool,
+              fit_share: float, short_chars: int) -> None:
     """Translate whole series into several languages in one run; writes OUT/<episode>.<lang>.<ext>.
 
     Segments are looked up in the translation memory first (approved entries win); LLMs get the rest
     episode by episode with the lines before them, speakers and a character budget per line (short
     lines are translated again in each new context), other services each unique line once. Requests
-    are as few as the backend allows, with retries, rate limits and a deadline per request. Each segment is saved to the TM as it arrives, so an interrupted
+    are as few as the backend allows, with retries, rate limits and a deadline per request. Each
+    segment is saved to the TM as it arrives, so an interrupted
     run resumes and a finished one re-runs without a request. Glossary terms are enforced and the output
     is re-wrapped to the vertical profile and checked. An episode that could not be fully translated is
     not written; the exit code is then 1.
     """
-    from ..backends import BackendOptions
-    from ..formats import expand_paths
+    from ..formats import expand_paths, load
     from ..project import find_project
-    from ..translate import TranslateOptions, Translator
+    from ..translate import translate_options, translate_tracks
 
     files = expand_paths(paths)
     # The project of the inputs gives [translate], the glossary setting and the TM; flags win.
     project = find_project(files[0]) if files else None
-    settings = project.translate_settings if project else {}
-    options = TranslateOptions(
-        targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
-        output_dir=Path(output_dir or settings.get("output_dir", "out")),
-        source_lang=source_lang,
-        backend=backend or settings.get("backend", "google"),
-        fallback=fallback or settings.get("fallback"),
-        backend_options=BackendOptions(base_url=base_url or settings.get("base_url"),
-                                       model=model or settings.get("model"), api_key=settings.get("api_key"),
-                                       timeout=timeout or settings.get("timeout", 60.0),
-                                       extra={**settings.get("options", {}), **_options(extra)}),
-        fallback_options=BackendOptions(base_url=fallback_base_url or settings.get("fallback_base_url"),
-                                        model=fallback_model or settings.get("fallback_model"),
-                                        timeout=timeout or settings.get("timeout", 60.0)),
-        out_format=out_format,
-        tm_path=_tm_location(tm_path or settings.get("tm")),
-        dry_run=dry_run,
-        concurrency=concurrency or settings.get("concurrency"),
-        rpm=rpm or settings.get("rpm"),
-        batch_size=batch_size or settings.get("batch_size"),
-        retries=retries if retries is not None else settings.get("retries", 4),
-        glossary=glossary or (project.config.glossary if project else None),
-        story=story,
-        fit=fit,
-        fit_share=fit_share,
-        short_chars=short_chars,
-    )
+    options = translate_options(
+        project, targets.split(","), output_dir=output_dir, source_lang=source_lang, backend=backend,
+        fallback=fallback, base_url=base_url, model=model, fallback_base_url=fallback_base_url,
+        fallback_model=fallback_model, timeout=timeout, out_format=out_format, tm=tm_path, dry_run=dry_run,
+        concurrency=concurrency, rpm=rpm, batch_size=batch_size, retries=retries, glossary=glossary,
+        max_requests=max_requests, max_tokens=max_tokens, extra=_options(extra))
+    from dataclasses import replace
+    options = replace(options, story=story, fit=fit, fit_share=fit_share, short_chars=short_chars)
+    tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
     progress: Any = _RichProgress() if is_terminal(sys.stderr) and not quiet and not as_json else _PlainProgress(quiet)
+    previous = _second_interrupt_exits()
     try:
-        translator = Translator(files, options, progress, encoding=encoding)
-        report = translator.run()
+        report = translate_tracks(tracks, project, options, progress)
+    except KeyboardInterrupt:
+        # (the handler stays on "exit at once" until the process ends: a second Ctrl-C during the exit)
+        if hasattr(progress, "stop"):
+            progress.stop()
+        click.echo("interrupted: every reply received is in the translation memory; run the same command again "
+                   "to resume", err=True)
+        # Out now: the TM is closed and every output written atomically; a normal interpreter exit would leave
+        # a moment in which a second Ctrl-C kills the process by signal instead.
+        import os
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    except OSError as exc:
+        raise _write_error(exc) from None
     finally:
         if hasattr(progress, "stop"):
             progress.stop()
+    if previous is not None:
+        import signal
+        signal.signal(signal.SIGINT, previous)
     if as_json:
         from dataclasses import asdict
         emit_json(asdict(report))
@@ -200,6 +204,41 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
         sys.exit(1)
     if strict and report.qa_errors:
         sys.exit(1)
+
+
+def _second_interrupt_exits() -> Any:
+    """The first Ctrl-C stops the run (replies received are committed); a second one exits at once."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def second(signum: int, frame: Any) -> None:
+        os.write(2, b"interrupted again: exiting now\n")
+        os._exit(130)
+
+    def first(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, second)
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGINT, first)
+
+
+def _write_error(exc: OSError) -> Exception:
+    """A full disk or a read-only folder while writing: a clear error (exit 2), not an internal one."""
+    import errno
+
+    from ..errors import SublocError
+
+    where = f" writing {exc.filename}" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SublocError(f"the disk is full{where}", hint="free some space and run the same command again; "
+                                                            "what was translated is in the translation memory")
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return SublocError(f"cannot write{where}: {exc.strerror}", hint="choose another -o or fix its permissions")
+    return exc
 
 
 def _summary(report: Any) -> None:
@@ -214,16 +253,25 @@ def _summary(report: Any) -> None:
                      f"({ex['similarity']}% similar, from the TM)")
         return
     rows = []
+    for message in report.notes:
+        note(f"note: {message}")
     for r in report.languages:
+        if r.stopped:
+            note(f"{r.language}: {r.stopped}")
+        if r.rejected_language:
+            note(f"{r.language}: {r.rejected_language} repl(ies) in the wrong language or script were rejected and "
+                 f"asked again")
         if r.reasked:
             note(f"{r.language}: {r.reasked} segment(s) missed a glossary term and were asked again naming it; "
                  f"{r.reask_fixed} now comply (the rest are in the QA findings)")
         written = sum(1 for e in r.episodes if e.path)
+        tokens = f"{r.prompt_tokens}/{r.completion_tokens}" + ("~" if r.tokens_estimated else "")
+        cost = f"{r.cost:.4f}" if r.cost is not None else ""
         rows.append([r.language, r.segments, r.unique, r.tm_hits, r.sent, r.requests, r.failures,
-                     f"{written}/{len(r.episodes)}", r.qa_errors, r.qa_warnings])
+                     f"{written}/{len(r.episodes)}", r.qa_errors, r.qa_warnings, tokens, cost])
     table(f"subloc translate: {report.source_lang} via {report.backend} (TM {report.tm_path})",
           ["language", "segments", "unique", "TM hits", "sent", "requests", "failures", "episodes", "QA errors",
-           "QA warnings"], rows, right=range(1, 10))
+           "QA warnings", "tokens in/out", "cost"], rows, right=range(1, 12))
     speed = [r for r in report.languages if r.speed_after]
     if speed:
         def cell(d: dict[str, Any]) -> str:
@@ -283,12 +331,6 @@ Examples:
 def tm() -> None:
     """The translation memory (SQLite file or PostgreSQL): import/export TMX 1.4, align existing
     translations, stats, and copying a memory between stores."""
-
-
-def _tm_location(spec: str | None) -> Path | str | None:
-    """A --tm or [translate] tm value: a URL stays a URL (never a folder named postgresql:)."""
-    from ..tm import is_url
-    return None if not spec else spec if is_url(spec) else Path(spec)
 
 
 def _tm_spec(spec: str | None) -> str:

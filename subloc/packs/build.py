@@ -31,7 +31,7 @@ from ..languages import canonical, is_language_tag
 from ..model import Track
 from ..project import Project, Projects
 from ..provenance import sha256_hex
-from ..tm import TranslationMemory
+from ..tm import is_url, open_tm
 from ..translate import TranslateOptions, Translator
 from ..visible import visible
 from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
@@ -49,7 +49,7 @@ class PackOptions:
     allow_errors: bool = False
     update: bool = True  # re-translate stale episodes (only their changed cues reach a backend)
     backend: str | None = None  # for re-translation (default: the one recorded)
-    tm_path: Path | None = None
+    tm_path: Path | str | None = None  # a file, or a postgresql:// URL
     placement: str = "social-burnin"
     hls: bool = False
     hls_mpegts: int = 0
@@ -67,10 +67,10 @@ class PackResult:
     notes: list[str] = field(default_factory=list)  # what the pack could not check (said in the manifest too)
 
 
-def _tm_version(tm_path: Path | None, source_lang: str, language: str) -> dict[str, Any] | None:
-    if tm_path is None or not tm_path.exists():
+def _tm_version(tm_path: Path | str | None, source_lang: str, language: str) -> dict[str, Any] | None:
+    if tm_path is None or not (is_url(tm_path) or Path(tm_path).exists()):
         return None
-    with TranslationMemory(tm_path) as memory:
+    with open_tm(tm_path, create=False) as memory:
         rows = sorted(f"{e.source}\t{e.target}\t{e.backend}\t{int(e.approved)}" for e in memory.entries()
                       if e.source_lang == source_lang and e.target_lang == language)
     return {"segments": len(rows), "sha256": sha256_hex("\n".join(rows).encode("utf-8"))}
@@ -128,7 +128,7 @@ class Packer:
             raise UsageError("no language to pack", hint="pass --lang th,id,ms,vi")
         for lang in options.languages:
             if not is_language_tag(canonical(lang)):
-                raise UsageError(f"not a language tag: {visible(lang)!r}", hint="use codes such as th, id, ms, vi")
+                raise UsageError(f"not a language tag: '{visible(lang)}'", hint="use codes such as th, id, ms, vi")
         self.sources = series_sources(series_dir, self.source_lang)
         if not self.sources and not any(self._translations(canonical(lang)) for lang in options.languages):
             raise UsageError(f"no {self.source_lang} source episodes and no translations in {series_dir}",
@@ -198,7 +198,7 @@ class Packer:
             options = TranslateOptions(targets=(language,), output_dir=folder, source_lang=self.source_lang,
                                        backend=backend,
                                        backend_options=BackendOptions(base_url=base_url or None, model=model or None),
-                                       tm_path=Path(tm) if tm else None,
+                                       tm_path=(tm if is_url(tm) else Path(tm)) if tm else None,
                                        out_format=group[0].translation.suffix.lstrip(".") if group[0].translation else None)
             try:
                 report = Translator([s.source for s in group], options).run()
@@ -250,8 +250,7 @@ class Packer:
         result.qa = {"errors": errors, "warnings": warnings, "by_code": dict(sorted(by_code.items()))}
         if result.refused:
             return result
-        tm_path = self.options.tm_path or next((Path(s.provenance["tm"]) for s in statuses if s.provenance.get("tm")),
-                                               None)
+        tm_path = self.options.tm_path or next((s.provenance["tm"] for s in statuses if s.provenance.get("tm")), None)
         manifest = {
             "manifest_version": MANIFEST_VERSION,
             "tool": {"name": "subloc", "version": __version__},

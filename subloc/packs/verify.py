@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import SublocError, UsageError
 from ..formats import loads
+from ..languages import is_language_tag
 from ..visible import is_hidden, visible
 
 MANIFEST_VERSION = 1
@@ -82,6 +83,10 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _is_sha256(value: Any) -> bool:
+    return isinstance(value, str) and _HEX64.fullmatch(value) is not None
+
+
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(
         type(value), "a number")
@@ -107,11 +112,45 @@ def _shape_problems(manifest: Any) -> list[str]:
         problems.append(f"manifest.json: {where} must be {what}, not {_describe(value)}")
         return False
 
-    need(manifest.get("language"), str, "language", "a string")
+    for key in ("language", "source_language"):
+        if not (isinstance(manifest.get(key), str) and is_language_tag(manifest[key])):
+            problems.append(f"manifest.json: {key} must be a language tag, not {_describe(manifest.get(key))}")
+    need(manifest.get("placement"), str, "placement", "a string")
+    for key, fields in (("tool", ("name", "version")), ("series", ("slug", "title", "original_title"))):
+        if need(manifest.get(key), dict, key, "an object"):
+            for name in fields:
+                need(manifest[key].get(name), str, f"{key}.{name}", "a string")
+    if need(manifest.get("qa"), dict, "qa", "an object"):
+        for name in ("errors", "warnings"):
+            need(manifest["qa"].get(name), int, f"qa.{name}", "a whole number")
+        if need(manifest["qa"].get("by_code"), dict, "qa.by_code", "an object"):
+            for code, count in manifest["qa"]["by_code"].items():
+                need(count, int, f"qa.by_code.{visible(code)}", "a whole number")
+    if need(manifest.get("glossary"), dict, "glossary", "an object"):
+        glossary = manifest["glossary"]
+        hashes = [("glossary.sha256", glossary.get("sha256"))]
+        if need(glossary.get("files"), list, "glossary.files", "an array"):
+            for n, item in enumerate(glossary["files"]):
+                if need(item, dict, f"glossary.files[{n}]", "an object"):
+                    need(item.get("name"), str, f"glossary.files[{n}].name", "a string")
+                    hashes.append((f"glossary.files[{n}].sha256", item.get("sha256")))
+        for where, digest in hashes:
+            if not _is_sha256(digest):
+                problems.append(f"manifest.json: {where} must be a SHA-256 in hex")
+    if manifest.get("tm") is not None and need(manifest["tm"], dict, "tm", "an object or null"):
+        need(manifest["tm"].get("segments"), int, "tm.segments", "a whole number")
+        if not _is_sha256(manifest["tm"].get("sha256")):
+            problems.append("manifest.json: tm.sha256 must be a SHA-256 in hex")
+    if "staleness_checked" in manifest and not isinstance(manifest["staleness_checked"], bool):
+        problems.append(f"manifest.json: staleness_checked must be true/false, not "
+                        f"{_describe(manifest['staleness_checked'])}")
+    if "notes" in manifest and need(manifest["notes"], list, "notes", "an array of strings"):
+        for n, note in enumerate(manifest["notes"]):
+            need(note, str, f"notes[{n}]", "a string")
     files = manifest.get("files")
     if need(files, dict, "files", "an object of name: SHA-256"):
         for name, digest in files.items():
-            if not (isinstance(digest, str) and _HEX64.fullmatch(digest)):
+            if not _is_sha256(digest):
                 problems.append(f"manifest.json: files[{visible(json.dumps(name))}] must be a SHA-256 in hex")
     episodes = manifest.get("episodes")
     if need(episodes, list, "episodes", "an array"):
@@ -122,6 +161,15 @@ def _shape_problems(manifest: Any) -> list[str]:
             need(episode.get("episode"), str, f"{where}.episode", "a string")
             need(episode.get("cues"), int, f"{where}.cues", "a whole number")
             need(episode.get("duration_ms"), int, f"{where}.duration_ms", "a whole number")
+            if episode.get("position") != n + 1 or isinstance(episode.get("position"), bool):
+                problems.append(f"manifest.json: {where}.position must be {n + 1}, not "
+                                f"{_describe(episode.get('position'))}")
+            source = episode.get("source_sha256")
+            if source is not None and not _is_sha256(source):
+                problems.append(f"manifest.json: {where}.source_sha256 must be a SHA-256 in hex or null")
+            if need(episode.get("qa"), dict, f"{where}.qa", "an object"):
+                for name in ("errors", "warnings"):
+                    need(episode["qa"].get(name), int, f"{where}.qa.{name}", "a whole number")
             kinds = episode.get("files")
             if not need(kinds, dict, f"{where}.files", "an object"):
                 continue
@@ -135,7 +183,7 @@ def _shape_problems(manifest: Any) -> list[str]:
                 elif need(info, dict, at, "an object"):
                     need(info.get("path"), str, f"{at}.path", "a string")
                     need(info.get("bytes"), int, f"{at}.bytes", "a whole number")
-                    if not (isinstance(info.get("sha256"), str) and _HEX64.fullmatch(info["sha256"])):
+                    if not _is_sha256(info.get("sha256")):
                         problems.append(f"manifest.json: {at}.sha256 must be a SHA-256 in hex")
     return problems
 

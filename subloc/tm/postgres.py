@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 from ..errors import TranslationMemoryError
-from .spec import redact_url
+from .urls import redact_url
 from .store import _CHUNK, SQLStore
 
 # pg_advisory_xact_lock key serializing schema migrations of one database ("subloc" in ASCII).
@@ -41,8 +41,9 @@ class PostgresTM(SQLStore):
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lock = threading.RLock()
         try:
-            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10,
-                                         application_name="subloc")
+            # No server-side prepared statements: no session state, so PgBouncer in transaction mode works.
+            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="subloc",
+                                         prepare_threshold=None)
         except psycopg.Error as exc:
             raise TranslationMemoryError(f"cannot connect to the translation memory: {self._clean(exc)}",
                                          path=self.location,

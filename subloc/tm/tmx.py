@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..errors import TranslationMemoryError
 from .entry import TMEntry, _now
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _DECLARATION = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
@@ -107,11 +110,12 @@ def _as_expat_input(data: bytes, path: str) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>' + body).encode("utf-8")
 
 
-def parse_tmx(data: bytes | str, path: str):  # type: ignore[no-untyped-def]
+def parse_tmx(data: bytes | str, path: str) -> Element:
     """The root element of a TMX file, parsed safely; every problem a TranslationMemoryError with its line."""
+    from xml.etree.ElementTree import ParseError
+
     import defusedxml.ElementTree as DET
     from defusedxml import DefusedXmlException
-    from xml.etree.ElementTree import ParseError
 
     if isinstance(data, str):  # already decoded: whatever the declaration says no longer applies
         data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data).encode("utf-8")

@@ -23,7 +23,7 @@ from ..languages import canonical, script_family
 from ..model import Track
 from ..provenance import read_provenance, record_provenance
 from ..project import Projects
-from ..scheduler import Item, Scheduler, pack
+from ..scheduler import Budget, Item, Scheduler, pack
 from ..segments import CuePlan, build_track
 from ..tm import TMStore, display, normalize, open_tm
 from .reask import reask_misses
@@ -49,6 +49,8 @@ class TranslateOptions:
     glossary: str | None = None
     screen: str | None = None
     check: bool = True
+    max_requests: int | None = None  # per run, every language and backend together
+    max_tokens: int | None = None  # prompt + completion tokens per run (LLM backends)
     story: bool = True  # backends that take context: narrative order, previous lines, in-context reuse
     fit: bool = True  # budgets (max_chars) for LLMs, shortening re-asks, timing repairs into free time
     fit_share: float = 0.25  # at most this share of the segments sent is asked again to shorten
@@ -91,6 +93,12 @@ class LanguageReport:
     fallback_used: int = 0
     reasked: int = 0  # segments asked again because they missed a glossary term
     reask_fixed: int = 0
+    prompt_tokens: int = 0  # from the API's usage (estimated from the characters where it reports none)
+    completion_tokens: int = 0
+    tokens_estimated: bool = False
+    cost: float | None = None  # estimated, when a price per million tokens is configured for the backend
+    rejected_language: int = 0  # replies in the wrong language or script, asked again
+    stopped: str | None = None  # why sending stopped early (the same error again and again, a ceiling)
     plan: dict[str, Any] = field(default_factory=dict)  # dry run: what would be sent
     context_again: int = 0  # short lines sent again because they met a new context
     fit_asked: int = 0  # segments asked again because they ran over their budget
@@ -109,6 +117,11 @@ class RunReport:
     tm_path: str
     dry_run: bool
     languages: list[LanguageReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said once per run (e.g. a server without response_format)
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float | None = None
 
     @property
     def incomplete(self) -> int:
@@ -153,7 +166,7 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
-                 encoding: str | None = None) -> None:
+                 encoding: str | None = None, tracks: Sequence[Track] | None = None) -> None:
         from ..series import find_series
 
         if not files:
@@ -161,7 +174,8 @@ class Translator:
         self.options = options
         self.progress = progress or Progress()
         self.series = find_series(files[0])
-        tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
+        # Every source is read before anything is sent (``tracks``: already read, one per file).
+        tracks = list(tracks) if tracks is not None else [load(f, encoding=encoding) for f in files]
         self.source_lang = _source_language(options, tracks, self.series)
         names = [episode_name(f) for f in files]
         dupes = {n for n in names if names.count(n) > 1}
@@ -247,7 +261,8 @@ class Translator:
         o = self.options
         return Scheduler(backend, source_lang=self.source_lang, target_lang=language, concurrency=o.concurrency,
                          rpm=o.rpm, batch_size=o.batch_size, retries=o.retries, backoff=o.backoff, context=context,
-                         on_done=done, on_request=lambda n: self.progress.request_sent(language, n))
+                         on_done=done, on_request=lambda n: self.progress.request_sent(language, n),
+                         budget=getattr(self, "budget", None))
 
     def run(self) -> RunReport:
         o = self.options
@@ -261,6 +276,9 @@ class Translator:
             for episode in self.episodes:
                 guard.check(self._target_path(episode, language), hint="choose another output folder with -o")
         report = RunReport(self.source_lang, o.backend, display(self.tm_path), o.dry_run)
+        if not o.dry_run:
+            check_writable(o.output_dir)
+        self.budget = Budget(o.max_requests, o.max_tokens)
         tm = open_tm(self.tm_path)
         opened: dict[str, Backend] = {}
         try:
@@ -268,8 +286,14 @@ class Translator:
                 report.languages.append(self._language(language, tm, opened))
         finally:
             for backend in opened.values():
+                report.notes.extend(n for n in getattr(backend, "notes", []) if n not in report.notes)
                 backend.close()
             tm.close()
+        report.requests = sum(r.requests for r in report.languages)
+        report.prompt_tokens = sum(r.prompt_tokens for r in report.languages)
+        report.completion_tokens = sum(r.completion_tokens for r in report.languages)
+        costs = [r.cost for r in report.languages if r.cost is not None]
+        report.cost = round(sum(costs), 6) if costs else None
         return report
 
     def _language(self, language: str, tm: TMStore, opened: dict[str, Backend]) -> LanguageReport:
@@ -332,8 +356,10 @@ class Translator:
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
             stats, others = run_shared(scheduler, self._items(todo, backend, glossary), tm, self.source_lang, language)
             translations.update(others)  # sent by another run on the same TM meanwhile
-            result.requests += stats.requests
-            result.characters += stats.chars
+            account(result, stats, opts)
+            result.rejected_language += stats.rejected_language
+            if stats.stopped and not result.stopped:
+                result.stopped = f"{name}: {stats.stopped}"
             result.sent += len(todo) - len(others)
             if index:
                 result.fallback_used += len([u for u in todo if u in translations])
@@ -348,8 +374,8 @@ class Translator:
                                    lambda backend, context, on_done: self._scheduler(backend, language, context,
                                                                                      on_done), accept)
             result.reasked, result.reask_fixed = outcome.asked, outcome.fixed
-            result.requests += outcome.requests
-            result.characters += outcome.characters
+            for name, stats in outcome.stats:
+                account(result, stats, o.backend_options if name == o.backend else o.fallback_options)
         self._write(language, translations, failures, glossary, result)
         return result
 
@@ -377,7 +403,7 @@ class Translator:
             threading.Thread(target=thai_words, args=("ทดสอบ",), daemon=True).start()
         backend = opened.get(f"0:{o.backend}") or opened.setdefault(f"0:{o.backend}", create(o.backend, o.backend_options))
         plan = story.run_language(self, language, tm, backend, o.backend, profile, glossary, result,
-                                  lambda b, context, done: self._scheduler(b, language, context, done))
+                                  lambda b, context, done: self._scheduler(b, language, context, done), account)
         failures = {occ.source: result.failure_reasons[occ.id] for occ in plan.occurrences
                     if occ.id in result.failure_reasons and occ.resolved() is None}
         if failures and o.fallback:  # what the LLM could not translate goes to the fallback, line by line
@@ -479,15 +505,36 @@ class Translator:
 
 def create_check(name: str, options: BackendOptions, source: str, target: str) -> None:
     """Validate that a backend can take this language pair (and has its key) without sending anything."""
-    from ..backends import BackendUnavailable, supporting
-    cls = get_class(name)
-    info = cls.info
-    if not info.supports(source, target):
-        others = [n for n in supporting(source, target) if n != name]
-        raise BackendUnavailable(f"backend {name!r} does not translate {source} → {target}",
-                                 hint=f"backends that do: {', '.join(others) or 'none'}")
-    if info.key_required and not options.key(info):
-        raise BackendUnavailable(f"backend {name!r} needs an API key", hint=f"set the {info.key_env} environment variable")
+    from ..backends import preflight
+    preflight(name, options, source, target)
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse before anything is sent when the output folder cannot be written."""
+    import os
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".subloc-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"cannot write to the output folder {folder}: {exc.strerror or exc}",
+                         hint="choose another -o, or fix its permissions") from None
+
+
+def account(result: LanguageReport, stats: Any, options: BackendOptions) -> None:
+    """Requests, characters, tokens and their estimated cost (price per million tokens, per backend)."""
+    result.requests += stats.requests
+    result.characters += stats.chars
+    result.prompt_tokens += stats.prompt_tokens
+    result.completion_tokens += stats.completion_tokens
+    result.tokens_estimated |= stats.tokens_estimated
+    price_in, price_out = options.extra.get("price_input"), options.extra.get("price_output")
+    if price_in is not None or price_out is not None:
+        cost = (stats.prompt_tokens * float(price_in or 0) + stats.completion_tokens * float(price_out or 0)) / 1e6
+        result.cost = round((result.cost or 0.0) + cost, 6)
 
 
 def _verifier(masked: Masked) -> Callable[[str], str]:

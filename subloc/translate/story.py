@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..glossary import Glossary, glossary_misses
@@ -35,7 +34,9 @@ from . import fit
 
 if TYPE_CHECKING:
     from ..profiles import Profile
-    from .pipeline import LanguageReport, Translator
+
+Translator = Any  # subloc.translate.pipeline.Translator (which imports this module)
+LanguageReport = Any
 
 SHORT_CHARS = 12
 SCENE_GAP_MS = 1500
@@ -272,7 +273,7 @@ def dry_run(tr: Translator, language: str, tm: TMStore, profile: Profile, budget
 
 def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backend_name: str,
                  profile: Profile, glossary: Glossary | None, result: LanguageReport,
-                 schedule: Callable[..., Scheduler]) -> Plan:
+                 schedule: Callable[..., Scheduler], account: Callable[..., None]) -> Plan:
     """Send what the plan needs, story order, with context; shorten what overruns; fill in the rest."""
     o = tr.options
     plan, store = plan_language(tr, language, tm, profile, o.fit, pseudo=backend.info.pseudo)
@@ -365,28 +366,27 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
     sending = plan.to_send()
     per_episode = [[occ for occ in episode if occ.state == "send"] for episode in plan.episodes]
 
-    def episode_run(occs: list[Occurrence]) -> None:
-        for batch in batches(occs, scheduler.max_segments, scheduler.max_chars):
-            scheduler.run([item_for(occ) for occ in batch])
-
-    work = [occs for occs in per_episode if occs]
-    workers = max(1, min(scheduler.concurrency, len(work)))
-    if workers == 1:
-        for occs in work:
-            episode_run(occs)
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="subloc-story") as pool:
-            for future in [pool.submit(episode_run, occs) for occs in work]:
-                future.result()
+    # Rounds: the next batch of every episode at once; an episode's batches go one after the other, so
+    # each request's ``previous`` lines are translated by the time it is sent.
+    queues = [batches(occs, scheduler.max_segments, scheduler.max_chars) for occs in per_episode if occs]
+    for round_ in range(max((len(q) for q in queues), default=0)):
+        items = []
+        for e, queue in enumerate(queues):
+            if round_ < len(queue):
+                items += [replace(item_for(occ), batch=f"{e}:{round_}") for occ in queue[round_]]
+        scheduler.run(items)
     stats = scheduler.stats
-    result.requests += stats.requests
-    result.characters += stats.chars
+    account(result, stats, o.backend_options)
+    result.rejected_language += stats.rejected_language
+    if stats.stopped and not result.stopped:
+        result.stopped = f"{backend_name}: {stats.stopped}"
     result.sent = len(sending)
     result.context_again = sum(1 for occ in sending if occ.again)
     failures = {key: reason for key, reason in stats.failures.items() if by_id[key].text is None}
 
     if glossary is not None and missed:
-        _glossary_reask(tr, language, tm, store, glossary, missed, backend, backend_name, base, schedule, plan, result)
+        _glossary_reask(tr, language, tm, store, glossary, missed, backend, backend_name, base, schedule, plan, result,
+                        account)
 
     # Fit: ask again, in batches, for what ran over its budget; bounded.
     over.sort(key=lambda occ: (occ.episode, occ.cue, occ.unit))
@@ -409,9 +409,7 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
                 store.add(occ.source, tr.source_lang, language, occ.keys, chosen, backend_name)
 
         again = schedule(backend, base, shortened)
-        stats = again.run([item_for(occ, too_long=first[occ.id]) for occ in asked])
-        result.requests += stats.requests
-        result.characters += stats.chars
+        account(result, again.run([item_for(occ, too_long=first[occ.id]) for occ in asked]), o.backend_options)
     for occ in plan.occurrences:
         if occ.text is None and occ.follows is not None:
             occ.text = occ.follows.resolved()
@@ -432,7 +430,7 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
 def _glossary_reask(tr: Translator, language: str, tm: TMStore, store: ContextStore, glossary: Glossary,
                     missed: dict[str, list[Any]], backend: Any, backend_name: str,
                     base: Callable[[list[Item]], dict[str, Any]], schedule: Callable[..., Scheduler], plan: Plan,
-                    result: LanguageReport) -> None:
+                    result: LanguageReport, account: Callable[..., None]) -> None:
     """The glossary re-ask of :mod:`.reask`, by source text; an accepted reply replaces every sent
     occurrence of that text."""
     from .reask import reask_misses
@@ -456,5 +454,5 @@ def _glossary_reask(tr: Translator, language: str, tm: TMStore, store: ContextSt
     outcome = reask_misses(glossary, language, missed, produced, base,
                            lambda b, context, on_done: schedule(b, context, on_done), accept, item_for)
     result.reasked, result.reask_fixed = outcome.asked, outcome.fixed
-    result.requests += outcome.requests
-    result.characters += outcome.characters
+    for _, stats in outcome.stats:
+        account(result, stats, tr.options.backend_options)
