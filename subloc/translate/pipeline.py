@@ -218,20 +218,17 @@ class Translator:
 
     def _context(self, glossary: Glossary | None, language: str, neighbours: dict[str, tuple[str, str]]
                  ) -> Callable[[list[Item]], dict[str, Any]]:
+        from .story import glossary_entries
+
         series = self.series.context(language) if self.series else None
 
         def build(items: list[Item]) -> dict[str, Any]:
             out: dict[str, Any] = {}
             if series:
                 out["series"] = series
-            if glossary is not None:
-                seen: dict[str, dict[str, str]] = {}
-                for item in items:
-                    for m in glossary.match(item.key):
-                        seen.setdefault(m.entry.source, {"source": m.entry.source, "target": " | ".join(
-                            m.entry.renderings), "note": m.entry.note})
-                if seen:
-                    out["glossary"] = list(seen.values())
+            entries = glossary_entries(glossary, [item.key for item in items])
+            if entries:
+                out["glossary"] = entries
             before = neighbours.get(items[0].key, ("", ""))[0]
             after = neighbours.get(items[-1].key, ("", ""))[1]
             if before or after:

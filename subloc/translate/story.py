@@ -109,6 +109,16 @@ class ContextStore:
                           for key in (None, *keys)])
 
 
+def glossary_entries(glossary: Glossary | None, texts: list[str]) -> list[dict[str, str]]:
+    """The glossary entries that occur in a batch, as a backend is told them."""
+    seen: dict[str, dict[str, str]] = {}
+    for text in texts if glossary is not None else []:
+        for m in glossary.match(text):  # type: ignore[union-attr]
+            seen.setdefault(m.entry.source, {"source": m.entry.source, "target": " | ".join(m.entry.renderings),
+                                             "note": m.entry.note})
+    return list(seen.values())
+
+
 def _key(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
@@ -292,14 +302,9 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
         out: dict[str, Any] = {}
         if series:
             out["series"] = series
-        if glossary is not None:
-            seen: dict[str, dict[str, str]] = {}
-            for item in items:
-                for m in glossary.match(item.text):
-                    seen.setdefault(m.entry.source, {"source": m.entry.source, "target": " | ".join(
-                        m.entry.renderings), "note": m.entry.note})
-            if seen:
-                out["glossary"] = list(seen.values())
+        entries = glossary_entries(glossary, [item.text for item in items])
+        if entries:
+            out["glossary"] = entries
         return out
 
     def context(items: list[Item]) -> dict[str, Any]:
