@@ -212,3 +212,21 @@ def test_a_pronoun_change_the_series_explains_is_not_reported() -> None:
         example_series = rule.example_series.replace('note = "formal 顾总 at first; 老公 from episode 4"',
                                                      'note = "cold tôi/ông when he hurts her"')
     assert run_example(Explained, rule.fail_example) == []
+
+
+def test_speakers_from_a_per_episode_speaker_column(tmp_path: Path, server: OpenAIServer) -> None:
+    from subloc.errors import UsageError
+    plain = "\n".join(line for line in PREFIXES.splitlines()).replace("林美凤：", "").replace("苏柔：", "")
+    folder = series_with(tmp_path, {"ep09.zh-Hans.srt": plain})
+    (folder / "src" / "ep09.speakers.tsv").write_text("# cue\tspeaker\n1\t林美凤\n2\t苏柔\n", "utf-8")
+    files = [folder / "src" / "ep09.zh-Hans.srt"]
+    options = TranslateOptions(targets=("th",), output_dir=tmp_path / "out", backend="openai",
+                               tm_path=tmp_path / "tm.sqlite", backend_options=BackendOptions(base_url=server.url))
+    assert Translator(files, options).run().incomplete == 0
+    sent = {s["text"]: s for user in first_asks(server) for s in user["segments"]}
+    assert sent["柔柔别怕，妈有办法"]["speaker"] == {"name": "林美凤", "gender": "female"}
+    assert sent["让姐姐替我嫁？"]["speaker"]["name"] == "苏柔" and "speaker" not in sent["她正合适"]
+    assert not load(tmp_path / "out" / "ep09.th.srt").cues[0].text.startswith("หลิน")  # a column is not written
+    (folder / "src" / "ep09.speakers.tsv").write_text("1 林美凤\n", "utf-8")  # no tab
+    with pytest.raises(UsageError, match=r"ep09.speakers.tsv:1: expected 'cue number<TAB>speaker name'"):
+        Translator(files, options)
