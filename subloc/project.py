@@ -120,14 +120,15 @@ class Project:
     def check(self, track: Track, profile: Profile, *, path: str | None = None, source: Track | None = None,
               glossary: Glossary | None = None, language_declared: bool = True,
               select: Sequence[str] | None = None, ignore: Sequence[str] = (),
-              rules: Sequence[type[Rule]] | None = None) -> list[Finding]:
+              rules: Sequence[type[Rule]] | None = None, series: Any = None) -> list[Finding]:
         """The findings of this project's rules (selection, per-file ignores, severities) on one track;
-        ``rules``: :meth:`rules` as already worked out for this file."""
+        ``rules``: :meth:`rules` as already worked out for this file; the speaker rules know the characters
+        of ``series`` (default: this project's series.toml)."""
         if rules is None:
             rules = self.rules(path or track.path, select=select, ignore=ignore)
         return check_track(track, profile, rules=rules, source=source, glossary=glossary,
                            language_declared=language_declared, severity=self.config.severity,
-                           path=path or track.path)
+                           path=path or track.path, series=series or self.series)
 
 
 class Projects:

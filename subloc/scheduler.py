@@ -42,6 +42,8 @@ class Item:
     key: str  # the unit's source text (TM key)
     text: str  # what is sent (may carry placeholders)
     verify: Callable[[str], str] | None = None  # turns a reply into the final text, or raises ValueError
+    fields: dict[str, Any] = field(default_factory=dict)  # more Segment fields (max_chars, speaker, extra)
+    batch: str = ""  # items of different batches never share a request (story order: one episode's lines)
 
 
 @dataclass
@@ -107,7 +109,8 @@ def pack(items: list[Item], max_segments: int, max_chars: int) -> list[list[Item
     current: list[Item] = []
     size = 0
     for item in items:
-        if current and (len(current) >= max_segments or size + len(item.text) > max_chars):
+        if current and (len(current) >= max_segments or size + len(item.text) > max_chars
+                        or item.batch != current[-1].batch):
             batches.append(current)
             current, size = [], 0
         current.append(item)
@@ -383,7 +386,7 @@ class Scheduler:
         self.limiter.acquire()
         ids = {f"s{n}": item for n, item in enumerate(task.batch, 1)}
         request = Request(self.source_lang, self.target_lang,
-                          tuple(Segment(sid, item.text) for sid, item in ids.items()), self.context(task.batch))
+                          tuple(Segment(sid, item.text, **item.fields) for sid, item in ids.items()), self.context(task.batch))
         name = self.backend.info.name
         try:
             reply = self.backend.translate(request)

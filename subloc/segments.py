@@ -87,14 +87,18 @@ def layout(translations: list[str], plan: CuePlan, profile: Profile, protect: tu
 
 
 def build_track(source: Track, plans: list[CuePlan], translations: dict[str, str], profile: Profile,
-                language: str, protect: tuple[str, ...] = ()) -> Track:
+                language: str, protect: tuple[str, ...] = (),
+                per_unit: dict[tuple[int, int], str] | None = None) -> Track:
     """The translated track: the source's timing, ids and settings with laid-out target text.
 
-    ``protect`` lists strings (glossary renderings) that line breaks should not split.
+    ``protect`` lists strings (glossary renderings) that line breaks should not split. ``per_unit``
+    gives the translation of one occurrence, ``(cue index, unit index)``, ahead of ``translations``.
     """
     cues: list[Cue] = []
-    for cue, plan in zip(source.cues, plans):
-        texts = [translations[unit] for unit in plan.units]
+    per_unit = per_unit or {}
+    for index, (cue, plan) in enumerate(zip(source.cues, plans)):
+        texts = [per_unit[(index, u)] if (index, u) in per_unit else translations[unit]
+                 for u, unit in enumerate(plan.units)]
         cues.append(replace(cue, text=layout(texts, plan, profile, protect), line=0))
     metadata = tuple(line for line in source.metadata if not line.lower().startswith("language:"))
     if source.format == "vtt":

@@ -89,6 +89,18 @@ def load_series(path: str | Path) -> Series:
     """Read and validate a series.toml; unknown keys, wrong types and bad values are errors naming the line."""
     path = Path(path)
     data, text = read_toml(path)
+    return parse_series(data, text, path)
+
+
+def series_from_text(text: str, path: str = "series.toml") -> Series:
+    """A series.toml given as text (rule examples, tests)."""
+    import tomllib
+
+    return parse_series(tomllib.loads(text), text, Path(path))
+
+
+def parse_series(data: dict[str, Any], text: str, path: Path) -> Series:
+    """Validate the data of a series.toml (``text`` is its source, for line numbers)."""
 
     def fail(message: str, needle: str | None = None, line: int | None = None, hint: str | None = None) -> ConfigError:
         return ConfigError(message, path=str(path), line=line or (_line_of(text, needle) if needle else None), hint=hint)

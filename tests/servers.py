@@ -213,6 +213,8 @@ class OpenAIServer(FakeServer):
     context_style = "openai"
     usage = True
 
+    writer: Callable[[dict[str, Any], dict[str, Any]], str] | None = None
+
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length", 0))
         body = json.loads(handler.rfile.read(length) or b"{}")
@@ -242,6 +244,8 @@ class OpenAIServer(FakeServer):
         target = user["target_language"]
         items = [{"id": s["id"], "text": model_translate(s["text"], target, user.get("glossary", []))}
                  for s in segments]
+        if self.writer is not None:  # a model with its own way of writing (see Wordy)
+            items = [{"id": s["id"], "text": self.writer(s, user)} for s in segments]
         content = json.dumps({"segments": items}, ensure_ascii=False)
         if action is not None:
             kind = action[0]
@@ -499,3 +503,61 @@ class PapagoServer(FakeServer):
         self.reply(handler, 200, json.dumps({"message": {"@type": "response", "result": {
             "srcLangType": params.get("source"), "tarLangType": params["target"], "translatedText": out}}},
             ensure_ascii=False))
+
+
+# Said at the end of a line by a model that pads (natural spoken fillers, one per language).
+_PADDING = {
+    "th": "ซึ่ง บอกตามตรง เลยนะว่า เรื่องนี้ ฉันไม่เคย คิดมาก่อน เลยจริงๆ",
+    "vi": "mà nói thật lòng thì chuyện này tôi chưa từng nghĩ tới bao giờ cả",
+    "id": "dan jujur saja aku belum pernah memikirkan hal ini sebelumnya",
+    "ms": "dan terus terang saya tak pernah terfikir tentang hal ini sebelum ini",
+}
+
+
+def _cut(text: str, limit: int, language: str) -> str:
+    """The longest start of ``text`` within ``limit`` counted characters, at a space when there is one."""
+    from subloc.scripts import count
+    if count(text, language) <= limit:
+        return text
+    words = text.split(" ")
+    out = ""
+    for word in words:
+        joined = f"{out} {word}" if out else word
+        if count(joined, language) > limit:
+            break
+        out = joined
+    if out:
+        return out
+    kept = ""
+    for ch in text:  # no space: by characters, a combining mark stays with its letter
+        if count(kept + ch, language) > limit:
+            break
+        kept += ch
+    return kept or text[:1]
+
+
+class Wordy:
+    """A model whose translations run four times the Chinese length unless given a budget.
+
+    ``honours``: "always" (keeps ``max_chars`` at once), "when asked" (only when a segment carries
+    ``too_long``, i.e. asked again to shorten), "never".
+    """
+
+    def __init__(self, honours: str) -> None:
+        self.honours = honours
+
+    def __call__(self, segment: dict[str, Any], user: dict[str, Any]) -> str:
+        from subloc.scripts import count
+        target = user["target_language"]
+        base = fake_translate(segment["text"], target)
+        wanted = 4 * count(segment["text"], "zh-Hans")
+        pad = _PADDING.get(target, _PADDING["id"])
+        text = base
+        while count(text, target) < wanted:
+            text = f"{text} {pad}"
+        text = _cut(text, int(wanted + 1), target)
+        budget = segment.get("max_chars")
+        asked = "too_long" in segment
+        if budget is not None and (self.honours == "always" or (self.honours == "when asked" and asked)):
+            text = _cut(text, budget, target)
+        return text

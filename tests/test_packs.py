@@ -105,9 +105,17 @@ def test_stale_episode_is_translated_again_with_only_its_changed_cues(tmp_path: 
     finally:
         server.close()
     assert result.retranslated == ["ep03"] and result.path is not None
+    # (re-asks - a glossary term missed, a reply over its character budget - ask the same lines again)
     resent = [s["text"] for e in server.log.requests[sent:] if "required_terms" not in e["user"]
-              for s in e["user"]["segments"]]
-    assert len(resent) == 1 and resent[0].endswith("吧")  # only the changed cue went to the backend
+              for s in e["user"]["segments"] if "too_long" not in s]
+    # Only the changed cue went to the backend, and its short neighbours, which now meet a new context
+    # (story mode re-translates lines of at most 12 characters in each new context; longer ones are reused).
+    changed = [t for t in resent if t.endswith("吧")]
+    assert len(changed) == 1 and len(resent) <= 3
+    before = load(tmp_path / "series" / "srt" / "ep03.zh-Hans.srt")
+    texts = [c.text.replace("\n", "") for c in before.cues]
+    where = next(i for i, t in enumerate(texts) if t.endswith("吧"))
+    assert all(t in texts[where - 1:where + 2] and len(t) <= 12 for t in resent if t not in changed)
 
 
 def test_stale_episode_is_named_when_it_cannot_be_refreshed(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ def series(tmp_path_factory) -> Path:
 def translate(series: Path, out: Path, server: OpenAIServer, language: str = "th", **kw):  # type: ignore[no-untyped-def]
     options = TranslateOptions(targets=(language,), output_dir=out / "out", backend="openai",
                                tm_path=out / "tm.sqlite", backoff=0.01, check=kw.pop("check", False),
+                               story=kw.pop("story", False),  # the scheduler's faults, on the dedupe mode
                                backend_options=kw.pop("backend_options", BackendOptions(base_url=server.url)), **kw)
     return Translator(sorted((series / "srt").glob("*.srt")), options).run()
 

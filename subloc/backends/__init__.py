@@ -89,6 +89,10 @@ class BackendOptions:
 class Segment:
     id: str
     text: str  # what to translate (glossary terms and inline tags may be placeholders ⟦n⟧)
+    # For backends that take context (see subloc.translate.fit and .story); others ignore them.
+    max_chars: int | None = None  # the character budget, counted the target's way
+    speaker: dict[str, str] | None = None  # {"name", "gender"} when known
+    extra: dict[str, Any] = field(default_factory=dict)  # more per-segment fields (addressee, draft, hint…)
 
 
 @dataclass(frozen=True)

@@ -125,18 +125,30 @@ Examples:
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 @click.option("--encoding", help="Source encoding (default: detect).")
+@click.option("--story/--no-story", default=True,
+              help="LLMs: translate episode by episode with the previous lines, re-translating short lines in each "
+                   "new context (default); --no-story sends each unique line once for the series.")
+@click.option("--fit/--no-fit", "fit", default=True,
+              help="Budgets (max_chars) for LLMs, shortening re-asks, timing stretched into free time (default).")
+@click.option("--fit-share", type=click.FloatRange(0, 1), default=0.25, show_default=True,
+              help="At most this share of the segments sent is asked again to shorten.")
+@click.option("--short-line", "short_chars", type=click.IntRange(0), default=12, show_default=True,
+              help="Source lines this short (characters) are translated again in each new context.")
 def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, backend: str | None,
               fallback: str | None, output_dir: str | None, tm_path: str | None, out_format: str | None,
               dry_run: bool, base_url: str | None, model: str | None, fallback_base_url: str | None,
               fallback_model: str | None, timeout: float | None,
               concurrency: int | None, rpm: float | None, batch_size: int | None, retries: int | None,
               max_requests: int | None, max_tokens: int | None, glossary: str | None, extra: tuple[str, ...],
-              strict: bool, quiet: bool, as_json: bool, encoding: str | None) -> None:
+              strict: bool, quiet: bool, as_json: bool, encoding: str | None, story: bool, fit: bool,
+              fit_share: float, short_chars: int) -> None:
     """Translate whole series into several languages in one run; writes OUT/<episode>.<lang>.<ext>.
 
-    Segments are deduplicated across episodes and looked up in the translation memory first (approved
-    entries win); the rest goes to the backend in as few requests as it allows, with retries, rate
-    limits and a deadline per request. Each segment is saved to the TM as it arrives, so an interrupted
+    Segments are looked up in the translation memory first (approved entries win); LLMs get the rest
+    episode by episode with the lines before them, speakers and a character budget per line (short
+    lines are translated again in each new context), other services each unique line once. Requests
+    are as few as the backend allows, with retries, rate limits and a deadline per request. Each
+    segment is saved to the TM as it arrives, so an interrupted
     run resumes and a finished one re-runs without a request. Glossary terms are enforced and the output
     is re-wrapped to the vertical profile and checked. An episode that could not be fully translated is
     not written; the exit code is then 1.
@@ -154,6 +166,8 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
         fallback_model=fallback_model, timeout=timeout, out_format=out_format, tm=tm_path, dry_run=dry_run,
         concurrency=concurrency, rpm=rpm, batch_size=batch_size, retries=retries, glossary=glossary,
         max_requests=max_requests, max_tokens=max_tokens, extra=_options(extra))
+    from dataclasses import replace
+    options = replace(options, story=story, fit=fit, fit_share=fit_share, short_chars=short_chars)
     tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
     progress: Any = _RichProgress() if is_terminal(sys.stderr) and not quiet and not as_json else _PlainProgress(quiet)
     previous = _second_interrupt_exits()
@@ -231,6 +245,10 @@ def _summary(report: Any) -> None:
               ["language", "segments", "unique", "TM hits", "to send", "requests", "characters"],
               [[r.language, r.segments, r.unique, r.tm_hits, r.plan.get("segments", 0), r.plan.get("requests", 0),
                 r.plan.get("characters", 0)] for r in report.languages], right=range(1, 7))
+        for r in report.languages:
+            for ex in r.plan.get("examples", [])[:20]:
+                note(f"{r.language}: example for {ex['segment']!r}: {ex['source']!r} → {ex['target']!r} "
+                     f"({ex['similarity']}% similar, from the TM)")
         return
     rows = []
     for message in report.notes:
@@ -252,6 +270,14 @@ def _summary(report: Any) -> None:
     table(f"subloc translate: {report.source_lang} via {report.backend} (TM {report.tm_path})",
           ["language", "segments", "unique", "TM hits", "sent", "requests", "failures", "episodes", "QA errors",
            "QA warnings", "tokens in/out", "cost"], rows, right=range(1, 12))
+    speed = [r for r in report.languages if r.speed_after]
+    if speed:
+        def cell(d: dict[str, Any]) -> str:
+            return f"{d['median']:g} / {d['p90']:g} / {d['over']:.0%}"
+        table("Reading speed (chars/s: median / p90 / share over the limit)",
+              ["language", "as translated", "as written", "shortened", "re-timed", "still over"],
+              [[r.language, cell(r.speed_before), cell(r.speed_after), f"{r.shortened}/{r.fit_asked}", r.retimed,
+                len(r.fit_misses)] for r in speed], right=range(1, 6))
 
 
 @click.command(epilog="""\b

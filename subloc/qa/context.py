@@ -15,7 +15,7 @@ class CheckContext:
     """One track under check. Measures are computed once and shared by all rules."""
 
     def __init__(self, track: Track, profile: Profile, *, path: str | None = None, source: Track | None = None,
-                 glossary: Any = None, language_declared: bool = True) -> None:
+                 glossary: Any = None, language_declared: bool = True, series: Any = None) -> None:
         self.track = track
         self.cues: tuple[Cue, ...] = track.cues
         self.profile = profile
@@ -24,6 +24,7 @@ class CheckContext:
         self.path = path or track.path or "<string>"
         self.source = source
         self.glossary = glossary
+        self.series = series  # series.toml: characters, genders, how they address each other
 
     # --- measures ------------------------------------------------------------------------------
 

@@ -21,10 +21,11 @@ def selected_rules(select: Sequence[str] | None, ignore: Sequence[str]) -> list[
 
 def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None = None, source: Track | None = None,
                 glossary: Any = None, language_declared: bool = True, severity: dict[str, str] | None = None,
-                path: str | None = None) -> list[Finding]:
-    """All findings of the given rules (default: all) on one track, in file order."""
+                path: str | None = None, series: Any = None) -> list[Finding]:
+    """All findings of the given rules (default: all) on one track, in file order. ``series`` (series.toml)
+    tells the speaker rules who the characters are."""
     ctx = CheckContext(track, profile, path=path, source=source, glossary=glossary,
-                       language_declared=language_declared)
+                       language_declared=language_declared, series=series)
     findings: list[Finding] = []
     for cls in rules if rules is not None else all_rules().values():
         if cls.needs_glossary and glossary is None:

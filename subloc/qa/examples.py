@@ -20,5 +20,9 @@ def run_example(rule: type[Rule], example: str, source: str = "") -> list[Findin
     if rule.needs_glossary and rule.example_glossary:
         from ..glossary import Glossary
         glossary = Glossary.from_text(rule.example_glossary, lang, path="example.tsv")
+    series = None
+    if rule.example_series:
+        from ..series import series_from_text
+        series = series_from_text(rule.example_series, "example/series.toml")
     return check_track(track, get_profile(lang), rules=[rule], source=source_track, glossary=glossary,
-                       path=f"example.{lang}.srt")
+                       path=f"example.{lang}.srt", series=series)

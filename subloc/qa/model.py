@@ -37,6 +37,8 @@ class Rule:
     # Rules that need a glossary (the G family) get it from the context; examples give one as TSV.
     needs_glossary: ClassVar[bool] = False
     example_glossary: ClassVar[str] = ""
+    # Rules about speakers read series.toml from the context; examples give one as TOML text.
+    example_series: ClassVar[str] = ""
     # What `subloc fix` does about it: ``fixable`` rules are repaired (a finding left after fixing is
     # reported as "not fixed"), and ``manual_hint`` says what a person does when the fix cannot.
     fixable: ClassVar[bool] = False

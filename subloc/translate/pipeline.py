@@ -23,7 +23,7 @@ from ..model import Track
 from ..provenance import read_provenance, record_provenance
 from ..project import Projects
 from ..scheduler import Budget, Item, Scheduler, pack
-from ..segments import CuePlan, build_track, plan_track
+from ..segments import CuePlan, build_track
 from ..tm import TMStore, display, open_tm
 from .reask import reask_misses
 from .report import EpisodeResult, LanguageReport, RunReport, account, group_by_language  # noqa: F401
@@ -53,6 +53,11 @@ class TranslateOptions:
     check: bool = True
     max_requests: int | None = None  # per run, every language and backend together
     max_tokens: int | None = None  # prompt + completion tokens per run (LLM backends)
+    story: bool = True  # backends that take context: narrative order, previous lines, in-context reuse
+    fit: bool = True  # budgets (max_chars) for LLMs, shortening re-asks, timing repairs into free time
+    fit_share: float = 0.25  # at most this share of the segments sent is asked again to shorten
+    short_chars: int = 12  # source lines this short are translated again in a new context
+    scene_gap_ms: int = 1500  # silence that starts a new scene
 
 
 @dataclass
@@ -60,6 +65,7 @@ class Episode:
     source: Track
     name: str
     plans: list[CuePlan]
+    unit_voices: list[tuple[Any, ...]] = field(default_factory=list)  # speaker of each unit of each cue
 
 
 class Progress:
@@ -111,7 +117,7 @@ class Translator:
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise UsageError(f"two inputs are episode {sorted(dupes)[0]!r}", hint="translate SRT and VTT copies apart")
-        self.episodes = [Episode(t, n, plan_track(t, self.source_lang)) for t, n in zip(tracks, names)]
+        self.episodes = [self._episode(t, n) for t, n in zip(tracks, names)]
         from ..languages import is_language_tag
         for tag in options.targets:
             if not is_language_tag(tag.replace("_", "-").split("-")[0].lower()):
@@ -124,6 +130,15 @@ class Translator:
                 raise UsageError(f"the source is already {target}", hint="choose other --to languages")
         self.first_file = files[0]
         self.tm_path = options.tm_path or default_tm_path(files)
+
+    def _episode(self, track: Track, name: str) -> Episode:
+        """An episode planned for translation, speakers taken out of the text (put back on output)."""
+        from ..segments import plan_cue
+        from ..speakers import column_for, split_speakers, unit_voices
+
+        texts, voices = split_speakers(track, self.series, column_for(track.path, name))
+        plans = [plan_cue(text, self.source_lang) for text in texts]
+        return Episode(track, name, plans, [unit_voices(len(p.units), p.dialogue, v) for p, v in zip(plans, voices)])
 
     # --- one language ----------------------------------------------------------------------------
 
@@ -139,20 +154,17 @@ class Translator:
 
     def _context(self, glossary: Glossary | None, language: str, neighbours: dict[str, tuple[str, str]]
                  ) -> Callable[[list[Item]], dict[str, Any]]:
+        from .story import glossary_entries
+
         series = self.series.context(language) if self.series else None
 
         def build(items: list[Item]) -> dict[str, Any]:
             out: dict[str, Any] = {}
             if series:
                 out["series"] = series
-            if glossary is not None:
-                seen: dict[str, dict[str, str]] = {}
-                for item in items:
-                    for m in glossary.match(item.key):
-                        seen.setdefault(m.entry.source, {"source": m.entry.source, "target": " | ".join(
-                            m.entry.renderings), "note": m.entry.note})
-                if seen:
-                    out["glossary"] = list(seen.values())
+            entries = glossary_entries(glossary, [item.key for item in items])
+            if entries:
+                out["glossary"] = entries
             before = neighbours.get(items[0].key, ("", ""))[0]
             after = neighbours.get(items[-1].key, ("", ""))[1]
             if before or after:
@@ -229,6 +241,8 @@ class Translator:
         misses = [u for u in units if u not in translations]
         glossary = glossary_for(language, near=self.first_file, spec=o.glossary)
         self.progress.language_started(language, len(units), len(hits))
+        if o.story and primary_info.takes_context and not primary_info.pseudo:
+            return self._story(language, tm, opened, glossary, result)
         if o.dry_run:
             if misses and not primary_info.offline:
                 items = [Item(u, u) for u in misses]
@@ -298,32 +312,104 @@ class Translator:
         self._write(language, translations, failures, glossary, result)
         return result
 
+    def _profile(self, language: str, projects: Projects | None = None) -> Any:
+        """The target profile: the output folder's project's, as `subloc check` on the output applies it."""
+        return (projects or Projects()).for_path(self.options.output_dir, is_folder=True).profile(
+            language, screen=self.options.screen)
+
+    def _story(self, language: str, tm: TMStore, opened: dict[str, Backend], glossary: Glossary | None,
+               result: LanguageReport) -> LanguageReport:
+        """Backends that take context: story order, in-context reuse, budgets (see :mod:`.story`)."""
+        from . import story
+
+        o = self.options
+        info = get_class(o.backend).info
+        profile = self._profile(language)
+        if o.dry_run:
+            size = max(1, min(o.batch_size or info.max_segments, info.max_segments))
+            result.plan = story.dry_run(self, language, tm, profile, o.fit, size, info.max_chars, o.backend)
+            return result
+        if script_family(language) == "thai":
+            import threading
+
+            from ..scripts import thai_words  # the dictionary loads while the requests are in flight
+            threading.Thread(target=thai_words, args=("ทดสอบ",), daemon=True).start()
+        backend = opened.get(f"0:{o.backend}") or opened.setdefault(f"0:{o.backend}", create(o.backend, o.backend_options))
+        plan = story.run_language(self, language, tm, backend, o.backend, profile, glossary, result,
+                                  lambda b, context, done: self._scheduler(b, language, context, done), account)
+        failures = {occ.source: result.failure_reasons[occ.id] for occ in plan.occurrences
+                    if occ.id in result.failure_reasons and occ.resolved() is None}
+        if failures and o.fallback:  # what the LLM could not translate goes to the fallback, line by line
+            fallback = opened.get(f"1:{o.fallback}") or opened.setdefault(f"1:{o.fallback}",
+                                                                           create(o.fallback, o.fallback_options))
+            got: dict[str, str] = {}
+
+            def done(item: Item, text: str) -> None:
+                got[item.key] = text
+                tm.add(item.key, self.source_lang, language, text, o.fallback or "")
+
+            stats = self._scheduler(fallback, language, lambda items: {}, done).run(
+                self._items(sorted(failures), fallback, glossary))
+            result.requests += stats.requests
+            for occ in plan.occurrences:
+                if occ.resolved() is None and occ.source in got:
+                    occ.text = occ.draft = got[occ.source]
+                    result.fallback_used += 1
+            failures = {u: r for u, r in failures.items() if u not in got}
+        result.failures = sum(1 for occ in plan.occurrences if occ.resolved() is None)
+        self._write(language, {}, failures, glossary, result, plan)
+        return result
+
     def _target_path(self, episode: Episode, language: str) -> Path:
         o = self.options
         return o.output_dir / f"{episode.name}.{language}.{o.out_format or episode.source.format}"
 
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
-               glossary: Glossary | None, result: LanguageReport) -> None:
+               glossary: Glossary | None, result: LanguageReport, plan: Any = None) -> None:
+        from ..speakers import put_back, spoken
+        from . import fit
+
         o = self.options
         # Layout and QA follow the project of the output folder: what `subloc check` on the output applies.
         projects = Projects()
-        profile = projects.for_path(o.output_dir, is_folder=True).profile(language, screen=o.screen)
+        profile = self._profile(language, projects)
+        before: list[float] = []
+        after: list[float] = []
         protect = tuple(sorted({r for e in glossary for r in e.renderings if " " in r or not r.isascii()},
                                key=len, reverse=True)) if glossary is not None else ()
-        for episode in self.episodes:
-            missing = [u for p in episode.plans for u in p.units if u not in translations]
+        for index, episode in enumerate(self.episodes):
+            drafts: dict[tuple[int, int], str] = {}
+            if plan is not None:
+                texts = {(occ.cue, occ.unit): occ.resolved() for occ in plan.episodes[index]}
+                drafts = {(occ.cue, occ.unit): occ.draft or "" for occ in plan.episodes[index]}
+            else:
+                texts = {(c, u): translations.get(unit) for c, p in enumerate(episode.plans)
+                         for u, unit in enumerate(p.units)}
+            missing = [key for key, text in texts.items() if text is None]
             fmt = o.out_format or episode.source.format
             target_path = self._target_path(episode, language)
             pseudo = get_class(o.backend).info.pseudo
             if missing:
-                reasons = sorted({failures.get(u, "not translated") for u in missing})
+                reasons = sorted({failures.get(episode.plans[c].units[u], "not translated") for c, u in missing})
                 er = EpisodeResult(episode.name, language, None, len(missing), reasons=reasons)
             elif pseudo and target_path.exists() and \
                     read_provenance(target_path.parent).get(target_path.name, {}).get("backend") != "pseudo":
                 er = EpisodeResult(episode.name, language, None, 0, reasons=[
                     f"{target_path} holds a translation; pseudo-localization does not overwrite it (use another -o)"])
             else:
-                track = build_track(episode.source, episode.plans, translations, profile, language, protect)
+                per_unit = {(c, u): spoken(text or "", episode.unit_voices[c][u] if u < len(
+                    episode.unit_voices[c]) else None, self.series, language) for (c, u), text in texts.items()}
+                track = build_track(episode.source, episode.plans, translations, profile, language, protect, per_unit)
+                track = track.with_cues([replace(cue, text=put_back(cue.text, episode.unit_voices[c], p.dialogue))
+                                         for c, (cue, p) in enumerate(zip(track.cues, episode.plans))])
+                before.extend(_draft_speeds(episode, drafts or texts, profile, language))
+                if o.fit:
+                    spans = fit.windows(episode.source, profile)
+                    track, moved = fit.retime(track, spans, profile)
+                    result.retimed += moved
+                    if plan is None:  # no budgets were sent: report the cues that still read too fast
+                        result.fit_misses += fit.misses(track, spans, profile, episode.name)
+                after.extend(fit.speeds(track, language))
                 if fmt != track.format:
                     from ..convert import convert
                     track, _ = convert(track, fmt)
@@ -338,13 +424,16 @@ class Translator:
                 if o.check:
                     findings = projects.for_path(target_path).check(
                         replace(track, path=str(target_path)), profile, source=episode.source, glossary=glossary,
-                        path=str(target_path))
+                        path=str(target_path), series=self.series)
                     er.errors = sum(1 for f in findings if f.severity == "error")
                     er.warnings = len(findings) - er.errors
                     result.qa_errors += er.errors
                     result.qa_warnings += er.warnings
             result.episodes.append(er)
             self.progress.episode_done(er)
+        if before or after:
+            result.speed_before = fit.distribution(before, profile.cps_error)
+            result.speed_after = fit.distribution(after, profile.cps_error)
 
 
 def create_check(name: str, options: BackendOptions, source: str, target: str) -> None:
@@ -366,3 +455,19 @@ def check_writable(folder: Path) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write to the output folder {folder}: {exc.strerror or exc}",
                          hint="choose another -o, or fix its permissions") from None
+
+
+def _draft_speeds(episode: Episode, texts: dict[tuple[int, int], Any], profile: Any, language: str) -> list[float]:
+    """Reading speed of each cue as first translated, on the source's times."""
+    from ..scripts import count, strip_markup
+
+    out = []
+    for c, (cue, p) in enumerate(zip(episode.source.cues, episode.plans)):
+        duration = cue.end - cue.start
+        if not p.units or duration <= 0:
+            continue
+        chars = sum(count(strip_markup(texts.get((c, u)) or ""), language) for u in range(len(p.units)))
+        if p.dialogue:
+            chars += len(p.units) * count(profile.dialogue_dash, language)
+        out.append(chars * 1000 / duration)
+    return out

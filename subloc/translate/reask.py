@@ -35,9 +35,11 @@ class ReaskOutcome:
 def reask_misses(glossary: Glossary, language: str, offenders: dict[str, list[Entry]],
                  produced: dict[str, tuple[str, Backend]], base: Context,
                  schedule: Callable[[Backend, Context, OnDone], Scheduler],
-                 accept: Callable[[str, str, str], None]) -> ReaskOutcome:
+                 accept: Callable[[str, str, str], None],
+                 item_for: Callable[[str], Item] | None = None) -> ReaskOutcome:
     """Ask the backend that produced each offending segment again, with ``required_terms`` in the
-    context; ``accept(segment, translation, backend_name)`` receives every reply that complies."""
+    context; ``accept(segment, translation, backend_name)`` receives every reply that complies.
+    ``item_for(segment)`` builds what is sent (with its budget, say); by default the bare text."""
     limit = max(REASK_MIN, int(len(produced) * REASK_SHARE))
     chosen = list(offenders)[:limit]
     outcome = ReaskOutcome(asked=len(chosen))
@@ -60,7 +62,7 @@ def reask_misses(glossary: Glossary, language: str, offenders: dict[str, list[En
                 accept(item.key, text, backend_name)
                 outcome.fixed += 1
 
-        stats = schedule(backend, context, done).run([Item(u, u) for u in units])
+        stats = schedule(backend, context, done).run([item_for(u) if item_for else Item(u, u) for u in units])
         outcome.requests += stats.requests
         outcome.characters += stats.chars
         outcome.stats.append((name, stats))

@@ -44,6 +44,14 @@ class LanguageReport:
     rejected_language: int = 0  # replies in the wrong language or script, asked again
     stopped: str | None = None  # why sending stopped early (the same error again and again, a ceiling)
     plan: dict[str, Any] = field(default_factory=dict)  # dry run: what would be sent
+    context_again: int = 0  # short lines sent again because they met a new context
+    fit_asked: int = 0  # segments asked again because they ran over their budget
+    shortened: int = 0  # of which the shorter reply fits
+    fit_misses: list[dict[str, Any]] = field(default_factory=list)  # sent segments still over their budget
+    retimed: int = 0  # cues stretched into free time
+    speed_before: dict[str, float] = field(default_factory=dict)  # reading speed: median, p90, share over
+    speed_after: dict[str, float] = field(default_factory=dict)
+    failure_reasons: dict[str, str] = field(default_factory=dict, repr=False)  # segment id -> why it failed
 
 
 @dataclass
