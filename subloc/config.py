@@ -19,6 +19,10 @@ codes and bad values are errors that name the file and line.
     cps_error = 22
     [tool.subloc.limits.th]      # …or for one
     cpl_hard = 26
+    extend-exclude = ["drafts"]  # not checked when walking folders (exclude = […] replaces the defaults)
+
+``--config FILE`` names the file instead (for every checked file); folders are walked without what
+``exclude``/``extend-exclude`` and ``.gitignore`` files leave out.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
+from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from .errors import ConfigError
 
@@ -40,7 +45,10 @@ LIMIT_TYPES: dict[str, Any] = {
 }
 LIMIT_KINDS = {int: "a whole number", (int, float): "a number", bool: "true or false", str: "a string"}
 KEYS = {"screen", "fps", "language", "select", "ignore", "severity", "per-file-ignores", "limits", "glossary",
-        "strict", "translate"}
+        "strict", "translate", "exclude", "extend-exclude"}
+# Folders never walked into unless `exclude` says otherwise (build output, dependencies, tool caches).
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist", "__pycache__",
+                   "site-packages")
 TRANSLATE_KEYS = {"backend": str, "fallback": str, "base_url": str, "model": str, "api_key": str, "timeout": (int, float),
                   "concurrency": int, "rpm": (int, float), "batch_size": int, "retries": int, "tm": str,
                   "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str}
@@ -61,6 +69,18 @@ class Config:
     glossary: str | None = None
     strict: bool = False
     translate: dict[str, Any] = field(default_factory=dict)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # globs on a path's parts or its path below root
+
+    def excludes(self, path: Path, walked: Path) -> bool:
+        """Whether a file met walking the folder ``walked`` is left out by ``exclude``/``extend-exclude``: a
+        pattern matches a file or folder name below ``walked``, or the path below the configuration's folder."""
+        parts = path.relative_to(walked).parts
+        try:
+            rel = path.resolve().relative_to(Path(self.root).resolve()).as_posix()
+        except ValueError:
+            rel = path.relative_to(walked).as_posix()
+        return any(any(fnmatch.fnmatch(part, pattern) for part in parts) or fnmatch.fnmatch(rel, pattern)
+                   or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*") for pattern in self.exclude)
 
     def limits_for(self, language: str) -> dict[str, Any]:
         out = {k: v for k, v in self.limits.items() if not isinstance(v, dict)}
@@ -170,6 +190,12 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                               hint=f"known keys: {', '.join(sorted(TRANSLATE_KEYS))}")
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(f"translate.{key} has the wrong type", path=path, line=_line_of(text, key))
+    exclude = data.get("exclude", list(DEFAULT_EXCLUDE))
+    for key, value in (("exclude", exclude), ("extend-exclude", data.get("extend-exclude", []))):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key} must be a list of globs such as [\"drafts\", \"*.old.srt\"]", path=path,
+                              line=_line_of(text, key))
+    exclude = (*exclude, *data.get("extend-exclude", []))
     if "tm" in translate:
         translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
@@ -177,7 +203,7 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                   select=_codes(data.get("select", []), "select", path, text, prefixes=True),
                   ignore=_codes(data.get("ignore", []), "ignore", path, text, prefixes=True),
                   severity=dict(severity), per_file_ignores=per_file, limits=dict(limits), glossary=glossary,
-                  strict=bool(data.get("strict", False)))
+                  strict=bool(data.get("strict", False)), exclude=tuple(exclude))
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -233,8 +259,77 @@ def clear_cache() -> None:
     _find_in.cache_clear()
 
 
+_EXPLICIT: list[Config] = []
+
+
+@contextmanager
+def explicit_config(path: str | None) -> Iterator[None]:
+    """Within the block, ``find_config`` answers with this one file's configuration (``--config FILE``)."""
+    if path is None:
+        yield
+        return
+    file = Path(path)
+    if not file.is_file():
+        raise ConfigError("no such configuration file", path=path, hint="check --config")
+    found = load_file(file)
+    if found is None:
+        raise ConfigError("has no [tool.subloc] table", path=path, hint="add one, or pass a subloc.toml")
+    _EXPLICIT.append(found)
+    try:
+        yield
+    finally:
+        _EXPLICIT.pop()
+
+
 def find_config(start: str | Path) -> Config:
     """The configuration governing a file or folder: the nearest one walking up, else defaults."""
+    if _EXPLICIT:
+        return _EXPLICIT[-1]
     path = Path(start).resolve()
     folder = path if path.is_dir() else path.parent
     return _find_in(str(folder)) or Config()
+
+
+def walk_filter(folder: Path) -> Callable[[Path], bool]:
+    """For files found walking ``folder``: True when the configuration's ``exclude``/``extend-exclude`` or a
+    ``.gitignore`` (in the folder, below it, or above it up to the repository root) leaves the file out."""
+    ignores = _gitignores(folder)
+
+    def ignored(path: Path, suffix: str = "") -> bool:
+        verdict = None
+        for base, spec in ignores:  # from the outermost .gitignore in: deeper files override
+            try:
+                rel = path.resolve().relative_to(base).as_posix()
+            except ValueError:
+                continue
+            result = spec.check_file(rel + suffix).include if rel != "." else None
+            if result is not None:
+                verdict = result
+        return bool(verdict)
+
+    if ignores and ignored(folder, "/"):
+        ignores = []  # a folder named on the command line is checked even if .gitignore lists it
+
+    def skip(path: Path) -> bool:
+        return find_config(path).excludes(path, folder) or (bool(ignores) and ignored(path))
+
+    return skip
+
+
+def _gitignores(folder: Path) -> list[tuple[Path, Any]]:
+    """(folder, compiled patterns) of every .gitignore that governs files below ``folder``, outermost first."""
+    root = folder.resolve()
+    above: list[Path] = []
+    for parent in (root, *root.parents):
+        if (parent / ".gitignore").is_file():
+            above.append(parent / ".gitignore")
+        if (parent / ".git").exists():
+            break
+    below = sorted((p for p in root.rglob(".gitignore") if p.parent != root), key=lambda p: len(p.parts))
+    files = [*reversed(above), *below]
+    if not files:
+        return []
+    import pathspec  # only when there is a .gitignore to read
+
+    return [(f.parent, pathspec.GitIgnoreSpec.from_lines(f.read_text("utf-8", errors="replace").splitlines()))
+            for f in files]

@@ -234,7 +234,8 @@ class Translator:
             for target in self.targets:  # refuse unsupported pairs and missing keys before anything is sent
                 create_check(name, opts, self.source_lang, target)
         report = RunReport(self.source_lang, o.backend, str(self.tm_path), o.dry_run)
-        tm = TranslationMemory(self.tm_path)
+        # A dry run writes nothing: without a TM file yet, it looks up an empty one in memory.
+        tm = TranslationMemory(self.tm_path if self.tm_path.exists() or not o.dry_run else ":memory:")
         opened: dict[str, Backend] = {}
         try:
             for language in self.targets:

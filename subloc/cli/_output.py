@@ -25,21 +25,43 @@ def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any
           right: Sequence[int] = ()) -> None:
     """A rich table on a terminal; tab-separated plain lines otherwise (easy to grep and cut)."""
     if is_terminal():
+        from rich.cells import cell_len
         from rich.console import Console
         from rich.table import Table
 
+        console = Console()
+        cells = [[str(v) for v in row] for row in rows]
+        natural = sum(max(cell_len(h), *(cell_len(r[i]) for r in cells)) + 3 for i, h in enumerate(headers)) + 1
+        if natural > console.width:
+            # Too wide for the terminal: one record per row, so no path is cut or folded into ambiguity.
+            from rich.markup import escape
+
+            if title:
+                console.print(escape(title))
+            for row in cells:
+                console.print(f"[bold]{escape(row[0])}[/]", soft_wrap=True)
+                console.print("  " + "  ".join(f"[dim]{escape(h)}:[/] {escape(v)}" for h, v in zip(headers[1:], row[1:])),
+                              soft_wrap=True)
+            return
         grid = Table(title=title, title_justify="left")
         for i, header in enumerate(headers):
-            grid.add_column(header, justify="right" if i in right else "left")
-        for row in rows:
-            grid.add_row(*(str(v) for v in row))
-        Console().print(grid)
+            grid.add_column(header, justify="right" if i in right else "left", overflow="fold")
+        for row in cells:
+            grid.add_row(*row)
+        console.print(grid)
         return
     if title:
         click.echo(f"# {title}")
     click.echo("\t".join(headers))
     for row in rows:
         click.echo("\t".join(str(v) for v in row))
+
+
+def plural(count: int, word: str) -> str:
+    """'1 file', '2 files'."""
+    from ..qa.report import plural as words
+
+    return words(count, word)
 
 
 def note(message: str) -> None:

@@ -98,11 +98,13 @@ def loads(text: str, path: str = "<string>", fmt: str | None = None, conformance
 
 
 def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | None = None,
-         conformance: bool = False, language: str | None = None) -> Track:
-    """Read a subtitle file into a Track. Raises SubtitleParseError (with file and line) on bad input."""
+         conformance: bool = False, language: str | None = None, data: bytes | None = None) -> Track:
+    """Read a subtitle file into a Track. Raises SubtitleParseError (with file and line) on bad input.
+
+    ``data``: the file's bytes when they do not come from ``path`` (stdin), which then only names them."""
     name = os.fspath(path)
     try:
-        data = Path(name).read_bytes()
+        data = Path(name).read_bytes() if data is None else data
     except IsADirectoryError:
         raise SubtitleParseError("is a directory", path=name, hint="pass a file, or let the command expand the folder") from None
     except OSError as exc:
@@ -214,15 +216,18 @@ def natural_key(path: Path | str) -> tuple:
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files as given; folders expand to their subtitle files, recursively, in natural episode order.
 
-    Hidden folders (``.subloc`` and the like) are skipped. A missing path is a UsageError.
+    Hidden folders (``.subloc`` and the like) are skipped, and so is what the configuration's ``exclude``
+    and ``.gitignore`` files leave out (see subloc/config.py). A missing path is a UsageError.
     """
     result: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            from ..config import walk_filter
+            skip = walk_filter(path)  # exclude/extend-exclude of the configuration, .gitignore files
             found = [p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file()
-                     and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+                     and not any(part.startswith(".") for part in p.relative_to(path).parts) and not skip(p)]
             found.sort(key=lambda p: natural_key(p.relative_to(path)))
             if not found:
                 raise UsageError(f"no .srt or .vtt files in {path}", hint="pass subtitle files or a folder that has them")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -24,6 +25,8 @@ class CheckOptions:
     fps: str | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # added to the selection (the flag's, or the configuration's)
+    extend_ignore: tuple[str, ...] = ()
     source: str | None = None  # a file, or a folder searched by episode name
     glossary: str | None = None
     encoding: str | None = None
@@ -38,6 +41,7 @@ class FileResult:
     cues: int = 0
     profile: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # checked, but not fully (e.g. no source found: X rules skipped)
+    cue_texts: list[str] = field(default_factory=list)  # the text of each finding's cue (for baselines)
 
     @property
     def errors(self) -> int:
@@ -69,8 +73,25 @@ def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None 
         findings = [replace(f, severity=severity[f.code]) if f.code in severity else f for f in findings]  # type: ignore[arg-type]
     # One finding per problem: a term met twice in a cue (妈妈) is one missing rendering, not two.
     findings = list(dict.fromkeys(findings))
+    ignored = ignored_in_notes(track)
+    if ignored:
+        findings = [f for f in findings if not any(f.code.startswith(c) for c in ignored.get(f.cue - 1, ()))]
     findings.sort(key=lambda f: (f.line, f.cue, f.code))
     return findings
+
+
+_IGNORE_NOTE = re.compile(r"^\s*subloc:\s*ignore\s+([A-Za-z0-9,\s]+?)\s*$")
+
+
+def ignored_in_notes(track: Track) -> dict[int, tuple[str, ...]]:
+    """Codes (or prefixes) a WebVTT ``NOTE subloc: ignore CODE, CODE`` block suppresses for the cue after it."""
+    out: dict[int, tuple[str, ...]] = {}
+    for block in track.blocks:
+        match = _IGNORE_NOTE.match(block.text) if block.kind == "NOTE" else None
+        if match:
+            codes = tuple(c.upper() for c in re.split(r"[\s,]+", match.group(1)) if c)
+            out[block.before_cue] = (*out.get(block.before_cue, ()), *codes)
+    return out
 
 
 def resolve_language(options: CheckOptions, config: Config, track: Track) -> tuple[str | None, bool]:
@@ -113,14 +134,16 @@ class SourceFinder:
                 f"{skipped} skipped; name the source files like the targets (ep01.zh-Hans.srt for ep01.th.srt)")
 
 
-def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = None) -> FileResult:
-    """Load and check one file; unreadable input and bad configuration become ``FileResult.error``."""
+def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = None,
+               data: bytes | None = None) -> FileResult:
+    """Load and check one file (or ``data`` read from stdin, named ``path``); unreadable input and bad
+    configuration become ``FileResult.error``."""
     from ..formats import load
 
     result = FileResult(path=path)
     try:
         config = find_config(path)
-        track = load(path, encoding=options.encoding)
+        track = load(path, encoding=options.encoding, data=data)
         language, declared = resolve_language(options, config, track)
         lang = language or "und"
         profile = get_profile(language, screen=options.screen or config.screen, fps=options.fps or config.fps,
@@ -133,11 +156,14 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
         elif finder.source:
             result.notes.append(finder.missing_note(path))
         select = options.select if options.select is not None else config.select
+        if select and options.extend_select:
+            select = (*select, *options.extend_select)
         file_ignores = (*config.ignore, *config.ignored_for(path))
-        if options.select:
+        named = (*(options.select or ()), *options.extend_select)
+        if named:
             # A code named on the command line wins over the file's broader or equal ignore.
-            file_ignores = tuple(i for i in file_ignores if not any(s.startswith(i) for s in options.select))
-        ignore = (*options.ignore, *file_ignores)
+            file_ignores = tuple(i for i in file_ignores if not any(s.startswith(i) for s in named))
+        ignore = (*options.ignore, *options.extend_ignore, *file_ignores)
         rules = selected_rules(select, ignore)
         glossary = None
         if source is not None and any(cls.needs_glossary for cls in rules):
@@ -147,6 +173,7 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
                                       glossary=glossary, language_declared=declared, severity=config.severity,
                                       path=path)
         result.language, result.cues, result.profile = language, len(track.cues), profile.describe()
+        result.cue_texts = [track.cues[f.cue - 1].text if f.cue else "" for f in result.findings]
     except SublocError as exc:
         result.error = str(exc)
     return result
