@@ -64,6 +64,16 @@ class Notice:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class DamagedBlock:
+    """A block the reader could not read (bad timing line, text where a cue should start), kept as
+    written so that a salvaging read can report it: its first line, its raw text and what is wrong."""
+
+    line: int
+    text: str
+    message: str
+
+
 @dataclass(frozen=True)
 class Track:
     """One subtitle file: its cues plus everything format-level.
@@ -84,6 +94,8 @@ class Track:
     metadata: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
     notices: tuple[Notice, ...] = field(default=(), compare=False)
+    # Blocks a salvaging read skipped (see subloc.formats.load(salvage=True)); empty otherwise.
+    damaged: tuple[DamagedBlock, ...] = field(default=(), compare=False)
 
     def __len__(self) -> int:
         return len(self.cues)

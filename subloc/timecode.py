@@ -7,6 +7,11 @@ Times are integer milliseconds. Parsing follows each format's rules:
 * SRT: the de-facto format, leniently: any number of hour digits, one or two minute and second
   digits, ``,`` or ``.`` before exactly three millisecond digits. Two-digit fractions are refused
   rather than guessed (``,5`` could mean 5 ms or 500 ms).
+
+Both: an hour field of more than 5 digits (over eleven years) is refused, not read: it is damage, and
+such times cannot be written back (webvtt-py refuses them; Python refuses to read 4,300 digits). A
+timing line with a second ``-->`` is refused too. Every pattern here runs in time linear in the
+line (no nested or adjacent unbounded repeats over the same characters), whatever follows it.
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ from fractions import Fraction
 # [0-9], not \d: \d also matches Thai and other Unicode digits.
 _SRT_TS = r"(-?)([0-9]+):([0-9]{1,2}):([0-9]{1,2})[,.]([0-9]+)"
 SRT_TIMING = re.compile(
-    rf"^[ \t]*{_SRT_TS}[ \t]*-->[ \t]*{_SRT_TS}(?:[ \t]+(.*?))?[ \t]*$"
+    rf"^[ \t]*{_SRT_TS}[ \t]*-->[ \t]*{_SRT_TS}(?:[ \t]+(.*))?$"
 )
 # Valid timing lines only (minutes and seconds 0-59, exactly 3 millisecond digits, no sign): a match
 # needs no further checks, so the reader validates each cue with one regex call.
-_SRT_VALID_TS = r"[0-9]+:[0-5]?[0-9]:[0-5]?[0-9][,.][0-9]{3}(?![0-9])"
-SRT_TIMING_VALID = re.compile(rf"[ \t]*{_SRT_VALID_TS}[ \t]*-->[ \t]*{_SRT_VALID_TS}(?:[ \t]+.*)?$")
+_SRT_VALID_TS = r"(?<![0-9])[0-9]{1,5}:[0-5]?[0-9]:[0-5]?[0-9][,.][0-9]{3}(?![0-9])"
+SRT_TIMING_VALID = re.compile(rf"[ \t]*{_SRT_VALID_TS}[ \t]*-->[ \t]*{_SRT_VALID_TS}(?:[ \t](?!.*-->).*)?$")
 
 # WebVTT whitespace inside a line: space, tab, form feed (not vertical tab).
 _VTT_TS = r"([0-9]+):([0-9]{2})(?::([0-9]{2}))?\.([0-9]{3})(?![0-9])"
@@ -30,10 +35,11 @@ VTT_TIMING = re.compile(rf"^[ \t\f]*{_VTT_TS}[ \t\f]*-->[ \t\f]*{_VTT_TS}(.*)$")
 # The same rules as one pattern, for validating without computing: hours optional and of any
 # length; minutes and seconds 00-59; a two-field stamp needs a two-digit first field (else the
 # spec reads it as hours and wants a third field).
-_VTT_VALID_TS = r"(?:[0-9]+:)?[0-5][0-9]:[0-5][0-9]\.[0-9]{3}(?![0-9])"
+_VTT_VALID_TS = r"(?<![0-9])(?:[0-9]{1,5}:)?[0-5][0-9]:[0-5][0-9]\.[0-9]{3}(?![0-9])"
 VTT_TIMING_VALID = re.compile(rf"[ \t\f]*{_VTT_VALID_TS}[ \t\f]*-->[ \t\f]*{_VTT_VALID_TS}")
 
 MS_PER_HOUR = 3_600_000
+MAX_HOUR_DIGITS = 5
 
 
 class TimecodeError(ValueError):
@@ -43,6 +49,9 @@ class TimecodeError(ValueError):
 def _srt_ms(sign: str, h: str, m: str, s: str, frac: str, text: str) -> int:
     if sign:
         raise TimecodeError(f"negative timestamp {text!r}")
+    if len(h) > MAX_HOUR_DIGITS:
+        raise TimecodeError(f"timestamp {text[:20]!r}… has an hour field of {len(h)} digits (at most "
+                            f"{MAX_HOUR_DIGITS})")
     if len(frac) != 3:
         raise TimecodeError(
             f"timestamp {text!r} has {len(frac)} fraction digits; SRT needs exactly 3 (milliseconds)"
@@ -64,13 +73,17 @@ def parse_srt_timing(line: str) -> tuple[int, int, str]:
             f"bad timing line {line.strip()!r} (expected 'HH:MM:SS,mmm --> HH:MM:SS,mmm')"
         )
     g = match.groups()
+    if line.count("-->") > 1:
+        raise TimecodeError(f"timing line {line.strip()[:60]!r} has more than one '-->'")
     start_text, end_text = line.split("-->", 1)
     start = _srt_ms(*g[0:5], start_text.strip())
     end = _srt_ms(*g[5:10], end_text.strip().split(" ")[0])
-    return start, end, g[10] or ""
+    return start, end, (g[10] or "").rstrip(" \t")
 
 
 def _vtt_ms(first: str, second: str, third: str | None, frac: str) -> int | None:
+    if len(first) > MAX_HOUR_DIGITS:
+        return None
     if third is None:
         # Two components: minutes:seconds. The spec makes a first component that is not exactly
         # two digits (or is above 59) an hours field, which then needs a third component.

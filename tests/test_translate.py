@@ -192,7 +192,7 @@ def test_a_glossary_miss_is_asked_again_naming_the_term(series: Path, tmp_path: 
 
 
 def test_glossary_reasks_are_bounded(series: Path, tmp_path: Path, openai: OpenAIServer, monkeypatch) -> None:
-    import subloc.translate as translate_module
+    import subloc.translate.reask as translate_module
     monkeypatch.setattr(translate_module, "REASK_MIN", 2)
     monkeypatch.setattr(translate_module, "REASK_SHARE", 0.01)
     openai.behave = lambda n, payload: ("map", lambda source, text: text.replace("Pak Gu", "Bos"))  # never complies

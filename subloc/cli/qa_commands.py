@@ -245,42 +245,20 @@ def rule(code: str) -> None:
             click.echo("  -> no finding")
 
 
-def _fix_one(path, lang, screen, fps, tolerance, encoding):  # type: ignore[no-untyped-def]
-    """Load, resolve language and profile as `check` does, and fix; returns (track, result)."""
-    from ..config import find_config
-    from ..fix import fix_track
-    from ..formats import load
-    from ..profiles import get_profile
-    from ..qa.engine import CheckOptions, resolve_language
-
-    config = find_config(path)
-    track = load(path, encoding=encoding)
-    language, _ = resolve_language(CheckOptions(language=lang), config, track)
-    profile = get_profile(language, screen=screen or config.screen, fps=fps or config.fps,
-                          overrides=config.limits_for(language or "und"))
-    return track, fix_track(track, profile, tolerance)
-
-
-def _diff(path, before, after) -> str:  # type: ignore[no-untyped-def]
-    import difflib
-
-    from ..formats import dumps
-    old, new = dumps(before), dumps(after.track)
-    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{path}", f"{path} (fixed)"))
-
-
 def run_fixes(files, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
               in_place: bool, report: bool = True) -> tuple[int, int]:
-    """Fix files; returns (files changed, changes not fixed)."""
+    """Fix files and write or show the result; returns (files changed, changes not fixed)."""
     from pathlib import Path
 
+    from ..fix import fix_file
     from ..formats import save
 
     changed = unfixed = 0
     for path in files:
-        before, result = _fix_one(path, lang, screen, fps, tolerance, encoding)
+        fixed = fix_file(path, lang, screen, fps, tolerance, encoding)
+        before, result = fixed.before, fixed.result
         if diff:
-            text = _diff(path, before, result)
+            text = fixed.diff()
             if text:
                 click.echo(text, nl=False)
                 changed += 1

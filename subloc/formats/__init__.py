@@ -4,6 +4,11 @@
 text to that format's adapter. ``save`` serializes and writes atomically. Format detection is
 by content first (a ``WEBVTT`` signature), then by extension; anything else is an error, never a
 guess.
+
+A block that cannot be read (a broken timing line, text where a cue should start) costs only
+itself: the readers keep every other cue and list the damaged blocks in ``Track.damaged``.
+``load``/``loads`` refuse such a file with ``DamagedFileError`` (naming every damaged block) unless
+called with ``salvage=True``, which returns the readable cues and leaves the reporting to the caller.
 """
 
 from __future__ import annotations
@@ -15,8 +20,31 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from ..errors import SubtitleParseError, SubtitleWriteError, UsageError
-from ..model import Track
+from ..model import DamagedBlock, Track
 from .encoding import decode
+
+
+class DamagedFileError(SubtitleParseError):
+    """Some blocks of a file cannot be read. ``damaged`` lists them all; ``track`` holds every
+    readable cue (what a salvaging read returns)."""
+
+    def __init__(self, track: Track, path: str) -> None:
+        first = track.damaged[0]
+        more = len(track.damaged) - 1
+        extra = f" (and {more} more damaged block{'s' if more > 1 else ''})" if more else ""
+        super().__init__(f"{first.message}{extra}", path=path, line=first.line,
+                         hint="fix the block; convert and fix take --salvage to keep every readable cue, "
+                              "and check reports each block as E101")
+        self.track = track
+        self.damaged: tuple[DamagedBlock, ...] = track.damaged
+
+
+def describe_damaged(block: DamagedBlock, path: str) -> str:
+    """One line naming a damaged block: where, what is wrong, and its text (shortened, on one line)."""
+    text = block.text.replace("\n", " / ")
+    if len(text) > 80:
+        text = text[:79] + "…"
+    return f"{path}:{block.line}: {block.message}: {text!r}"
 
 
 class Format(NamedTuple):
@@ -88,20 +116,29 @@ def detect_format(text: str, path: str) -> str:
                              path=path, line=1, hint="name the file .srt or .vtt, or pass --format")
 
 
-def loads(text: str, path: str = "<string>", fmt: str | None = None, conformance: bool = False) -> Track:
-    """Parse already-decoded text."""
+def loads(text: str, path: str = "<string>", fmt: str | None = None, conformance: bool = False,
+          salvage: bool = False) -> Track:
+    """Parse already-decoded text. With ``salvage``, damaged blocks are skipped and listed in
+    ``Track.damaged``; without it they raise DamagedFileError."""
     text = normalize_newlines(text)
     name = fmt or detect_format(text, path)
     if not text.strip():
         raise SubtitleParseError("empty file", path=path, line=1, hint="pass a subtitle file with cues")
-    return get_format(name).read(text, path, conformance=conformance)
+    track = get_format(name).read(text, path, conformance=conformance)
+    if track.damaged and not salvage:
+        raise DamagedFileError(track, path)
+    return track
 
 
 def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | None = None,
-         conformance: bool = False, language: str | None = None, data: bytes | None = None) -> Track:
+         conformance: bool = False, language: str | None = None, salvage: bool = False,
+         data: bytes | None = None) -> Track:
     """Read a subtitle file into a Track. Raises SubtitleParseError (with file and line) on bad input.
 
-    ``data``: the file's bytes when they do not come from ``path`` (stdin), which then only names them."""
+    The language (given, or from the file name: ep01.th.srt) guides the detection of legacy
+    encodings. ``salvage``: keep every readable cue and list the damaged blocks in ``Track.damaged``.
+    ``data``: the file's bytes when they do not come from ``path`` (stdin), which then only names them.
+    """
     name = os.fspath(path)
     try:
         data = Path(name).read_bytes() if data is None else data
@@ -112,9 +149,15 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
     if not data:
         raise SubtitleParseError("empty file", path=name, line=1, hint="pass a subtitle file with cues")
     _refuse_other_files(data, name)
-    text, used, bom = decode(data, name, encoding)
+    hint = language or language_from_path(name)
+    text, used, bom = decode(data, name, encoding, language=_canonical(hint) if hint else None)
     newline = _dominant_newline(text)
-    track = loads(text, name, fmt, conformance=conformance)
+    try:
+        track = loads(text, name, fmt, conformance=conformance, salvage=salvage)
+    except DamagedFileError as exc:
+        exc.track = replace(exc.track, encoding=used, bom=bom, newline=newline,
+                            language=language or exc.track.language or language_from_path(name))
+        raise
     lang = language or track.language or language_from_path(name)
     return replace(track, encoding=used, bom=bom, newline=newline, language=lang)
 
@@ -135,12 +178,17 @@ def _refuse_other_files(data: bytes, name: str) -> None:
     if ext in (".ass", ".ssa") or head.startswith(b"[Script Info]"):
         raise SubtitleParseError("ASS/SSA is not supported yet: convert it to SRT with "
                                  f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`", path=name, line=1)
-    kind = next((what for offset, magic, what in _MAGIC
-                 if data[offset:offset + len(magic)] == magic and (magic != b"\x47" or data[188:189] == data[376:377] == b"\x47")), None)
+    kind = next((what for offset, magic, what in _MAGIC if data[offset:offset + len(magic)] == magic
+                 and (magic != b"\x47" or data[188:189] == data[376:377] == b"\x47")), None)  # TS: a sync byte / 188
     if kind or ext in _MEDIA_EXTENSIONS:
         raise SubtitleParseError(f"not a subtitle file ({kind or ext[1:] + ' file'})", path=name,
                                  hint=f"pass the .srt or .vtt file; to take subtitles out of a video: "
                                       f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`")
+
+
+def _canonical(tag: str) -> str:
+    from ..languages import canonical
+    return canonical(tag)
 
 
 def dumps(track: Track, fmt: str | None = None) -> str:

@@ -17,15 +17,16 @@ pysrt 1.1.2):
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 import pysrt
 
 from ..errors import SubtitleParseError, SubtitleWriteError
-from ..model import Cue, Notice, Track
+from ..model import Cue, DamagedBlock, Notice, Track
 from ..timecode import SRT_TIMING, SRT_TIMING_VALID, TimecodeError, parse_srt_timing
 
-_BLANK = " \t"
+_BLANK = " \t\f\v"  # a line of only these is blank (players agree)
 
 
 def _is_blank(line: str) -> bool:
@@ -34,6 +35,14 @@ def _is_blank(line: str) -> bool:
 
 def _is_timing(line: str) -> bool:
     return "-->" in line and SRT_TIMING.match(line) is not None
+
+
+# Two timestamps around a mistyped arrow ("->", "=>", "→"): a damaged timing line, not cue text.
+_MISTYPED_TIMING = re.compile(r"[ \t]*[0-9]{1,5}:[0-9]{1,2}[:,.0-9]{0,12}[ \t]*(?:-{1,2}>|=>|[→⟶–—]>?)[ \t]*[0-9]{1,5}:[0-9]")
+
+
+def _has_arrow(line: str) -> bool:
+    return "-->" in line or _MISTYPED_TIMING.match(line) is not None
 
 
 def _is_number(line: str) -> bool:
@@ -76,55 +85,85 @@ def _split_glued(first: int, block: list[str]) -> Iterable[tuple[int, list[str],
     yield first + start, block[start:], start > 0
 
 
-def parse(text: str, path: str = "<string>") -> tuple[list[Cue], list[Notice]]:
-    """Parse SRT text (newlines already normalized to ``\\n``) into cues and reader notices."""
+def parse(text: str, path: str = "<string>") -> tuple[list[Cue], list[Notice], list[DamagedBlock]]:
+    """Parse SRT text (newlines already normalized to ``\\n``) into cues, reader notices and the blocks
+    that could not be read (each with its first line, raw text and what is wrong).
+
+    A damaged block costs only itself: its text, and any text after a blank line that would
+    continue it, stay with the damaged block; every other cue is read.
+    """
     cues: list[Cue] = []
     notices: list[Notice] = []
+    damaged: list[DamagedBlock] = []
+    last_damaged = False  # the block before was damaged: text after a blank line belongs to it
     for first, whole in _blocks(text.split("\n")):
         for line_no, block, glued in _split_glued(first, whole):
-            head = block[0]
-            if _is_timing(head):
-                index_line, timing_at = None, 0
-            elif len(block) >= 2 and "-->" in block[1]:
-                index_line, timing_at = head, 1
-                if not _is_number(head):
-                    raise SubtitleParseError(
-                        f"{head.strip()[:40]!r} before the timing line is not a cue number",
-                        path=path, line=line_no,
-                        hint="SRT cue numbers are digits; if this is WebVTT, rename the file to .vtt",
-                    )
-            elif "-->" in head:
-                timing_at, index_line = 0, None
-            else:
-                _continuation(cues, notices, block, line_no, path)
+            try:
+                cue = _cue(block, line_no, path)
+            except SubtitleParseError as exc:
+                damaged.append(DamagedBlock(exc.line or line_no, "\n".join(block), exc.message))
+                last_damaged = True
                 continue
-            timing = block[timing_at]
-            if SRT_TIMING_VALID.match(timing) is None:
-                try:  # only to say what is wrong
-                    parse_srt_timing(timing)
-                    problem = f"bad timing line {timing.strip()!r}"
-                except TimecodeError as exc:
-                    problem = str(exc)
-                raise SubtitleParseError(problem, path=path, line=line_no + timing_at, hint="fix the timing line")
-            text_lines = block[timing_at + 1:]
-            # pysrt parses the cue; its text drops trailing spaces, so the raw lines are kept instead.
-            item = pysrt.SubRipItem.from_lines(block if text_lines else [*block, ""])
-            start, end = item.start.ordinal, item.end.ordinal
-            position = item.position
+            if cue is None:
+                if last_damaged:
+                    last = damaged[-1]
+                    damaged[-1] = DamagedBlock(last.line, last.text + "\n\n" + "\n".join(block), last.message)
+                elif cues:
+                    _continuation(cues, notices, block, line_no)
+                else:
+                    damaged.append(DamagedBlock(line_no, "\n".join(block),
+                                                f"text {block[0].strip()[:40]!r} where a cue number or timing "
+                                                "line was expected"))
+                    last_damaged = True
+                continue
+            last_damaged = False
             if glued:
                 notices.append(Notice(line_no, "no blank line before this cue; read it as a new cue"))
-            cues.append(Cue(start=start, end=end, text="\n".join(text_lines),
-                            ident=(index_line or "").strip(), position=position, line=line_no))
-    return cues, notices
+            cues.append(cue)
+    return cues, notices, damaged
 
 
-def _continuation(cues: list[Cue], notices: list[Notice], block: list[str], line_no: int, path: str) -> None:
+def _cue(block: list[str], line_no: int, path: str) -> Cue | None:
+    """One cue block read, or None for a block without a timing line (text that continues a cue).
+
+    Raises SubtitleParseError (with the line) for a block that has a timing line but cannot be read.
+    """
+    head = block[0]
+    if _is_timing(head):
+        index_line, timing_at = None, 0
+    elif len(block) >= 2 and _has_arrow(block[1]):
+        index_line, timing_at = head, 1
+        if not _is_number(head):
+            raise SubtitleParseError(
+                f"{head.strip()[:40]!r} before the timing line is not a cue number",
+                path=path, line=line_no,
+                hint="SRT cue numbers are digits; if this is WebVTT, rename the file to .vtt",
+            )
+    elif _has_arrow(head):
+        timing_at, index_line = 0, None
+    else:
+        return None
+    timing = block[timing_at]
+    if SRT_TIMING_VALID.match(timing) is None:
+        try:  # only to say what is wrong
+            parse_srt_timing(timing)
+            problem = f"bad timing line {timing.strip()[:60]!r}"
+        except TimecodeError as exc:
+            problem = str(exc)
+        raise SubtitleParseError(problem, path=path, line=line_no + timing_at, hint="fix the timing line")
+    text_lines = block[timing_at + 1:]
+    # pysrt parses the cue; its text drops trailing spaces, so the raw lines are kept instead.
+    try:
+        item = pysrt.SubRipItem.from_lines(block if text_lines else [*block, ""])
+    except (pysrt.Error, ValueError, IndexError) as exc:  # validated above; never let pysrt's own errors out
+        raise SubtitleParseError(f"cannot read this cue block ({type(exc).__name__})", path=path,
+                                 line=line_no + timing_at, hint="fix the timing line") from None
+    return Cue(start=item.start.ordinal, end=item.end.ordinal, text="\n".join(text_lines),
+               ident=(index_line or "").strip(), position=item.position, line=line_no)
+
+
+def _continuation(cues: list[Cue], notices: list[Notice], block: list[str], line_no: int) -> None:
     """Text after a blank line inside a cue: keep it in that cue (pysrt would drop it)."""
-    if not cues:
-        raise SubtitleParseError(
-            f"text {block[0].strip()[:40]!r} where a cue number or timing line was expected",
-            path=path, line=line_no, hint="an SRT file starts with '1' and a line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'",
-        )
     last = cues[-1]
     cues[-1] = Cue(start=last.start, end=last.end, text="\n".join([last.text, *block]) if last.text else "\n".join(block),
                    ident=last.ident, position=last.position, line=last.line)
@@ -133,15 +172,26 @@ def _continuation(cues: list[Cue], notices: list[Notice], block: list[str], line
 
 
 def read(text: str, path: str = "<string>") -> Track:
-    cues, notices = parse(text, path)
+    """Every readable cue; blocks that cannot be read are in ``Track.damaged`` (the caller decides)."""
+    cues, notices, damaged = parse(text, path)
     if not cues:
+        if damaged:
+            raise SubtitleParseError(damaged[0].message, path=path, line=damaged[0].line,
+                                     hint="no cue of this file can be read: fix the timing lines")
         raise SubtitleParseError("no cues found: not an SRT file", path=path, line=1,
                                  hint="an SRT cue is a number, a line 'HH:MM:SS,mmm --> HH:MM:SS,mmm' and its text")
-    return Track(cues=tuple(cues), format="srt", path=path, notices=tuple(notices))
+    return Track(cues=tuple(cues), format="srt", path=path, notices=tuple(notices), damaged=tuple(damaged))
 
 
 def dumps(track: Track) -> str:
-    """Serialize with pysrt, numbering cues 1..n. Raises SubtitleWriteError for unwritable text."""
+    """Serialize with pysrt, numbering cues 1..n. Raises SubtitleWriteError for unwritable text.
+
+    A track without cues is refused: an empty .srt file is not a subtitle file any reader (subloc's
+    included) accepts.
+    """
+    if not track.cues:
+        raise SubtitleWriteError("the track has no cues, and an SRT file without cues is empty",
+                                 hint="write WebVTT (--to vtt), which can carry a file without cues")
     items = []
     time = pysrt.SubRipTime
     for number, cue in enumerate(track.cues, 1):

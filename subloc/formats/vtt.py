@@ -11,8 +11,10 @@ webvtt-py is lenient (shared/spec/libraries.md §c) and records what webvtt-py d
   as ``x00:00:00.000`` and a vertical tab as whitespace);
 * the source line of every cue and block, and the order of NOTE/STYLE/REGION blocks.
 
-A block the spec would drop (a bad timing line, a STYLE after the first cue) is an error, and text
-after a blank line inside a cue is kept in that cue with a Notice. ``conformance=True`` instead
+A block the spec would drop (a bad timing line, a STYLE after the first cue, text before any cue) is a
+damaged block (``Track.damaged``: the caller refuses the file or salvages the rest), text after a
+blank line inside a cue is kept in that cue with a Notice, and a line of only spaces and tabs counts
+as blank, as players and editors treat it (Netflix exports put one between NOTE blocks). ``conformance=True`` instead
 drops what a browser drops, recording each drop as a Notice: the web-platform-tests suite runs in
 that mode.
 """
@@ -25,11 +27,12 @@ import webvtt
 from webvtt.errors import MalformedCaptionError
 
 from ..errors import SubtitleParseError, SubtitleWriteError
-from ..model import Block, Cue, Notice, Track
+from ..model import Block, Cue, DamagedBlock, Notice, Track
 from ..timecode import format_vtt, is_vtt_timing
 
 _SIGNATURE = re.compile(r"WEBVTT(?:[ \t].*)?\Z")
 _KEYWORD = re.compile(r"(STYLE|REGION)[ \t\f]*\Z")
+_WHITESPACE_LINE = re.compile(r"^[ \t\f]+$", re.MULTILINE)
 
 
 def _is_note(line: str) -> bool:
@@ -58,10 +61,14 @@ class _Walk:
         self.header: list[str] = []
         # ("cue", first line, id, timing line, text lines) or ("NOTE"|"STYLE"|"REGION", first line, lines)
         self.items: list[tuple] = []
+        self.damaged: list[DamagedBlock] = []
 
-    def drop_or_fail(self, line: int, message: str, hint: str) -> None:
+    def drop_or_fail(self, line: int, message: str, hint: str, block: list[str]) -> None:
+        """A block the spec drops: a damaged block for subloc, a recorded drop in conformance mode."""
         if not self.conformance:
-            raise SubtitleParseError(message, path=self.path, line=line, hint=hint)
+            self.damaged.append(DamagedBlock(line, "\n".join(block), message))
+            self.items.append(("damaged", line, len(self.damaged) - 1))
+            return
         self.notices.append(Notice(line, f"{message}; dropped, as a WebVTT player would"))
 
     def run(self) -> None:
@@ -127,7 +134,7 @@ class _Walk:
             return seen_cue
         if not is_vtt_timing(block[timing_at]):
             self.drop_or_fail(line_no + timing_at, f"bad cue timing line {block[timing_at].strip()[:60]!r}",
-                              "use 'HH:MM:SS.mmm --> HH:MM:SS.mmm' (minutes and seconds 00-59, 3 decimals)")
+                              "use 'HH:MM:SS.mmm --> HH:MM:SS.mmm' (minutes and seconds 00-59, 3 decimals)", block)
             return seen_cue
         self.items.append(("cue", line_no, ident, block[timing_at], block[timing_at + 1:]))
         return True
@@ -141,14 +148,20 @@ class _Walk:
         if keyword and len(block) > 1:
             if seen_cue:
                 self.drop_or_fail(line_no, f"{keyword.group(1)} block after the first cue",
-                                  f"move the {keyword.group(1)} block above the first cue")
+                                  f"move the {keyword.group(1)} block above the first cue", block)
             else:
                 self.items.append((keyword.group(1), line_no, block))
             return
-        last_cue = next((k for k in range(len(self.items) - 1, -1, -1) if self.items[k][0] == "cue"), None)
+        last_cue = next((k for k in range(len(self.items) - 1, -1, -1) if self.items[k][0] in ("cue", "damaged")),
+                        None)
+        if last_cue is not None and self.items[last_cue][0] == "damaged":
+            index = self.items[last_cue][2]  # text after a blank line that continues a damaged block
+            old = self.damaged[index]
+            self.damaged[index] = DamagedBlock(old.line, old.text + "\n\n" + "\n".join(block), old.message)
+            return
         if self.conformance or last_cue is None:
             self.drop_or_fail(line_no, f"text {head.strip()[:40]!r} outside any cue",
-                              "put it in a cue after a timing line, or make it a NOTE")
+                              "put it in a cue after a timing line, or make it a NOTE", block)
             return
         kind, first, ident, timing_line, text = self.items[last_cue]
         self.items[last_cue] = (kind, first, ident, timing_line, [*text, *block])
@@ -166,6 +179,8 @@ class _Walk:
                     out.append(ident)
                 out.append(timing_line)
                 out.extend(text)
+            elif item[0] == "damaged":
+                out.pop()
             else:
                 out.extend(item[2])
         out.append("")
@@ -176,13 +191,19 @@ def read(text: str, path: str = "<string>", conformance: bool = False) -> Track:
     """Parse WebVTT text (newlines normalized to ``\\n``, BOM removed) into a Track."""
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
+    if not conformance and (" " in text or "\t" in text or "\f" in text):
+        text = _WHITESPACE_LINE.sub("", text)  # whitespace-only lines are blank (line numbers unchanged)
     walk = _Walk(text, path, conformance)
     walk.run()
     check_signature(walk.signature, path)
     cue_items = [item for item in walk.items if item[0] == "cue"]
+    if not cue_items and walk.damaged:
+        first = walk.damaged[0]
+        raise SubtitleParseError(first.message, path=path, line=first.line,
+                                 hint="no cue of this file can be read: fix the timing lines")
     # webvtt-py sees the file as the spec reads it: the original text when nothing was dropped or
     # repaired, else the blocks subloc kept.
-    source = text if not walk.notices else walk.sanitized()
+    source = text if not walk.notices and not walk.damaged else walk.sanitized()
     try:
         parsed = webvtt.WebVTT.from_string(source)
     except (MalformedCaptionError, webvtt.errors.MalformedFileError) as exc:
@@ -200,10 +221,12 @@ def read(text: str, path: str = "<string>", conformance: bool = False) -> Track:
     for item in walk.items:
         if item[0] == "cue":
             count += 1
+        elif item[0] == "damaged":
+            continue
         else:
             blocks.append(Block(kind=item[0], text=_block_text(item[0], item[2]), before_cue=count, line=item[1]))
     return Track(cues=tuple(cues), format="vtt", path=path, header=parsed.header_text,
-                 metadata=tuple(parsed.metadata), blocks=tuple(blocks), notices=tuple(walk.notices),
+                 metadata=tuple(parsed.metadata), blocks=tuple(blocks), notices=tuple(walk.notices), damaged=tuple(walk.damaged),
                  language=_declared_language(parsed.metadata))
 
 

@@ -15,16 +15,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .backends import Backend, BackendOptions, create, get_class
-from .errors import UsageError
-from .formats import episode_name, load, save
-from .glossary import Glossary, Masked, PlaceholderError, glossary_for, mask, unmask
-from .languages import canonical, script_family
-from .model import Track
-from .profiles import get_profile
-from .scheduler import Item, Scheduler, pack
-from .segments import CuePlan, build_track, plan_track
-from .tm import TranslationMemory, normalize
+from ..backends import Backend, BackendOptions, create, get_class
+from ..errors import UsageError
+from ..formats import episode_name, load, save
+from ..glossary import Glossary, Masked, PlaceholderError, glossary_for, glossary_misses, mask, series_dir_for, unmask
+from ..languages import canonical, script_family
+from ..model import Track
+from ..provenance import read_provenance, record_provenance
+from ..profiles import get_profile
+from ..scheduler import Item, Scheduler, pack
+from ..segments import CuePlan, build_track, plan_track
+from ..tm import TranslationMemory, normalize
+from .reask import reask_misses
 
 @dataclass(frozen=True)
 class TranslateOptions:
@@ -113,8 +115,6 @@ class Progress:
 
 def default_tm_path(files: Sequence[Path]) -> Path:
     """``.subloc/tm.sqlite`` in the series folder (the one with series.toml), else next to the inputs."""
-    from .glossary import series_dir_for
-
     series = series_dir_for(files[0])
     if series is None:
         import os
@@ -129,7 +129,7 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
         return canonical(series.source_lang)
     if tracks[0].language:
         return canonical(tracks[0].language)
-    from .langid import detect_track
+    from ..langid import detect_track
     found = detect_track(tracks[0]).language
     if not found:
         raise UsageError("cannot tell the source language", hint="pass --from zh-Hans (or name files ep01.zh-Hans.srt)")
@@ -139,8 +139,8 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
                  encoding: str | None = None) -> None:
-        from .config import clear_cache
-        from .series import find_series
+        from ..config import clear_cache
+        from ..series import find_series
 
         clear_cache()
         if not files:
@@ -155,7 +155,7 @@ class Translator:
         if dupes:
             raise UsageError(f"two inputs are episode {sorted(dupes)[0]!r}", hint="translate SRT and VTT copies apart")
         self.episodes = [Episode(t, n, plan_track(t, self.source_lang)) for t, n in zip(tracks, names)]
-        from .languages import is_language_tag
+        from ..languages import is_language_tag
         for tag in options.targets:
             if not is_language_tag(tag.replace("_", "-").split("-")[0].lower()):
                 raise UsageError(f"unknown target language {tag!r}", hint="use a language code such as th, id, ms, vi")
@@ -274,7 +274,7 @@ class Translator:
             # Load the Thai dictionary (≈0.4 s, for line breaking) while the requests are in flight.
             import threading
 
-            from .scripts import thai_words
+            from ..scripts import thai_words
             threading.Thread(target=thai_words, args=("ทดสอบ",), daemon=True).start()
         neighbours = self._neighbours()
         failures: dict[str, str] = {}
@@ -311,49 +311,23 @@ class Translator:
             failures = {u: r for u, r in stats.failures.items() if u not in translations}
         result.failures = len(failures)
         if glossary is not None and missed:
-            self._reask(language, glossary, translations, produced, missed, tm, result, neighbours)
+            def accept(unit: str, text: str, backend_name: str) -> None:
+                translations[unit] = text
+                tm.add(unit, self.source_lang, language, text, backend_name)
+
+            outcome = reask_misses(glossary, language, missed, produced, self._context(glossary, language, neighbours),
+                                   lambda backend, context, on_done: self._scheduler(backend, language, context,
+                                                                                     on_done), accept)
+            result.reasked, result.reask_fixed = outcome.asked, outcome.fixed
+            result.requests += outcome.requests
+            result.characters += outcome.characters
         self._write(language, translations, failures, glossary, result)
         return result
 
-    def _reask(self, language: str, glossary: Glossary, translations: dict[str, str],
-               produced: dict[str, tuple[str, Backend]], offenders: dict[str, list[Any]], tm: TranslationMemory,
-               result: LanguageReport, neighbours: dict[str, tuple[str, str]]) -> None:
-        """Ask again, naming the terms, for translations that missed a glossary term or used a forbidden
-        rendering (backends that take the glossary as context). A new reply is kept only if it complies;
-        otherwise QA reports the miss. At most REASK_SHARE of the segments are asked again, so a model
-        that ignores the glossary costs a bounded number of extra requests."""
-        limit = max(REASK_MIN, int(len(produced) * REASK_SHARE))
-        chosen = list(offenders)[:limit]
-        result.reasked = len(chosen)
-        groups: dict[str, list[str]] = {}
-        for unit in chosen:
-            groups.setdefault(produced[unit][0], []).append(unit)
-        base = self._context(glossary, language, neighbours)
-        for name, units in groups.items():
-            backend = produced[units[0]][1]
-
-            def context(items: list[Item]) -> dict[str, Any]:
-                out = base(items)
-                out["required_terms"] = [
-                    {"segment_text": item.key, "terms": [{"source": e.source, "use one of": list(e.renderings),
-                                                          "never": list(e.forbidden)} for e in offenders[item.key]]}
-                    for item in items]
-                return out
-
-            def done(item: Item, text: str, backend_name: str = name) -> None:
-                if not glossary_misses(glossary, item.key, text, language):
-                    translations[item.key] = text
-                    tm.add(item.key, self.source_lang, language, text, backend_name)
-                    result.reask_fixed += 1
-
-            stats = self._scheduler(backend, language, context, done).run([Item(u, u) for u in units])
-            result.requests += stats.requests
-            result.characters += stats.chars
-
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport) -> None:
-        from .config import find_config
-        from .qa import check_track
+        from ..config import find_config
+        from ..qa import check_track
 
         o = self.options
         config = find_config(self.first_file)
@@ -376,10 +350,10 @@ class Translator:
             else:
                 track = build_track(episode.source, episode.plans, translations, profile, language, protect)
                 if fmt != track.format:
-                    from .convert import convert
+                    from ..convert import convert
                     track, _ = convert(track, fmt)
                 if pseudo and track.format == "vtt":
-                    from .model import Block
+                    from ..model import Block
                     track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
                                                    *track.blocks))
                 save(track, target_path, fmt)
@@ -399,7 +373,7 @@ class Translator:
 
 def create_check(name: str, options: BackendOptions, source: str, target: str) -> None:
     """Validate that a backend can take this language pair (and has its key) without sending anything."""
-    from .backends import BackendUnavailable, supporting
+    from ..backends import BackendUnavailable, supporting
     cls = get_class(name)
     info = cls.info
     if not info.supports(source, target):
@@ -408,17 +382,6 @@ def create_check(name: str, options: BackendOptions, source: str, target: str) -
                                  hint=f"backends that do: {', '.join(others) or 'none'}")
     if info.key_required and not options.key(info):
         raise BackendUnavailable(f"backend {name!r} needs an API key", hint=f"set the {info.key_env} environment variable")
-
-
-REASK_SHARE = 0.2  # of the segments a context-taking backend translated in this run
-REASK_MIN = 20
-
-
-def glossary_misses(glossary: Glossary, source: str, target: str, language: str) -> list[Any]:
-    """Entries whose term is in the source but whose rendering is missing, or forbidden, in the target."""
-    from .glossary import forbidden_found, has_rendering
-    return [m.entry for m in glossary.match(source)
-            if not has_rendering(m.entry, target, language) or forbidden_found(m.entry, target, language)]
 
 
 def _verifier(masked: Masked) -> Callable[[str], str]:
@@ -436,50 +399,3 @@ def group_by_language(report: RunReport) -> dict[str, list[EpisodeResult]]:
         out[lang.language].extend(lang.episodes)
     return out
 
-
-# --- provenance: which source a written translation came from (packs use it to find stale episodes) ----
-
-PROVENANCE = Path(".subloc") / "provenance.json"
-
-
-def file_sha256(path: str | Path) -> str:
-    import hashlib
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def record_provenance(target: Path, source: Track, language: str, backend: str, tm_path: str,
-                      options: BackendOptions | None = None) -> None:
-    """Note in OUT/.subloc/provenance.json that ``target`` was translated from ``source`` as it is now."""
-    import json
-    from datetime import datetime, timezone
-
-    from . import __version__
-    from .formats import atomic_write
-
-    path = target.parent / PROVENANCE
-    data: dict[str, Any] = {"version": 1, "files": {}}
-    if path.exists():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except ValueError:
-            pass  # a damaged record is rewritten; the translations themselves are untouched
-    assert source.path is not None
-    data.setdefault("files", {})[target.name] = {
-        "source": str(Path(source.path).resolve()), "source_sha256": file_sha256(source.path), "language": language,
-        "backend": backend, "tm": tm_path, "subloc": __version__,
-        # how to reach the backend again (never the key: that stays in the environment)
-        "base_url": options.base_url if options else None, "model": options.model if options else None,
-        "written": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-
-
-def read_provenance(folder: Path) -> dict[str, dict[str, Any]]:
-    import json
-    path = folder / PROVENANCE
-    if not path.exists():
-        return {}
-    try:
-        return dict(json.loads(path.read_text("utf-8")).get("files", {}))
-    except ValueError:
-        return {}

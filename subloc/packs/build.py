@@ -1,4 +1,4 @@
-"""Language packs: every episode of a series in one language, checked, with a manifest, zipped.
+"""Building language packs: every episode of a series in one language, checked, with a manifest, zipped.
 
 A pack is the zip a viewer app downloads when viewers ask for a language::
 
@@ -14,7 +14,6 @@ SHA-256 of every file, the QA summary, the glossary and TM versions and the tool
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
@@ -23,11 +22,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import SublocError, UsageError
-from .formats import dumps, episode_name, expand_paths, language_from_path, load
-from .languages import canonical
-from .model import Track
+from .. import __version__
+from ..backends import BackendOptions
+from ..convert import convert
+from ..errors import SublocError, UsageError
+from ..formats import atomic_write, dumps, load
+from ..glossary import base_path, glossary_for, series_dir_for
+from ..languages import canonical
+from ..model import Track
+from ..profiles import get_profile
+from ..provenance import sha256_hex
+from ..qa import check_track
+from ..series import find_series
+from ..tm import TranslationMemory
+from ..translate import TranslateOptions, Translator
+from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -47,14 +56,6 @@ class PackOptions:
     hls_mpegts: int = 0
 
 
-@dataclass
-class EpisodeStatus:
-    episode: str
-    source: Path
-    translation: Path | None
-    state: str  # ok, missing, stale
-    provenance: dict[str, Any] = field(default_factory=dict)
-
 
 @dataclass
 class PackResult:
@@ -66,60 +67,16 @@ class PackResult:
     qa: dict[str, Any] = field(default_factory=dict)
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _by_episode(folders: list[Path], language: str) -> dict[str, Path]:
-    """Files in a language by episode name, in episode order; SRT preferred when both formats exist."""
-    found: dict[str, Path] = {}
-    for path in expand_paths([f for f in folders if f.exists()]):
-        if language_from_path(path) != language:
-            continue
-        name = episode_name(path)
-        if name not in found or (found[name].suffix != ".srt" and path.suffix == ".srt"):
-            found[name] = path
-    return found
-
-
-def series_sources(series_dir: Path, source_lang: str) -> dict[str, Path]:
-    return _by_episode([series_dir], source_lang)
-
-
-def find_translations(folders: tuple[Path, ...], language: str) -> dict[str, Path]:
-    """``<episode>.<lang>.<ext>`` files or files in a ``<lang>/`` folder, by episode name."""
-    return _by_episode(list(folders), language)
-
-
-def episode_statuses(sources: dict[str, Path], translations: dict[str, Path]) -> list[EpisodeStatus]:
-    from .translate import file_sha256, read_provenance
-
-    out = []
-    for name, source in sources.items():
-        target = translations.get(name)
-        if target is None:
-            out.append(EpisodeStatus(name, source, None, "missing"))
-            continue
-        record = read_provenance(target.parent).get(target.name, {})
-        stale = bool(record) and record.get("source_sha256") != file_sha256(source)
-        out.append(EpisodeStatus(name, source, target, "stale" if stale else "ok", record))
-    return out
-
-
 def _tm_version(tm_path: Path | None, source_lang: str, language: str) -> dict[str, Any] | None:
     if tm_path is None or not tm_path.exists():
         return None
-    from .tm import TranslationMemory
-
     with TranslationMemory(tm_path) as memory:
         rows = sorted(f"{e.source}\t{e.target}\t{e.backend}\t{int(e.approved)}" for e in memory.entries()
                       if e.source_lang == source_lang and e.target_lang == language)
-    return {"segments": len(rows), "sha256": _sha("\n".join(rows).encode("utf-8"))}
+    return {"segments": len(rows), "sha256": sha256_hex("\n".join(rows).encode("utf-8"))}
 
 
 def _glossary_version(language: str, near: Path) -> dict[str, Any]:
-    from .glossary import base_path, series_dir_for
-
     files = []
     base = base_path(language)
     series = series_dir_for(near)
@@ -127,13 +84,11 @@ def _glossary_version(language: str, near: Path) -> dict[str, Any]:
                  else None]:
         if path is not None and path.is_file():
             data = path.read_bytes()
-            files.append({"name": path.name, "sha256": _sha(data)})
-    return {"files": files, "sha256": _sha("".join(f["sha256"] for f in files).encode())}
+            files.append({"name": path.name, "sha256": sha256_hex(data)})
+    return {"files": files, "sha256": sha256_hex("".join(f["sha256"] for f in files).encode())}
 
 
 def _vtt_for_pack(track: Track, placement: str, mpegts: int | None) -> Track:
-    from .convert import convert
-
     vtt, _ = convert(track, "vtt", placement=placement)
     metadata = tuple(m for m in vtt.metadata if not m.startswith("X-TIMESTAMP-MAP"))
     if not any(m.lower().startswith("language:") for m in metadata) and track.language:
@@ -165,8 +120,6 @@ def deterministic_zip(files: list[tuple[str, bytes]]) -> bytes:
 
 class Packer:
     def __init__(self, series_dir: Path, options: PackOptions) -> None:
-        from .series import find_series
-
         if not series_dir.is_dir():
             raise UsageError(f"not a series folder: {series_dir}", hint="pass the folder with the source episodes")
         self.dir = series_dir
@@ -211,9 +164,6 @@ class Packer:
 
     def _retranslate(self, language: str, stale: list[EpisodeStatus]) -> list[str]:
         """Translate stale episodes again: the TM answers for unchanged cues, only changed ones are sent."""
-        from .backends import BackendOptions
-        from .translate import TranslateOptions, Translator
-
         done = []
         groups: dict[tuple[Path, str, str, str, str], list[EpisodeStatus]] = {}
         for status in stale:
@@ -239,10 +189,6 @@ class Packer:
         return done
 
     def _pack(self, language: str, statuses: list[EpisodeStatus], result: PackResult) -> PackResult:
-        from .glossary import glossary_for
-        from .profiles import get_profile
-        from .qa import check_track
-
         profile = get_profile(language)
         glossary = glossary_for(language, near=self.dir)
         root = f"{self.slug}.{language}"
@@ -271,11 +217,11 @@ class Packer:
                 names["m3u8"] = f"{status.episode}.{language}.m3u8"
                 blobs["m3u8"] = _m3u8(names["vtt"], track.duration_ms).encode("utf-8")
             entry = {"episode": status.episode, "position": position, "duration_ms": track.duration_ms,
-                     "cues": len(track.cues), "source_sha256": _sha(status.source.read_bytes()),
+                     "cues": len(track.cues), "source_sha256": sha256_hex(status.source.read_bytes()),
                      "qa": {"errors": e, "warnings": len(findings) - e}, "files": {}}
             for kind in names:
                 files.append((f"{root}/{names[kind]}", blobs[kind]))
-                entry["files"][kind] = {"path": names[kind], "sha256": _sha(blobs[kind]), "bytes": len(blobs[kind])}
+                entry["files"][kind] = {"path": names[kind], "sha256": sha256_hex(blobs[kind]), "bytes": len(blobs[kind])}
             episodes.append(entry)
         result.qa = {"errors": errors, "warnings": warnings, "by_code": dict(sorted(by_code.items()))}
         if result.refused:
@@ -294,82 +240,14 @@ class Packer:
             "qa": result.qa,
             "glossary": _glossary_version(language, self.dir),
             "tm": _tm_version(tm_path, self.source_lang, language),
-            "files": {name.split("/", 1)[1]: _sha(data) for name, data in files},
+            "files": {name.split("/", 1)[1]: sha256_hex(data) for name, data in files},
         }
         blob = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
         archive = deterministic_zip([(f"{root}/manifest.json", blob), *files])
-        from .formats import atomic_write
         result.path = self.options.output_dir / f"{root}.zip"
         atomic_write(result.path, archive)
         return result
 
 
 def _to_srt(track: Track) -> Track:
-    from .convert import convert
     return convert(track, "srt")[0]
-
-
-# --- verify ---------------------------------------------------------------------------------------
-
-def _unsafe(name: str) -> bool:
-    return (name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/", 1)[0]
-            or any(part == ".." for part in name.split("/")))
-
-
-def verify(path: Path) -> tuple[list[str], dict[str, Any]]:
-    """Problems of a pack (empty when it is sound) and its manifest."""
-    from .formats import loads
-
-    problems: list[str] = []
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise UsageError(f"not a pack: {exc}", hint="pass a .zip built by `subloc pack`") from None
-    with archive:
-        infos = archive.infolist()
-        for info in infos:
-            if _unsafe(info.filename):
-                problems.append(f"{info.filename}: path would leave the pack folder; refusing it")
-            if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                problems.append(f"{info.filename}: is a symbolic link; refusing it")
-        manifests = [i.filename for i in infos if i.filename.count("/") == 1 and i.filename.endswith("/manifest.json")]
-        if len(manifests) != 1:
-            return problems + [f"expected one <pack>/manifest.json, found {len(manifests)}"], {}
-        root = manifests[0].split("/")[0]
-        try:
-            manifest = json.loads(archive.read(manifests[0]))
-        except ValueError as exc:
-            return problems + [f"manifest.json is not JSON: {exc}"], {}
-        listed = manifest.get("files", {})
-        present = {i.filename.split("/", 1)[1] for i in infos
-                   if i.filename.startswith(root + "/") and not i.filename.endswith("/")} - {"manifest.json"}
-        for name in sorted(present - set(listed)):
-            problems.append(f"{name}: in the zip but not in the manifest")
-        for name, digest in sorted(listed.items()):
-            if _unsafe(name):
-                problems.append(f"{name}: manifest path would leave the pack folder; refusing it")
-                continue
-            if name not in present:
-                problems.append(f"{name}: listed in the manifest but missing from the zip")
-                continue
-            data = archive.read(f"{root}/{name}")
-            if _sha(data) != digest:
-                problems.append(f"{name}: SHA-256 differs from the manifest")
-        for episode in manifest.get("episodes", []):
-            for kind, info in episode.get("files", {}).items():
-                name = info.get("path", "")
-                if name not in present or kind not in ("srt", "vtt"):
-                    continue
-                data = archive.read(f"{root}/{name}")
-                if len(data) != info.get("bytes"):
-                    problems.append(f"{name}: {len(data)} bytes, the manifest says {info.get('bytes')}")
-                try:
-                    track = loads(data.decode("utf-8"), name)
-                except (SublocError, UnicodeDecodeError) as exc:
-                    problems.append(f"{name}: unreadable: {exc}")
-                    continue
-                if len(track.cues) != episode.get("cues"):
-                    problems.append(f"{name}: {len(track.cues)} cues, the manifest says {episode.get('cues')}")
-                if track.duration_ms != episode.get("duration_ms"):
-                    problems.append(f"{name}: lasts {track.duration_ms} ms, the manifest says {episode.get('duration_ms')}")
-    return problems, manifest

@@ -1,0 +1,122 @@
+"""The fixer: text repairs, splits, then the timing passes to a fixed point; what is left is reported.
+
+What a localizer otherwise does by hand after machine translation:
+
+* text hygiene: NFC, zero-width and control characters removed, spaces trimmed and collapsed, ``...``
+  made an ellipsis (``……`` in Chinese), half-width punctuation next to Hanzi made full-width, speaker
+  dashes in the language's style;
+* line breaking to the profile, balanced, never inside a word (Thai by dictionary segmentation, Chinese
+  by characters with the line-start/line-end prohibitions, Latin scripts at spaces);
+* timing, cue order kept: overlaps and gaps under the minimum removed, gaps from 3 frames to ½ s closed
+  to the minimum, short and fast cues extended into free time, cues that are too long or hold more text
+  than two lines split at a sentence or phrase boundary with times in proportion to the text, tiny
+  fragments merged into a neighbour.
+
+No start or end moves by more than ``tolerance`` ms. What cannot be fixed safely (too fast even with
+all the free time around it, no boundary to split at) is reported and left as it is. Running ``fix``
+twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..linebreak import fits
+from ..model import Track
+from ..profiles import Profile
+from ..qa import all_rules, check_track
+from ..scripts import strip_markup
+from ..timecode import format_clock
+from .model import FIXES, Change, FixResult, WorkCue
+from .text import clean_text, needs_rewrap, rewrap, split_cue
+from .timing import TimingRepairs
+
+
+class Fixer(TimingRepairs):
+    def fix(self, track: Track) -> FixResult:
+        items = [WorkCue(c, i, c.start, c.end) for i, c in enumerate(track.cues)]
+        self._text(items)
+        items = self._split(items)
+        for _ in range(8):  # to a fixed point: one fix can make room for or need another
+            before = [(i.cue.start, i.cue.end, i.cue.text) for i in items]
+            self._overlaps(items)
+            self._gaps(items)
+            self._durations(items)
+            self._close_gaps(items)
+            items = self._merge(items)
+            if before == [(i.cue.start, i.cue.end, i.cue.text) for i in items]:
+                break
+        self._report_unfixable(items)
+        return FixResult(track.with_cues([i.cue for i in items]), self._dedupe(),
+                         [(i.origin, *i.merged) for i in items])
+
+    def _dedupe(self) -> list[Change]:
+        seen, out = set(), []
+        for change in self.changes:
+            key = (change.cue, change.code, change.message, change.fixed)
+            if key not in seen:
+                seen.add(key)
+                out.append(change)
+        return out
+
+    # text and layout
+    def _text(self, items: list[WorkCue]) -> None:
+        for item in items:
+            text = item.cue.text
+            cleaned = clean_text(text, self.profile)
+            if cleaned != text:
+                item.cue = replace(item.cue, text=cleaned)
+                self.note(item, "L105", "cleaned whitespace, invisible characters, ellipses, punctuation or dashes")
+            if needs_rewrap(item.cue.text, self.profile):
+                new, problem = rewrap(item.cue.text, self.profile)
+                if not problem and new != item.cue.text:
+                    item.cue = replace(item.cue, text=new)
+                    self.note(item, "L101", f"lines re-broken: {new.replace(chr(10), ' / ')!r}")
+
+    def _split(self, items: list[WorkCue]) -> list[WorkCue]:
+        """Split until every piece is short enough, or no safe split is left."""
+        for _ in range(6):
+            before = len(items)
+            items = self._split_once(items)
+            if len(items) == before:
+                break
+        return items
+
+    def _split_once(self, items: list[WorkCue]) -> list[WorkCue]:
+        out: list[WorkCue] = []
+        for index, item in enumerate(items):
+            cue = item.cue
+            lines = [strip_markup(line) for line in cue.text.split("\n")]
+            too_long = cue.end - cue.start > self.profile.max_duration_ms
+            overfull = not fits(lines, self.profile)
+            if not (too_long or overfull):
+                out.append(item)
+                continue
+            parts = split_cue(cue, self.profile)
+            later = items[index + 1].cue.start if index + 1 < len(items) else None
+            if parts is None or any(p.end - p.start < self.profile.min_duration_ms for p in parts) or \
+                    (later is not None and parts[1].start > later):
+                out.append(item)  # no safe split: the final check reports what is left
+                continue
+            code = "T105" if too_long else "L102"
+            self.note(item, code, f"split in two at {format_clock(parts[0].end)} at a sentence or phrase boundary")
+            out.extend(WorkCue(p, item.origin, p.start, p.end) for p in parts)
+        return out
+
+    def _report_unfixable(self, items: list[WorkCue]) -> None:
+        """Whatever the checker still finds among the rules fix answers is reported as not fixed."""
+        rules = [cls for code, cls in all_rules().items() if code in FIXES]
+        track = Track(cues=tuple(i.cue for i in items), language=self.profile.language)
+        hints = {"T107": "shorten the text", "T104": "merge it or re-time it by hand",
+                 "T105": "split it by hand", "L101": "shorten the text", "L102": "shorten the text",
+                 "T102": "re-time it by hand", "T106": "re-time it by hand", "L104": "break the lines by hand"}
+        for f in check_track(track, self.profile, rules=rules):
+            if f.severity == "error":
+                item = items[f.cue - 1]
+                self.note(item, f.code, f"{f.message.split(': ', 1)[0]}: {hints.get(f.code, 'fix it by hand')}",
+                          fixed=False)
+
+
+def fix_track(track: Track, profile: Profile, tolerance: int = 1000) -> FixResult:
+    return Fixer(profile, tolerance).fix(track)
+

@@ -1,0 +1,114 @@
+"""The effective glossary of one language: entries by source, layering, matching.
+
+Layers, most specific last: the shipped base glossary ``glossaries/<lang>.tsv``, a series'
+characters from ``series.toml``, the series glossary ``<series>/glossary.<lang>.tsv``. The more
+specific entry wins; differences are reported as conflicts.
+
+Matching: Chinese (and other unspaced-script) sources match as substrings; Latin-script sources on
+word boundaries; longest term first, no overlaps; NFC on both sides; case-insensitive unless
+``case``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import GlossaryError
+from .terms import Entry, Match, is_word_char, nfc, spaced
+from .tsv import read_tsv
+
+
+class Glossary:
+    """The effective glossary of one language: entries by source, and how they were layered."""
+
+    def __init__(self, language: str, entries: Iterable[Entry] = (), sources: Iterable[str] = ()) -> None:
+        self.language = language
+        self.entries: dict[str, Entry] = {}
+        self.conflicts: list[str] = []
+        self.sources = list(sources)
+        for entry in entries:
+            self.entries[entry.key()] = entry
+        self._index_cache: dict[str, list[Entry]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    @classmethod
+    def from_text(cls, text: str, language: str, path: str = "<string>") -> Glossary:
+        entries, problems = read_tsv(text, path)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise GlossaryError(errors[0].message, path=errors[0].path, line=errors[0].line,
+                                hint="run `subloc glossary check` for every problem")
+        return cls(language, entries, [path])
+
+    @classmethod
+    def load(cls, path: str | Path, language: str) -> Glossary:
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GlossaryError(f"cannot read glossary: {exc}", path=str(path)) from None
+        return cls.from_text(text, language, str(path))
+
+    def layer(self, other: Glossary) -> Glossary:
+        """A new glossary with ``other``'s entries over this one's; differing overrides are conflicts."""
+        merged = Glossary(self.language, self.entries.values(), [*self.sources, *other.sources])
+        merged.conflicts = [*self.conflicts, *other.conflicts]
+        for key, entry in other.entries.items():
+            old = merged.entries.get(key)
+            if old is not None and (old.targets, old.dnt) != (entry.targets, entry.dnt):
+                merged.conflicts.append(f"{entry.where()}: {entry.source!r} → {'|'.join(entry.renderings)} overrides "
+                                        f"{old.where()}: {'|'.join(old.renderings)}")
+            merged.entries[key] = entry
+        return merged
+
+    # --- matching ----------------------------------------------------------------------------
+
+    def _index(self) -> dict[str, list[Entry]]:
+        if self._index_cache is None:
+            index: dict[str, list[Entry]] = {}
+            for entry in self.entries.values():
+                first = entry.source[0] if entry.case else entry.source[0].casefold()
+                index.setdefault(first, []).append(entry)
+            for bucket in index.values():
+                bucket.sort(key=lambda e: -len(e.source))
+            self._index_cache = index
+        return self._index_cache
+
+    def match(self, text: str) -> list[Match]:
+        """Glossary terms in a source text: longest first, no overlaps, in text order."""
+        text = nfc(text)
+        folded = text.casefold() if len(text.casefold()) == len(text) else None
+        index = self._index()
+        candidates: list[Match] = []
+        for i, ch in enumerate(text):
+            for key in {ch, ch.casefold()}:
+                for entry in index.get(key, ()):
+                    src = entry.source
+                    end = i + len(src)
+                    if entry.case:
+                        hit = text.startswith(src, i)
+                    else:
+                        hit = folded is not None and folded.startswith(src.casefold(), i)
+                    if not hit:
+                        continue
+                    if spaced(src) and ((i > 0 and is_word_char(text[i - 1])) or
+                                         (end < len(text) and is_word_char(text[end]))):
+                        continue
+                    candidates.append(Match(entry, i, end))
+        candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken: list[Match] = []
+        for m in candidates:
+            if all(m.end <= t.start or m.start >= t.end for t in taken):
+                taken.append(m)
+        return sorted(taken, key=lambda m: m.start)
+
+    def lookup(self, term: str) -> list[Entry]:
+        """Entries whose source or renderings contain ``term`` (case-insensitive)."""
+        needle = nfc(term).casefold()
+        return [e for e in self.entries.values()
+                if needle in e.source.casefold() or any(needle in t.casefold() for t in e.targets)]

@@ -1,0 +1,11 @@
+"""Language packs: ``status`` (which episodes are ready), ``build`` (the deterministic zip and its
+manifest), ``verify`` (a pack checked against its manifest)."""
+
+from __future__ import annotations
+
+from .build import PackOptions, Packer, PackResult, deterministic_zip
+from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
+from .verify import verify
+
+__all__ = ["PackOptions", "Packer", "PackResult", "deterministic_zip", "EpisodeStatus", "episode_statuses",
+           "find_translations", "series_sources", "verify"]
