@@ -110,7 +110,7 @@ def _check(paths: tuple[str, ...], *, lang: str | None, source: str | None, glos
            extend_ignore: str | None, screen: str | None, fps: str | None, strict: bool, exit_zero: bool,
            statistics: bool, show_files: bool, baseline: str | None, write_baseline: bool,
            stdin_filename: str | None, encoding: str | None, jobs: int | None, apply_fix: bool, diff: bool) -> None:
-    from ..config import find_config
+    from ..config import clear_cache, find_config
     from ..errors import UsageError
     from ..formats import expand_paths
     from ..qa import CheckOptions, check_paths
@@ -120,6 +120,7 @@ def _check(paths: tuple[str, ...], *, lang: str | None, source: str | None, glos
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
                            extend_select=_codes(extend_select) or (), extend_ignore=_codes(extend_ignore) or (),
                            source=source, glossary=glossary, encoding=encoding)
+    clear_cache()  # configuration is read fresh each run
     stdin = "-" in paths
     if stdin and (len(paths) > 1 or apply_fix or diff):
         raise UsageError("'-' (stdin) is checked alone and cannot be fixed in place",
@@ -139,7 +140,7 @@ def _check(paths: tuple[str, ...], *, lang: str | None, source: str | None, glos
         if changed:
             click.echo(f"fixed {plural(changed, 'file')} in place", err=True)
     if stdin:
-        data = click.get_binary_stream("stdin").read()
+        data = sys.stdin.buffer.read()
         results = [check_file(str(files[0]), options, SourceFinder(source, encoding), data=data)]
     else:
         results = check_paths(files, options, jobs=jobs)
