@@ -88,8 +88,10 @@ class Config:
         return out
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()
         try:
-            rel = Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
+            rel = Path(path).resolve().relative_to(_resolved(self.root)).as_posix()
         except ValueError:
             rel = Path(path).as_posix()
         name = Path(path).name
@@ -257,6 +259,7 @@ def _find_in(folder: str) -> Config | None:
 def clear_cache() -> None:
     """Forget which folders have which configuration (each run starts with a fresh look)."""
     _find_in.cache_clear()
+    _resolved.cache_clear()
 
 
 _EXPLICIT: list[Config] = []
@@ -281,13 +284,18 @@ def explicit_config(path: str | None) -> Iterator[None]:
         _EXPLICIT.pop()
 
 
+@lru_cache(maxsize=4096)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
+
+
 def find_config(start: str | Path) -> Config:
     """The configuration governing a file or folder: the nearest one walking up, else defaults."""
     if _EXPLICIT:
         return _EXPLICIT[-1]
-    path = Path(start).resolve()
+    path = Path(start)
     folder = path if path.is_dir() else path.parent
-    return _find_in(str(folder)) or Config()
+    return _find_in(str(_resolved(str(folder)))) or Config()
 
 
 def walk_filter(folder: Path) -> Callable[[Path], bool]:

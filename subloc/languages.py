@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # ISO 639-1 codes: a folder named 'srt' or 'out' must not pass for a language.
 ISO639_1 = frozenset("""
 aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de
@@ -45,6 +47,7 @@ def language_problem(tag: str, role: str = "") -> str | None:
     return f"unknown {role + ' ' if role else ''}language {tag!r}: use a code such as th, id, ms, vi or zh-Hans"
 
 
+@lru_cache(maxsize=512)  # called for every counted line
 def canonical(tag: str) -> str:
     """Normalize a language tag: zh/zh-CN -> zh-Hans, in -> id, th-TH -> th; others lower-cased primary."""
     key = tag.strip().replace("_", "-").lower()
@@ -54,6 +57,7 @@ def canonical(tag: str) -> str:
     return _CANONICAL.get(primary, primary) if primary in ISO639_1 or primary in _CANONICAL else tag.strip()
 
 
+@lru_cache(maxsize=512)
 def script_family(tag: str) -> str:
     """The counting family a language uses: 'cjk', 'thai' or 'latin'."""
     lang = canonical(tag)

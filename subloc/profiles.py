@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from .errors import ConfigError
@@ -37,11 +38,11 @@ class Profile:
     italics: bool = True
     dialogue_dash: str = "- "  # what starts each speaker's line in a two-speaker cue
 
-    @property
+    @cached_property  # Fraction arithmetic: once per profile, not once per cue
     def min_gap_ms(self) -> int:
         return frames_to_ms(self.min_gap_frames, self.fps)
 
-    @property
+    @cached_property
     def close_gap_from_ms(self) -> int:
         """The smallest gap worth closing: one frame more than the minimum gap."""
         return frames_to_ms(self.min_gap_frames + 1, self.fps)

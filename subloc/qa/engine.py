@@ -190,8 +190,11 @@ def _glossary_for(options: CheckOptions, config: Config, language: str, path: st
 GLOSSARY_HOOK: Any = None
 
 
+_SOURCES: SourceFinder | None = None  # set before forking: workers inherit the index of the source folder
+
+
 def _check_one(args: tuple[str, CheckOptions]) -> FileResult:
-    return check_file(*args)
+    return check_file(*args, _SOURCES)
 
 
 def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | None = None) -> list[FileResult]:
@@ -207,6 +210,8 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    global _SOURCES
+    _SOURCES = sources
     _warm_up_for(files, options)
 
     # fork: workers inherit the loaded modules and rules, so they start in milliseconds.
@@ -226,6 +231,14 @@ def _warm_up_for(files: Sequence[str], options: CheckOptions) -> None:
 
 
 def _auto_jobs(count: int) -> int:
-    """Parallel only when it pays: process start-up costs about as much as checking 20 small files."""
+    """Parallel only when it pays: for 40 files or more (process start-up costs about as much as checking
+    20 small files), and only on cores that are idle now: on a shared machine whose cores are busy, a
+    second process waits for a core and costs its start-up and the results' transfer for nothing."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, 8) if count >= 40 and cores > 1 else 1
+    if count < 40 or cores < 2:
+        return 1
+    try:
+        idle = cores - os.getloadavg()[0]
+    except OSError:  # no load average on this platform
+        idle = cores
+    return max(1, min(cores, 8, int(idle + 0.5)))
