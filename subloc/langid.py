@@ -1,13 +1,13 @@
 """Which language a subtitle file is in: per file, from scripts, markers and, last, langdetect.
 
 Short subtitle lines defeat per-line detectors (langdetect reads 别碰我！ as Korean and has no
-Malay at all; shared/spec/libraries.md §d), so subloc decides once per file:
+Malay at all; docs/malay-indonesian.md), so subloc decides once per file:
 
 1. script shares: Han → Chinese (Simplified vs Traditional by telltale characters), Thai → th,
    Hangul → ko, kana → ja;
 2. Latin text with Vietnamese letters (ơ ư đ ă and tone-marked vowels) → vi;
 3. English stopwords against Malay-family stopwords, then Malaysian against Indonesian marker words
-   (shared/spec/subtitle-rules.md §5: boleh/bisa, mahu/mau, tak/nggak, kerana/karena, …);
+   (docs/malay-indonesian.md: boleh/bisa, mahu/mau, tak/nggak, kerana/karena, …);
 4. only when that is inconclusive, langdetect (seeded, loaded once per process).
 """
 

@@ -1,8 +1,8 @@
 """Language × screen profiles: the limits every check, fix and rewrap works to.
 
-The vertical (9:16) defaults are the derived profile of shared/spec/subtitle-rules.md §6: Netflix's
+The vertical (9:16) defaults are the derived profile of docs/profile.md: Netflix's
 per-language reading density held to the BBC/Limecraft 9:16 line width. The landscape profile is
-Netflix's numbers (§1–2). A soft limit gives a warning, a hard one an error; reading speed warns at
+Netflix's numbers (docs/profile.md). A soft limit gives a warning, a hard one an error; reading speed warns at
 the Netflix adult limit and fails at the Netflix SDH limit.
 """
 

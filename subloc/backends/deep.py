@@ -2,7 +2,7 @@
 
 deep-translator has no timeouts (a silent server blocks it forever), raises exceptions without a
 common base, drops the response (so a 429's Retry-After is lost) and catches the builtin
-ConnectionError where requests raises its own (shared/spec/libraries.md §f). This adapter guards it:
+ConnectionError where requests raises its own (docs/libraries.md). This adapter guards it:
 while a subloc call runs, ``requests.Session.request`` gets subloc's deadline when none is given and
 remembers the last response, so every failure becomes a BackendError with the right status, a
 Retry-After, and a hint. Each service declares its languages (refused before sending) and limits; a

@@ -1,7 +1,7 @@
 """SubRip (.srt) adapter over pysrt.
 
 pysrt parses each cue block and writes every cue. Around it, this adapter guards the cases where
-pysrt loses or invents data without a word (measured in shared/spec/libraries.md §b and by reading
+pysrt loses or invents data without a word (docs/libraries.md, measured and found by reading
 pysrt 1.1.2):
 
 * its block splitter ends a cue at the first blank line and silently drops the text after it, and
