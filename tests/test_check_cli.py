@@ -534,6 +534,13 @@ def test_plurals_and_summaries(runner, thai: Path) -> None:
     assert runner.invoke(cli, ["check", str(thai)]).stdout.splitlines()[-1] == "0 errors, 1 warning in 1 file"
     fixed = runner.invoke(cli, ["fix", str(thai), "--in-place"])
     assert "1 file changed, 0 problems left to fix by hand" in fixed.stderr
+    vtt = thai / "ep02.th.vtt"
+    vtt.write_text("WEBVTT\n\nNOTE from the studio\n\nc1\n00:01.000 --> 00:03.000 align:start\nคุณกล้าเหรอ\n", "utf-8")
+    converted = runner.invoke(cli, ["convert", str(vtt), "--to", "srt", "-o", str(thai / "srt")])
+    assert converted.exit_code == 0, converted.output
+    for said in ("1 cue identifier:", "of 1 cue:", "1 NOTE block:"):
+        assert said in converted.stderr, converted.stderr
+    assert "(s)" not in converted.stderr
 
 
 def test_preview_of_a_folder_writes_a_page_per_file(runner, tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from typing import Any, Sequence
 
 import click
 
+from ..report import plural  # noqa: F401 - the commands' one way of writing counts
+
 
 def is_terminal(stream: Any = None) -> bool:
     stream = stream or sys.stdout
@@ -55,13 +57,6 @@ def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any
     click.echo("\t".join(headers))
     for row in rows:
         click.echo("\t".join(str(v) for v in row))
-
-
-def plural(count: int, word: str) -> str:
-    """'1 file', '2 files'."""
-    from ..qa.report import plural as words
-
-    return words(count, word)
 
 
 def note(message: str) -> None:

@@ -33,6 +33,7 @@ from ..model import Track
 from ..profiles import get_profile
 from ..provenance import sha256_hex
 from ..qa import check_track
+from ..report import plural
 from ..series import find_series
 from ..tm import TranslationMemory
 from ..translate import TranslateOptions, Translator
@@ -207,7 +208,7 @@ class Packer:
             by_code.update(f.code for f in findings)
             if e and not self.options.allow_errors:
                 first = next(f for f in findings if f.severity == "error")
-                result.refused.append(f"{status.episode}: {e} QA error(s), e.g. {first.file}:{first.line}: {first.code} "
+                result.refused.append(f"{status.episode}: {plural(e, 'QA error')}, e.g. {first.file}:{first.line}: {first.code} "
                                       f"{first.message} (fix them, or pass --allow-errors)")
             srt_track = track if track.format == "srt" else _to_srt(track)
             vtt_track = _vtt_for_pack(track, self.options.placement, self.options.hls_mpegts if self.options.hls else None)

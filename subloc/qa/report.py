@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
+from ..report import plural
 from .engine import FileResult
 from .model import Finding, all_rules
 
@@ -24,11 +25,6 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
             "errors": sum(1 for f in findings if f.severity == "error"),
             "warnings": sum(1 for f in findings if f.severity == "warning"),
             "partly_checked": sum(1 for r in results if r.notes)}
-
-
-def plural(count: int, word: str) -> str:
-    """'1 warning', '2 warnings', '0 files'."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary_line(results: Sequence[FileResult]) -> str:
