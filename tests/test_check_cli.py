@@ -571,3 +571,16 @@ def test_tm_stats_without_a_tm_writes_nothing(runner, tmp_path: Path, monkeypatc
 
 
 FORMATS_ALL = ("text", "concise", "json", "github", "junit", "sarif")
+
+
+def test_default_jobs_use_only_idle_cores(monkeypatch) -> None:
+    import os
+
+    from subloc.qa import engine
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    assert engine._auto_jobs(90) == 2 and engine._auto_jobs(39) == 1  # few files: start-up would cost more
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))
+    assert engine._auto_jobs(90) == 1  # one core busy elsewhere: a second worker would wait for it
+    monkeypatch.setattr(os, "getloadavg", lambda: (11.0, 9.0, 8.0))
+    assert engine._auto_jobs(1000) == 1
