@@ -333,6 +333,8 @@ def _gitignores(folder: Path) -> list[tuple[Path, Any]]:
             above.append(parent / ".gitignore")
         if (parent / ".git").exists():
             break
+    else:  # not in a git repository: only the folder's own .gitignore files, none from above it
+        above = above[:1] if above and above[0].parent == root else []
     below = sorted((p for p in root.rglob(".gitignore") if p.parent != root), key=lambda p: len(p.parts))
     files = [*reversed(above), *below]
     if not files:

@@ -432,6 +432,10 @@ def test_walking_skips_gitignored_and_excluded_folders(runner, tmp_path: Path) -
     assert "th/ep03.tmp.srt" in shown(str(project))
     assert shown(str(project / "export")) == ["export/ep01.th.srt"]  # a folder named on the command line is walked
     assert shown(str(project / "th" / "old" / "ep01.th.srt")) == ["th/old/ep01.th.srt"]  # so is a file
+    # Walking a subfolder: the .gitignore above it applies inside a git repository, and only there.
+    assert "th/old/ep01.th.srt" in shown(str(project / "th"))
+    (project / ".git").mkdir()
+    assert shown(str(project / "th")) == ["th/ep01.th.srt", "th/ep02.th.srt", "th/ep03.tmp.srt"]
 
 
 def test_stdin_with_language_or_a_file_name(runner, tmp_path: Path, monkeypatch) -> None:
