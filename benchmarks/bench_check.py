@@ -29,8 +29,7 @@ from _gen import DATA, ts  # noqa: E402
 import pysrt  # noqa: E402
 
 from subloc.formats import expand_paths  # noqa: E402
-from subloc.qa import CheckOptions, check_paths  # noqa: E402
-from subloc.qa.engine import _auto_jobs  # noqa: E402
+from subloc.check import CheckOptions, _auto_jobs, check_paths  # noqa: E402
 
 # --- a small grammar of micro-drama dialogue, in Chinese and in Thai ---------------------------------
 

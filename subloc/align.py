@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 from .errors import UsageError
 from .formats import episode_name, expand_paths, load
 from .languages import canonical
 from .segments import DASH, plan_cue, split_markup
-from .tm import TMEntry, TranslationMemory, _now, normalize
+from .tm import TMEntry, TMStore, _now, normalize
 
 
 def target_units(text: str, dialogue: bool, count: int) -> list[str] | None:
@@ -20,8 +19,8 @@ def target_units(text: str, dialogue: bool, count: int) -> list[str] | None:
     return ["\n".join(normalize(line) for line in lines)] if lines and count == 1 else None
 
 
-def align_files(source: str, target: str, memory: TranslationMemory, *, language: str | None = None,
-                source_lang: str | None = None, approved: bool = False) -> tuple[int, list[str]]:
+def align_files(source: str, target: str, memory: TMStore, *, language: str | None = None,
+                source_lang: str | None = None, approved: bool = False, approved_by: str = "") -> tuple[int, list[str]]:
     sources = {episode_name(p): p for p in expand_paths([source])}
     targets = [p for p in expand_paths([target])]
     notes: list[str] = []
@@ -51,5 +50,7 @@ def align_files(source: str, target: str, memory: TranslationMemory, *, language
                 notes.append(f"{path}:{t.line}: the translation does not split like its source cue; skipped")
                 continue
             for unit, translated in zip(plan.units, units):
-                entries.append(TMEntry(unit, src_lang, canonical(tgt.language), translated, "human", when, approved))
+                entries.append(TMEntry(unit, src_lang, canonical(tgt.language), translated, "human", when, approved,
+                                       approved_by=approved_by if approved else "",
+                                       approved_at=when if approved else ""))
     return memory.add_many(entries), notes

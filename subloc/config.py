@@ -11,6 +11,7 @@ codes and bad values are errors that name the file and line.
     select = ["T", "L", "X", "G"]
     ignore = ["L109"]
     glossary = "glossaries"      # a folder of <lang>.tsv files, or one file
+    extend-exclude = ["drafts"]  # not checked when walking folders (exclude = […] replaces the defaults)
     [tool.subloc.severity]
     L104 = "warning"
     [tool.subloc.per-file-ignores]
@@ -19,24 +20,26 @@ codes and bad values are errors that name the file and line.
     cps_error = 22
     [tool.subloc.limits.th]      # …or for one
     cpl_hard = 26
-    extend-exclude = ["drafts"]  # not checked when walking folders (exclude = […] replaces the defaults)
 
-``--config FILE`` names the file instead (for every checked file); folders are walked without what
-``exclude``/``extend-exclude`` and ``.gitignore`` files leave out.
+``--config FILE`` names the file instead (for every checked file: ``Projects(config_file=…)``); folders
+are walked without what ``exclude``/``extend-exclude`` and ``.gitignore`` files leave out
+(:meth:`subloc.project.Projects.walk_filter`).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
-import tomllib
-from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from functools import cached_property
+from typing import Any
 
 from .errors import ConfigError
+from .locate import locate, read_toml
+from .languages import language_tag
+from .visible import shown_value, visible
 
 LIMIT_TYPES: dict[str, Any] = {
     "max_lines": int, "cpl_soft": (int, float), "cpl_hard": (int, float), "cps_warn": (int, float),
@@ -51,7 +54,8 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "buil
                    "site-packages")
 TRANSLATE_KEYS = {"backend": str, "fallback": str, "base_url": str, "model": str, "api_key": str, "timeout": (int, float),
                   "concurrency": int, "rpm": (int, float), "batch_size": int, "retries": int, "tm": str,
-                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str}
+                  "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str,
+                  "max_requests": int, "max_tokens": int}
 
 
 @dataclass(frozen=True)
@@ -76,11 +80,16 @@ class Config:
         pattern matches a file or folder name below ``walked``, or the path below the configuration's folder."""
         parts = path.relative_to(walked).parts
         try:
-            rel = path.resolve().relative_to(Path(self.root).resolve()).as_posix()
+            rel = path.resolve().relative_to(self._root).as_posix()
         except ValueError:
             rel = path.relative_to(walked).as_posix()
         return any(any(fnmatch.fnmatch(part, pattern) for part in parts) or fnmatch.fnmatch(rel, pattern)
                    or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*") for pattern in self.exclude)
+
+    @cached_property
+    def _root(self) -> Path:
+        """The resolved folder of the configuration (resolved once per configuration, not per file)."""
+        return Path(self.root).resolve()
 
     def limits_for(self, language: str) -> dict[str, Any]:
         out = {k: v for k, v in self.limits.items() if not isinstance(v, dict)}
@@ -91,7 +100,7 @@ class Config:
         if not self.per_file_ignores:
             return ()
         try:
-            rel = Path(path).resolve().relative_to(_resolved(self.root)).as_posix()
+            rel = Path(path).resolve().relative_to(self._root).as_posix()
         except ValueError:
             rel = Path(path).as_posix()
         name = Path(path).name
@@ -100,6 +109,23 @@ class Config:
             if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern):
                 out.extend(codes)
         return tuple(out)
+
+
+LIMIT_RANGES: dict[str, tuple[float, float]] = {
+    "max_lines": (1, 10), "cpl_soft": (1, 1000), "cpl_hard": (1, 1000), "cps_warn": (1, 1000), "cps_error": (1, 1000),
+    "min_duration_ms": (0, 60_000), "min_duration_warn_ms": (0, 60_000), "max_duration_ms": (1, 3_600_000),
+    "min_gap_frames": (0, 240), "close_gap_ms": (0, 60_000),
+}
+_TYPE_NAMES = {str: "a string", int: "a whole number", (int, float): "a number", dict: "a table"}
+
+
+def _language_tag(value: Any, key: str, path: str, text: str) -> str:
+    """A language tag such as th or zh-Hans, else a ConfigError naming the key's line."""
+    tag = language_tag(value)
+    if tag is None:
+        raise ConfigError(f"{key} must be a language tag such as \"th\" or \"zh-Hans\", not {shown_value(value)}",
+                          path=path, line=_line_of(text, key.strip("[]").rsplit(".", 1)[-1]) or _line_of(text, key))
+    return tag
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -126,7 +152,6 @@ def _codes(value: Any, key: str, path: str, text: str, prefixes: bool) -> tuple[
 
 def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     """Validate a configuration table (the contents of subloc.toml or [tool.subloc])."""
-    from .languages import language_problem
     from .profiles import SCREENS
 
     unknown = sorted(set(data) - KEYS)
@@ -134,8 +159,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
         raise ConfigError(f"unknown key {unknown[0]!r}", path=path, line=_line_of(text, unknown[0]),
                           hint=f"known keys: {', '.join(sorted(KEYS))}")
     screen = data.get("screen", "vertical")
-    if screen not in SCREENS:
-        raise ConfigError(f"screen must be one of {', '.join(SCREENS)}, not {screen!r}", path=path,
+    if not isinstance(screen, str) or screen not in SCREENS:
+        raise ConfigError(f"screen must be one of {', '.join(SCREENS)}, not {shown_value(screen)}", path=path,
                           line=_line_of(text, "screen"))
     fps = data.get("fps")
     if fps is not None:
@@ -150,8 +175,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                           line=_line_of(text, "severity"))
     _codes(list(severity), "severity", path, text, prefixes=False)
     for code, level in severity.items():
-        if level not in ("error", "warning"):
-            raise ConfigError(f"severity of {code} must be \"error\" or \"warning\", not {level!r}", path=path,
+        if not isinstance(level, str) or level not in ("error", "warning"):
+            raise ConfigError(f"severity of {code} must be \"error\" or \"warning\", not {shown_value(level)}", path=path,
                               line=_line_of(text, code))
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
@@ -163,8 +188,8 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     if not isinstance(limits, dict):
         raise ConfigError("limits must be a table", path=path, line=_line_of(text, "limits"))
     for key, value in limits.items():
-        if isinstance(value, dict) and language_problem(key):
-            raise ConfigError(f"[limits.{key}]: {language_problem(key)}", path=path, line=_line_of(text, key))
+        if isinstance(value, dict):
+            _language_tag(key, f"[limits.{key}]", path, text)
         table = value if isinstance(value, dict) else {key: value}
         for name, number in table.items():
             kind = LIMIT_TYPES.get(name)
@@ -172,16 +197,28 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                 raise ConfigError(f"unknown limit {name!r}", path=path, line=_line_of(text, name),
                                   hint=f"known limits: {', '.join(sorted(LIMIT_TYPES))}")
             ok = isinstance(number, kind) and not (kind is not bool and isinstance(number, bool))
-            if not ok or (kind in ((int, float), int) and number < 0):
-                raise ConfigError(f"limit {name} must be {LIMIT_KINDS[kind]}, not {number!r}", path=path,
+            if not ok:
+                raise ConfigError(f"limit {name} must be {LIMIT_KINDS[kind]}, not {shown_value(number)}", path=path,
                                   line=_line_of(text, name))
+            low, high = LIMIT_RANGES.get(name, (None, None))
+            if low is not None and not (math.isfinite(number) and low <= number <= high):
+                raise ConfigError(f"limit {name} must be between {low} and {high}, not {shown_value(number)}", path=path,
+                                  line=_line_of(text, name))
+            if name == "dialogue_dash" and (len(number) > 4 or not number.isprintable()):
+                raise ConfigError(f"limit dialogue_dash must be a short printable string such as \"- \", not "
+                                  f"{shown_value(number)}", path=path, line=_line_of(text, name))
     language = data.get("language")
-    if language is not None and (not isinstance(language, str) or language_problem(language)):
-        raise ConfigError(f"language must be a language code such as \"th\", not {language!r}", path=path,
-                          line=_line_of(text, "language"))
+    if language is not None:
+        _language_tag(language, "language", path, text)
     glossary = data.get("glossary")
     if glossary is not None:
-        glossary = str((Path(path).parent / str(glossary)).resolve())
+        if not isinstance(glossary, str) or not glossary.strip():
+            raise ConfigError(f"glossary must be a path (a .tsv file or a folder), not {shown_value(glossary)}", path=path,
+                              line=_line_of(text, "glossary"))
+        glossary = str((Path(path).parent / glossary).resolve())
+    strict = data.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"strict must be true or false, not {shown_value(strict)}", path=path, line=_line_of(text, "strict"))
     translate = data.get("translate", {})
     if not isinstance(translate, dict):
         raise ConfigError("translate must be a table", path=path, line=_line_of(text, "translate"))
@@ -191,31 +228,28 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
             raise ConfigError(f"unknown key {key!r} in [translate]", path=path, line=_line_of(text, key),
                               hint=f"known keys: {', '.join(sorted(TRANSLATE_KEYS))}")
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise ConfigError(f"translate.{key} has the wrong type", path=path, line=_line_of(text, key))
+            raise ConfigError(f"translate.{key} must be {_TYPE_NAMES.get(kind, 'a table')}, not {shown_value(value)}",
+                              path=path, line=_line_of(text, key))
+        if isinstance(value, (int, float)) and not (math.isfinite(value) and value >= 0):
+            raise ConfigError(f"translate.{key} must be a number of at least 0, not {shown_value(value)}", path=path,
+                              line=_line_of(text, key))
+        if key == "options" and not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+            raise ConfigError("translate.options maps names to plain values (strings, numbers, true/false)",
+                              path=path, line=_line_of(text, "options"))
     exclude = data.get("exclude", list(DEFAULT_EXCLUDE))
     for key, value in (("exclude", exclude), ("extend-exclude", data.get("extend-exclude", []))):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{key} must be a list of globs such as [\"drafts\", \"*.old.srt\"]", path=path,
-                              line=_line_of(text, key))
+            raise ConfigError(f"{key} must be a list of globs such as [\"drafts\", \"*.old.srt\"], not "
+                              f"{shown_value(value)}", path=path, line=_line_of(text, key))
     exclude = (*exclude, *data.get("extend-exclude", []))
-    if "tm" in translate:
+    if "tm" in translate and "://" not in translate["tm"]:  # a file is relative to the config; a URL stays a URL
         translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
                   translate=dict(translate),
                   select=_codes(data.get("select", []), "select", path, text, prefixes=True),
                   ignore=_codes(data.get("ignore", []), "ignore", path, text, prefixes=True),
                   severity=dict(severity), per_file_ignores=per_file, limits=dict(limits), glossary=glossary,
-                  strict=bool(data.get("strict", False)), exclude=tuple(exclude))
-
-
-def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    """A TOML file's data and text; a syntax error is a ConfigError with the line."""
-    text = path.read_text("utf-8")
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
+                  strict=strict, exclude=tuple(exclude))
 
 
 def load_file(path: Path) -> Config | None:
@@ -229,117 +263,13 @@ def load_file(path: Path) -> Config | None:
     return parse(data, str(path), text)
 
 
-_FILES: dict[str, tuple[tuple[int, int], Config | None]] = {}
-
-
-def _load_cached(path: Path) -> Config | None:
-    """A configuration file, parsed once per version of it (checking a thousand files reads it once)."""
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _FILES.get(str(path))
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, load_file(path))
-        _FILES[str(path)] = cached
-    return cached[1]
-
-
-@lru_cache(maxsize=1024)
-def _find_in(folder: str) -> Config | None:
-    here = Path(folder)
-    for name in ("subloc.toml", "pyproject.toml"):
-        candidate = here / name
-        if candidate.is_file():
-            found = _load_cached(candidate)
-            if found is not None:
-                return found
-    parent = here.parent
-    return None if parent == here else _find_in(str(parent))
-
-
-def clear_cache() -> None:
-    """Forget which folders have which configuration (each run starts with a fresh look)."""
-    _find_in.cache_clear()
-    _resolved.cache_clear()
-
-
-_EXPLICIT: list[Config] = []
-
-
-@contextmanager
-def explicit_config(path: str | None) -> Iterator[None]:
-    """Within the block, ``find_config`` answers with this one file's configuration (``--config FILE``)."""
-    if path is None:
-        yield
-        return
-    file = Path(path)
-    if not file.is_file():
-        raise ConfigError("no such configuration file", path=path, hint="check --config")
-    found = load_file(file)
-    if found is None:
-        raise ConfigError("has no [tool.subloc] table", path=path, hint="add one, or pass a subloc.toml")
-    _EXPLICIT.append(found)
-    try:
-        yield
-    finally:
-        _EXPLICIT.pop()
-
-
-@lru_cache(maxsize=4096)
-def _resolved(folder: str) -> Path:
-    return Path(folder).resolve()
+def load_config(path: Path | None) -> Config:
+    """The configuration in a file found by :func:`subloc.locate.locate` (defaults when there is none)."""
+    found = load_file(path) if path is not None else None
+    return found or Config()
 
 
 def find_config(start: str | Path) -> Config:
-    """The configuration governing a file or folder: the nearest one walking up, else defaults."""
-    if _EXPLICIT:
-        return _EXPLICIT[-1]
-    path = Path(start)
-    folder = path if path.is_dir() else path.parent
-    return _find_in(str(_resolved(str(folder)))) or Config()
-
-
-def walk_filter(folder: Path) -> Callable[[Path], bool]:
-    """For files found walking ``folder``: True when the configuration's ``exclude``/``extend-exclude`` or a
-    ``.gitignore`` (in the folder, below it, or above it up to the repository root) leaves the file out."""
-    ignores = _gitignores(folder)
-
-    def ignored(path: Path, suffix: str = "") -> bool:
-        verdict = None
-        for base, spec in ignores:  # from the outermost .gitignore in: deeper files override
-            try:
-                rel = path.resolve().relative_to(base).as_posix()
-            except ValueError:
-                continue
-            result = spec.check_file(rel + suffix).include if rel != "." else None
-            if result is not None:
-                verdict = result
-        return bool(verdict)
-
-    if ignores and ignored(folder, "/"):
-        ignores = []  # a folder named on the command line is checked even if .gitignore lists it
-
-    def skip(path: Path) -> bool:
-        return find_config(path).excludes(path, folder) or (bool(ignores) and ignored(path))
-
-    return skip
-
-
-def _gitignores(folder: Path) -> list[tuple[Path, Any]]:
-    """(folder, compiled patterns) of every .gitignore that governs files below ``folder``, outermost first."""
-    root = folder.resolve()
-    above: list[Path] = []
-    for parent in (root, *root.parents):
-        if (parent / ".gitignore").is_file():
-            above.append(parent / ".gitignore")
-        if (parent / ".git").exists():
-            break
-    else:  # not in a git repository: only the folder's own .gitignore files, none from above it
-        above = above[:1] if above and above[0].parent == root else []
-    below = sorted((p for p in root.rglob(".gitignore") if p.parent != root), key=lambda p: len(p.parts))
-    files = [*reversed(above), *below]
-    if not files:
-        return []
-    import pathspec  # only when there is a .gitignore to read
-
-    return [(f.parent, pathspec.GitIgnoreSpec.from_lines(f.read_text("utf-8", errors="replace").splitlines()))
-            for f in files]
+    """The configuration governing a file or folder: the nearest one walking up (see subloc.locate), else
+    defaults. Commands resolve a :class:`subloc.project.Project` instead, which holds this and more."""
+    return load_config(locate(start).config_file)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .errors import UsageError
 from .model import Cue, Track
 from .placement import DEFAULT_PRESET, Preset, an_for_settings, get_preset, leading_an, settings_for_an
-from .report import plural
+from .visible import plural
 
 
 def shift(track: Track, offset_ms: int) -> Track:
@@ -44,6 +45,8 @@ def convert(track: Track, to: str, *, offset_ms: int = 0, placement: str | None 
         if preset is not None:
             raise UsageError("--placement applies to WebVTT output only", hint="use --to vtt")
         cues = [_to_srt_cue(c) for c in track.cues]
+        cues, markup_notes = _vtt_markup_to_srt(cues)
+        notes.extend(markup_notes)
         if track.format == "vtt":
             ids = sum(1 for c in track.cues if c.ident)
             kept = sum(1 for c in track.cues if c.settings and an_for_settings(c.settings) and leading_an(c.text) is None)
@@ -67,6 +70,8 @@ def convert(track: Track, to: str, *, offset_ms: int = 0, placement: str | None 
 def _to_vtt_cue(cue: Cue, preset: Preset, apply_preset: bool) -> Cue:
     an = leading_an(cue.text)
     text = cue.text[len("{\\anN}"):] if an else cue.text
+    if an and text.startswith("\n"):
+        text = text[1:]  # the tag alone on the first line: that line goes with it
     if an:
         settings = settings_for_an(an, preset)
     elif apply_preset:
@@ -83,3 +88,54 @@ def _to_srt_cue(cue: Cue) -> Cue:
     if an and leading_an(text) is None:
         text = f"{{\\an{an}}}{text}"
     return replace(cue, text=text, settings="")
+
+
+# WebVTT markup SRT players do not know (they show it as text): inline timestamps (karaoke), ruby,
+# voice and class/language spans. <i>, <b>, <u> are common to both and stay.
+_TIMESTAMP_TAG = re.compile(r"<(?:[0-9]+:)?[0-9]{2}:[0-9]{2}\.[0-9]{3}>")
+_RUBY = re.compile(r"<ruby(?:\.[^<>]*)?>(.*?)</ruby>", re.DOTALL)
+_RT = re.compile(r"<rt(?:\.[^<>]*)?>(.*?)(?:</rt>|(?=<rt)|$)", re.DOTALL)
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:[ \t]+([^<>]*))?>")
+_VOICE_END = re.compile(r"</v>")
+_SPAN = re.compile(r"</?(?:c|lang)(?:[.\s][^<>]*)?>")
+
+
+def _vtt_markup_to_srt(cues: list[Cue]) -> tuple[list[Cue], list[str]]:
+    """WebVTT-only markup mapped for SRT, with a note for each kind: ruby becomes base(reading), the
+    others are dropped keeping their text (voice names are listed in the note)."""
+    counts = {"timestamps": 0, "ruby": 0, "voice": 0, "span": 0}
+    names: list[str] = []
+    out = []
+    for cue in cues:
+        text = cue.text
+        if "<" not in text:
+            out.append(cue)
+            continue
+        new = _TIMESTAMP_TAG.sub("", text)
+        counts["timestamps"] += new != text
+        step = _RUBY.sub(lambda m: _RT.sub(r"(\1)", m.group(1)), new)
+        counts["ruby"] += step != new
+        new = step
+        for match in _VOICE.finditer(new):
+            name = (match.group(1) or "").strip()
+            if name and name not in names:
+                names.append(name)
+        step = _VOICE_END.sub("", _VOICE.sub("", new))
+        counts["voice"] += step != new
+        new = step
+        step = _SPAN.sub("", new)
+        counts["span"] += step != new
+        out.append(replace(cue, text=step))
+    notes = []
+    if counts["timestamps"]:
+        notes.append(f"dropped the inline timestamps (karaoke timing) of {counts['timestamps']} cue(s): SRT has none")
+    if counts["ruby"]:
+        notes.append(f"wrote the ruby of {counts['ruby']} cue(s) as base(reading): SRT has no ruby")
+    if counts["voice"]:
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        notes.append(f"dropped the voice tags of {counts['voice']} cue(s), keeping their text"
+                     + (f" (speakers: {shown})" if shown else "") + ": SRT has no speakers")
+    if counts["span"]:
+        notes.append(f"dropped the class and language spans (<c>, <lang>) of {counts['span']} cue(s), keeping "
+                     "their text: SRT has no classes")
+    return out, notes

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Track
-from .scripts import strip_markup
+from .scripts import HAN, THAI, strip_markup
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_THAI = re.compile(r"[\u0e01-\u0e5b]")
+_HAN = re.compile(f"[{HAN}]")
+_THAI = re.compile(f"[{THAI}]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")

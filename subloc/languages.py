@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 # ISO 639-1 codes: a folder named 'srt' or 'out' must not pass for a language.
 ISO639_1 = frozenset("""
@@ -66,3 +67,8 @@ def script_family(tag: str) -> str:
     if lang in ("th", "lo"):
         return "thai"
     return "latin"
+
+
+def language_tag(value: Any) -> str | None:
+    """``value`` as a canonical language tag (th, zh-Hans), or None when it is not one."""
+    return canonical(value) if isinstance(value, str) and is_language_tag(canonical(value)) else None

@@ -1,11 +1,18 @@
 """Script-aware line breaking to a profile: where a subtitle line may break, and the best break.
 
-* Latin scripts (id, ms, vi, en): at spaces; never after a dangling article, preposition or
-  conjunction when another break is as good; reduplications (anak-anak) contain no space and stay whole.
+* Indonesian, Malay, English: at spaces; never after a dangling article, preposition or conjunction
+  (di, ke, dari, yang, dan…) when another break is as good; reduplications (anak-anak) contain no
+  space and stay whole.
+* Vietnamese: at spaces, but spaces separate syllables, not words: never between the syllables of a
+  word (phẫu|thuật, bà|nội) when another break fits: underthesea's word segmenter decides
+  (scripts.vi_word_spaces), glossary terms stay whole.
 * Thai: at spaces, or between words found by dictionary segmentation (PyThaiNLP newmm); never
-  before ๆ, ฯ, ะ, า, ำ or a combining mark, never after a leading vowel (เ แ โ ใ ไ).
-* Chinese: between any two characters except before closing punctuation or after opening
-  punctuation (kinsoku), not inside a run of Latin letters or digits; after punctuation preferred.
+  before ๆ, ฯ, ะ, า, ำ or a combining mark, never after a leading vowel (เ แ โ ใ ไ); between phrases
+  rather than after a preposition, possessive or auxiliary (อยู่ที่|, ของ|, ต้อง|, กำลัง|, ไม่เคย|) or
+  inside an amount (สองล้านห้า|แสนบาท).
+* Chinese: after punctuation first, then at a space that separates clauses (你给我站住 我有话要说),
+  then between words (jieba); never inside a word (明|天) when another break fits; never before
+  closing or after opening punctuation (kinsoku), never inside a run of Latin letters or digits.
 
 Lines are balanced: the longest line is as short as possible, a slightly longer bottom line preferred
 (the eye starts lower on a vertical frame and the top line stays clear of faces).
@@ -17,18 +24,56 @@ from dataclasses import dataclass
 
 from .languages import script_family
 from .profiles import Profile
-from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_thai,
-                      strip_markup)
+from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_han,
+                      is_thai, strip_markup)
 
 # Words a line should not end with (the Netflix rule: break before a conjunction or preposition).
 # ini/itu follow their noun in Malay and Indonesian (tamparan ini), so they may end a line.
 _DANGLING = {
     "en": set("a an the of to in on at for with and or but my your his her their our its".split()),
-    "id": set("yang di ke dari dan untuk si sang para dengan pada".split()),
-    "ms": set("yang di ke dari dan untuk si sang para dengan pada".split()),
+    "id": set("yang di ke dari dan atau tapi tetapi untuk si sang para dengan pada kepada oleh bagi tentang "
+              "seperti karena bahwa agar supaya jika kalau ketika sebelum setelah sejak akan".split()),
+    "ms": set("yang di ke dari dan atau tapi tetapi untuk si sang para dengan pada kepada oleh bagi tentang "
+              "seperti kerana bahawa agar supaya jika kalau ketika sebelum selepas sejak akan".split()),
     "vi": set("của và những các một với".split()),
 }
+
+# Thai words a line must not end with: they lead into what follows (prepositions, the possessive ของ,
+# auxiliaries and negation before their verb, conjunctions, nominalisers). Reviewed against dialogue:
+# words that also close a clause (ได้, ไป, มา, แก่ "old", ต่อ "go on", ตาม "follow", หรือ as a
+# question, ยัง) are left out, and the check is a warning.
+THAI_LEADING_WORDS = frozenset("""
+ของ ที่ อยู่ที่ ใน กับ แด่ จาก สำหรับ โดย เพื่อ เมื่อ ว่า และ แต่ ถ้า หาก เพราะ เพราะว่า ก็ จะ ต้อง กำลัง
+กำลังจะ เคย ไม่เคย ไม่ ควร ควรจะ คง คงจะ อาจ อาจจะ ซึ่ง ผู้ การ ความ แห่ง บน ใต้ ระหว่าง ตั้งแต่ จนถึง
+หลังจาก ก่อนที่ แม้ แม้ว่า ถึงแม้ เนื่องจาก นอกจาก ทั้งที่ ทุก บาง ยอม เป็น คือ
+""".split())
+# ของ is also "things" after these verbs (ซื้อของ, เก็บของ): there it ends a phrase.
+_THAI_OF_AS_THINGS = frozenset("ซื้อ เก็บ ขน ส่ง ขาย หา ยก คืน".split())
+_THAI_NUMBER_WORDS = frozenset("ศูนย์ หนึ่ง เอ็ด สอง ยี่ สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ ยี่สิบ ร้อย พัน หมื่น แสน "
+                               "ล้าน ครึ่ง".split())
+_THAI_UNITS = frozenset("บาท ดอลลาร์ หยวน ล้าน แสน หมื่น พัน ร้อย ปี เดือน วัน คืน ชั่วโมง นาที วินาที โมง ทุ่ม "
+                        "คน ครั้ง เท่า เปอร์เซ็นต์ กิโล เมตร ชั้น ห้อง หุ้น".split())
+
+
+def _thai_number(word: str) -> bool:
+    return word in _THAI_NUMBER_WORDS or word.replace(",", "").replace(".", "").isdigit() or \
+        all("\u0e50" <= ch <= "\u0e59" for ch in word)
+
+
+def thai_phrase_problem(before: list[str], after: list[str]) -> str | None:
+    """Why a break between the Thai words ``before`` and ``after`` cuts a phrase, or None."""
+    if not before or not after:
+        return None
+    last, first = before[-1], after[0]
+    if last in THAI_LEADING_WORDS and not (last == "ของ" and len(before) > 1 and before[-2] in _THAI_OF_AS_THINGS):
+        return f"the line above ends with {last!r}, which leads into the words below: break before it"
+    if _thai_number(last) and (_thai_number(first) or first in _THAI_UNITS):
+        return f"the break splits the amount {last + first!r}: keep a number and its unit together"
+    return None
 _PUNCT_AFTER = set("，。！？；：、…,.!?;:)]）」』”’")
+
+
+_THAI_WINDOW = 12  # characters of context for the segmenter on each side of a break
 
 
 @dataclass(frozen=True)
@@ -38,16 +83,27 @@ class Break:
     penalty: float
 
 
-def _candidates(text: str, language: str) -> list[Break]:
+def _vi_spaces(text: str, protect: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:
+    from .scripts import vi_dictionary_spaces, vi_word_spaces
+
+    return vi_word_spaces(text, protect), vi_dictionary_spaces(text)
+
+
+def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list[Break]:
     family = script_family(language)
     lang = language.split("-")[0]
     out: list[Break] = []
     if family == "latin":
         words = text.split(" ")
+        inside, loose = _vi_spaces(text, protect) if lang == "vi" else (frozenset(), frozenset())
         pos = 0
         for word in words[:-1]:
             pos += len(word)
             penalty = 0.0
+            if pos in inside:
+                penalty += 25  # between the syllables of a word (phẫu|thuật)
+            elif pos in loose:
+                penalty += 3  # a dictionary word the segmenter did not join here: a weaker break
             bare = word.strip("\"'“”‘’(").lower()
             if bare in _DANGLING.get(lang, ()):
                 penalty += 6
@@ -58,24 +114,43 @@ def _candidates(text: str, language: str) -> list[Break]:
         return out
     if family == "thai":
         from .scripts import thai_words
+        tokens: list[tuple[int, str]] = []  # (offset, word) over the whole text; a space is its own token
         pos = 0
-        tokens = []
-        for chunk in text.split(" "):
-            tokens.append((pos, chunk))
-            pos += len(chunk) + 1
-        for start, _chunk in tokens[1:]:
-            out.append(Break(start - 1, 1, -2.0))  # a space: the natural Thai break
-        for start, chunk in tokens:
-            offset = start
-            words = thai_words(chunk) if chunk else []
-            for word in words[:-1]:
-                offset += len(word)
-                if offset < len(text) and (text[offset] in THAI_NO_LINE_START or not is_thai(text[offset - 1])
-                                           or text[offset - 1] in THAI_NO_LINE_END):
-                    continue
-                out.append(Break(offset, 0, 10.0))  # between words without a space: a last resort
+        for k, chunk in enumerate(text.split(" ")):
+            if k:
+                tokens.append((pos - 1, " "))
+            for word in (thai_words(chunk) if chunk else []):
+                tokens.append((pos, word))
+                pos += len(word)
+            pos += 1
+        words = [w for _, w in tokens]
+        for k in range(1, len(tokens)):
+            offset, word = tokens[k]
+            if word == " ":
+                before = [w for w in words[:k] if w != " "][-2:]
+                after = [w for w in words[k + 1:] if w != " "][:1]
+                # a space: the natural Thai break, unless it sits inside an amount (5 ล้าน บาท)
+                out.append(Break(offset, 1, -2.0 + (12 if thai_phrase_problem(before, after) else 0)))
+                continue
+            if words[k - 1] == " ":
+                continue
+            if offset < len(text) and (text[offset] in THAI_NO_LINE_START or not is_thai(text[offset - 1])
+                                       or text[offset - 1] in THAI_NO_LINE_END):
+                continue
+            penalty = 10.0  # between words without a space: a last resort
+            if thai_phrase_problem(words[max(0, k - 2):k], words[k:k + 1]):
+                penalty += 15  # after ของ/ที่/ต้อง…, or inside an amount
+            out.append(Break(offset, 0, penalty))
         return out
-    # CJK
+    # CJK: after punctuation, then at a clause-separating space, then between words (jieba), and
+    # between the characters of a word only as a last resort
+    from .scripts import zh_words
+    inside: set[int] = set()
+    if sum(map(is_han, text)) >= 2:
+        offset = 0
+        for token in zh_words(text):
+            inside.update(range(offset + 1, offset + len(token)))
+            offset += len(token)
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]
         if b in CJK_NO_LINE_START or a in CJK_NO_LINE_END:
@@ -85,9 +160,13 @@ def _candidates(text: str, language: str) -> list[Break]:
         if b == " ":
             continue
         if a == " ":
-            out.append(Break(i - 1, 1, 0.0))
+            latin_space = text[i - 2:i - 1].isascii() and b.isascii()  # a space between Latin words
+            out.append(Break(i - 1, 1, 0.0 if latin_space else -2.0))
             continue
-        out.append(Break(i, 0, -3.0 if a in _PUNCT_AFTER else 2.0))
+        if a in _PUNCT_AFTER:
+            out.append(Break(i, 0, -4.0))
+        else:
+            out.append(Break(i, 0, 22.0 if i in inside else 2.0))
     return out
 
 
@@ -113,6 +192,12 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         word = thai_break_splits_word(left, right)
         if word:
             return f"the break splits the word {word!r}: break at a space or a word boundary", "error"
+        if is_thai(left[-1]) and is_thai(right[0]):
+            from .scripts import thai_words
+            phrase = thai_phrase_problem(thai_words(left.rsplit(" ", 1)[-1][-_THAI_WINDOW:])[-2:],
+                                         thai_words(right.split(" ", 1)[0][:_THAI_WINDOW])[:1])
+            if phrase:
+                return phrase, "warning"
         return None
     if family == "cjk":
         if right[0] in CJK_NO_LINE_START:
@@ -121,12 +206,22 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
             return f"the line above ends with {left[-1]!r}, which must start a line: move it down", "error"
         if len(right.strip()) == 1 and len(left) >= 6:
             return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
+        from .scripts import zh_break_splits_word
+        word = zh_break_splits_word(left, right)
+        if word:
+            return f"the break splits the word {word!r}: break after punctuation, at a space or between words", \
+                "warning"
         return None
     if left.endswith("-") and right[:1].isalpha():
         return "a hyphenated word is split across lines: keep it on one line", "warning"
     last = re.findall(r"[\w']+", left.lower())
     if last and left[-1].isalnum() and last[-1] in _DANGLING.get(language.split("-")[0], set()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
+    if language.split("-")[0] == "vi":
+        from .scripts import vi_break_splits_word
+        word = vi_break_splits_word(left, right)
+        if word:
+            return f"the break splits the word {word!r}: break between words", "warning"
     words = right.split()
     if len(words) == 1 and len(words[0]) <= 4 and _measure(left, language) >= 2.5 * max(1, len(words[0])) + 8:
         return f"the word {words[0]!r} stands alone: rebalance the lines", "warning"
@@ -151,7 +246,7 @@ def wrap(text: str, profile: Profile, language: str | None = None, protect: tupl
         return [text]
     guarded = _spans(text, protect)
     best: tuple[float, list[str]] | None = None
-    for brk in _candidates(text, lang):
+    for brk in _candidates(text, lang, protect):
         if any(start < brk.position < end for start, end in guarded):
             brk = Break(brk.position, brk.drop, brk.penalty + 30)
         top, bottom = text[:brk.position].rstrip(), text[brk.position + brk.drop:].lstrip()

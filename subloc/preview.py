@@ -18,7 +18,8 @@ from pathlib import Path
 from .formats import episode_name, expand_paths, load
 from .languages import NAMES, script_family
 from .placement import DEFAULT_PRESET, get_preset, leading_an
-from .profiles import get_profile
+from .project import Project, find_project
+from .qa.context import CheckContext
 from .scripts import reading_speed
 from .timecode import format_clock
 from .vttsettings import parse_settings
@@ -75,25 +76,23 @@ def _source_for(path: Path, source: Path | None) -> Path | None:
 
 
 def render_preview(path: Path, source: Path | None = None, language: str | None = None,
-                   placement: str | None = None) -> str:
-    from .config import find_config
-    from .glossary import glossary_for
-    from .qa import check_track
-    from .qa.context import CheckContext
-    from .qa.engine import CheckOptions, resolve_language
-
+                   placement: str | None = None, project: Project | None = None) -> str:
+    """The HTML page for a file, checked as ``check`` would: its project's limits, rules, severities and
+    glossary (the series layer of the source's series)."""
     track = load(path)
-    config = find_config(path)
-    lang, _ = resolve_language(CheckOptions(language=language), config, track)
+    project = project or find_project(path)
+    lang, _ = project.language_of(track, language)
     lang = lang or "und"
     track = replace(track, language=lang)
-    profile = get_profile(lang, screen=config.screen, fps=config.fps, overrides=config.limits_for(lang))
+    profile = project.profile(lang)
     preset_name = placement or DEFAULT_PRESET
     preset = get_preset(preset_name)
     source_path = _source_for(path, source)
     source_track = load(source_path) if source_path else None
-    glossary = glossary_for(lang, near=source_path or path) if source_track else None
-    findings = check_track(track, profile, source=source_track, glossary=glossary, path=str(path))
+    glossary = None
+    if source_track is not None and source_path is not None:
+        glossary = project.glossary(lang, series_dir=find_project(source_path).series_dir)
+    findings = project.check(track, profile, source=source_track, glossary=glossary, path=str(path))
     by_cue: dict[int, list] = {}
     for f in findings:
         by_cue.setdefault(f.cue, []).append(f)

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__
 from .backends import BackendOptions
+from .backends._http import safe_url
 from .formats import atomic_write
 from .model import Track
 
@@ -43,7 +44,7 @@ def record_provenance(target: Path, source: Track, language: str, backend: str, 
         "source": str(Path(source.path).resolve()), "source_sha256": file_sha256(source.path), "language": language,
         "backend": backend, "tm": tm_path, "subloc": __version__,
         # how to reach the backend again (never the key: that stays in the environment)
-        "base_url": options.base_url if options else None, "model": options.model if options else None,
+        "base_url": safe_url(options.base_url) if options else None, "model": options.model if options else None,
         "written": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))

@@ -8,11 +8,6 @@ from .model import Track
 from .scripts import line_lengths, reading_speed
 
 
-def plural(count: int, word: str) -> str:
-    """'1 warning', '2 warnings', '0 files': every count subloc prints goes through here."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def describe(track: Track) -> dict[str, Any]:
     """Format, encoding, counts, duration, longest line and highest reading speed of a track."""
     lang = track.language

@@ -26,3 +26,49 @@ def run_cli(runner, *args: str, input: str | None = None):
     from subloc.cli import cli
 
     return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+# --- PostgreSQL: a throwaway cluster for the session (tests/pg.py) --------------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    import os
+
+    from .pg import Cluster, find_bindir
+
+    def missing(reason: str) -> None:
+        if os.environ.get("SUBLOC_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"SUBLOC_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        missing("psycopg is not installed (pip install -e '.[dev]') - PostgreSQL TM tests skipped")
+    bindir = find_bindir()
+    if bindir is None:
+        missing("no PostgreSQL binaries (initdb, pg_ctl) on this machine - PostgreSQL TM tests skipped "
+                "(apt-get install postgresql)")
+    if os.geteuid() == 0:
+        import pwd
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            missing("running as root and no 'postgres' user to own the test cluster (initdb refuses root)")
+    cluster = Cluster(bindir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a new, empty database in the session's cluster."""
+    return pg_cluster.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tm_spec(request, tmp_path: Path) -> str:
+    """A TM location of each kind: a file path, and a URL of a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "tm.sqlite")
+    return request.getfixturevalue("pg_url")

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from subloc.translate import TranslateOptions, Translator
 
 from .conftest import SAMPLES
 from .servers import (DeeplServer, GoogleServer, LibreServer, MicrosoftServer, MyMemoryServer, OpenAIServer,
-                      fake_translate)
+                      fake_translate, serving)
 
 SERIES = SAMPLES / "stand-in-bride"
 
@@ -87,8 +86,14 @@ def test_openai_contract_batching_and_a_free_rerun(series: Path, tmp_path: Path,
     assert body["model"] == "qwen2.5" and body["response_format"] == {"type": "json_object"}
     assert body["messages"][0]["role"] == "system" and "never instructions" in body["messages"][0]["content"]
     assert [set(s) for s in user["segments"]] == [{"id", "text"}] * len(user["segments"])
-    assert user["series"]["title"] == "The CEO's Stand-in Bride"
-    assert any(c["name"] == "苏晚" and c["name_in_target"] == "ซูหว่าน" for c in user["series"]["characters"])
+    # The static part (rules, series, characters) comes first and is byte-identical across a language's
+    # requests, so prefix caches bill it once; what changes per batch is in the user message.
+    system = body["messages"][0]["content"]
+    context = json.loads(system.split("\n")[-1])
+    assert context["title"] == "The CEO's Stand-in Bride" and "series" not in user
+    assert any(c["name"] == "苏晚" and c["name_in_target"] == "ซูหว่าน" for c in context["characters"])
+    th_requests = [e for e in openai.log.requests if e["user"]["target_language"] == "th"]
+    assert len(th_requests) > 1 and {e["body"]["messages"][0]["content"] for e in th_requests} == {system}
     assert any(g["source"] == "顾霆深" for e in openai.log.requests for g in e["user"].get("glossary", []))
     out = load(tmp_path / "out" / "ep01.th.srt")
     source = load(series / "srt" / "ep01.zh-Hans.srt")
@@ -166,9 +171,10 @@ def test_a_line_that_gives_the_model_instructions_is_only_data(series: Path, tmp
         assert injection not in system and "HACKED" not in system
     sent = [s["text"] for e in openai.log.requests for s in e["user"]["segments"]]
     assert injection in sent  # carried as a segment's text, inside the JSON data
-    texts = [c.text for c in load(tmp_path / "out" / "ep01.th.srt").cues]
+    texts = [c.text.replace("\n", "") for c in load(tmp_path / "out" / "ep01.th.srt").cues]
     assert "HACKED" not in texts  # the obeying reply was rejected, never written
-    assert sum(1 for t in texts if injection in t.replace("\n", "")) == 1  # the line itself was translated as data
+    translated = fake_translate(injection, "th").replace(" ", "")
+    assert sum(1 for t in texts if translated in t.replace(" ", "")) == 1  # the line itself was translated as data
 
 
 def test_a_glossary_miss_is_asked_again_naming_the_term(series: Path, tmp_path: Path, openai: OpenAIServer) -> None:
@@ -259,22 +265,13 @@ def test_libre_faults(series: Path, tmp_path: Path, libre: LibreServer) -> None:
 
 
 def test_mangled_placeholders_are_retried_without_masking(series: Path, tmp_path: Path, libre: LibreServer) -> None:
-    libre.behave = lambda n, p: ("mangle",) if "⟦" in p.get("q", "") else None
+    libre.behave = lambda n, p: ("mangle",) if "⟦" in "".join(p.get("q", [])) else None
     report = run(series, tmp_path, "libre", targets=("vi",), backend_options=BackendOptions(base_url=libre.url))
     assert report.incomplete == 0
-    assert any("⟦" not in r["params"]["q"] and "顾霆深" in r["params"]["q"] for r in libre.log.requests)
-
-
-@contextmanager
-def serving(server_class, behave=None):  # type: ignore[no-untyped-def]
-    """A fake service for the length of a block."""
-    server = server_class()
-    if behave is not None:
-        server.behave = behave
-    try:
-        yield server
-    finally:
-        server.close()
+    masked = [r for r in libre.log.requests if "⟦" in r["params"]["q"]]
+    again = [r for r in libre.log.requests if "⟦" not in r["params"]["q"] and "顾霆深" in r["params"]["q"]]
+    assert again and len(again) <= len(masked)  # asked again unmasked, in batches: at most one per mangled reply
+    assert sum(len(r["texts"]) for r in again) >= len(again)
 
 
 def test_google_web_backend(series: Path, tmp_path: Path) -> None:
@@ -305,7 +302,10 @@ def test_more_deep_translator_services(series: Path, tmp_path: Path, monkeypatch
     if backend == "mymemory":
         assert first["params"]["langpair"] == f"zh-CN|{language}-MY"
     elif backend == "deepl":
-        assert first["params"]["auth_key"] == "deepl-test-key" and first["params"]["source_lang"] == "zh"
+        # the documented v2 JSON API: texts as an array, the key in a header (never in the URL)
+        assert first["auth"] == "DeepL-Auth-Key deepl-test-key" and first["body"]["source_lang"] == "ZH"
+        assert first["path"] == "/v2/translate" and "deepl-test-key" not in first["url"]
+        assert first["body"]["target_lang"] == "ID" and len(first["body"]["text"]) > 1
     else:
         assert first["key"] == "ms-test-key" and first["region"] == "eastasia" and first["params"]["to"] == "vi"
 

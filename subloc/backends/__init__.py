@@ -8,7 +8,9 @@ pyproject.toml), so a plugin is a package that declares::
 
 where ``MyBackend`` has a class attribute ``info`` (a BackendInfo) and is built as
 ``MyBackend(options: BackendOptions)``; its ``translate(request)`` returns ``{id: text}`` for every
-segment id of the request or raises a ``BackendError``.
+segment id of the request or raises a ``BackendError``. The scheduler checks the ids (missing or
+extra ids are a reply error, asked again in halves). A backend may return a ``Reply`` (a dict with
+``usage``) to report the tokens a request cost.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from typing import Any, Callable, Protocol
 
 from ..errors import BackendError, BackendReplyError, BackendUnavailable
 
-__all__ = ["Backend", "BackendInfo", "BackendOptions", "Request", "Segment", "available", "create", "register",
-           "unregister", "supporting", "BackendError", "BackendReplyError", "BackendUnavailable"]
+__all__ = ["Backend", "BackendInfo", "BackendOptions", "Request", "Segment", "Reply", "Usage", "available", "create",
+           "preflight", "register", "unregister", "supporting", "BackendError", "BackendReplyError",
+           "BackendUnavailable", "ContextTooLong", "Refusal"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,28 @@ class BackendOptions:
 
     def key(self, info: BackendInfo) -> str | None:
         """The API key: from options (configuration), else the backend's environment variable."""
-        return self.api_key or (os.environ.get(info.key_env) if info.key_env else None) or None
+        return self.secret(info.key_env, self.api_key)
+
+    def secret(self, env: str | None, configured: str | None = None) -> str | None:
+        """A key from configuration or ``env``: trimmed, checked, and registered for redaction.
+
+        A trailing newline (``echo key > file``) is trimmed; a key with a line break or space inside is
+        refused with a message that does not print it.
+        """
+        value = configured or (os.environ.get(env) if env else None) or None
+        if value is None:
+            return None
+        value = value.strip()
+        if not value:
+            return None
+        if any(ch.isspace() or ord(ch) < 32 for ch in value):
+            from ._http import remember_secret
+            remember_secret(value)
+            raise BackendUnavailable(f"the key in {env or 'the configuration'} contains a space or a line break",
+                                     hint="set it to the key alone, on one line")
+        from ._http import remember_secret
+        remember_secret(value)
+        return value
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,40 @@ class Request:
     target_lang: str
     segments: tuple[Segment, ...]
     context: dict[str, Any] = field(default_factory=dict)  # series, glossary, neighbouring lines (takes_context)
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated: bool = False  # the API reported none; counted from the characters
+
+
+class Reply(dict):  # type: ignore[type-arg]
+    """``{segment id: text}`` with the usage of the request that produced it."""
+
+    def __init__(self, items: dict[str, str], usage: Usage | None = None, requests: int = 1) -> None:
+        super().__init__(items)
+        self.usage = usage
+        self.requests = requests  # HTTP requests it took (a backend may ask again itself, e.g. without a setting)
+
+
+class ContextTooLong(BackendReplyError):
+    """The request does not fit the model's context; smaller batches may. ``fixed`` describes what every
+    request carries (the series synopsis, characters, glossary), for the message when one line alone fails."""
+
+    def __init__(self, message: str, *, fixed: str = "", **kwargs: Any) -> None:
+        super().__init__(message, retryable=False, **kwargs)
+        self.fixed = fixed
+        self.kind = "context"
+
+
+class Refusal(BackendReplyError):
+    """The model or the provider's content filter refused to translate."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, retryable=False, **kwargs)
+        self.kind = "refusal"
 
 
 class Backend(Protocol):
@@ -91,9 +149,10 @@ _LOADED: dict[str, Any] | None = None
 
 # Used only when subloc runs from a source tree without installed metadata (no entry points).
 _SOURCE_TREE = {
-    "google": "subloc.backends.deep:GoogleBackend", "deepl": "subloc.backends.deep:DeeplBackend",
-    "microsoft": "subloc.backends.deep:MicrosoftBackend", "libre": "subloc.backends.deep:LibreBackend",
-    "mymemory": "subloc.backends.deep:MyMemoryBackend", "openai": "subloc.backends.openai:OpenAIBackend",
+    "google": "subloc.backends.deep:GoogleBackend", "deepl": "subloc.backends.services:DeeplBackend",
+    "microsoft": "subloc.backends.services:MicrosoftBackend", "libre": "subloc.backends.services:LibreBackend",
+    "mymemory": "subloc.backends.deep:MyMemoryBackend", "baidu": "subloc.backends.deep:BaiduBackend",
+    "papago": "subloc.backends.deep:PapagoBackend", "openai": "subloc.backends.openai:OpenAIBackend",
     "tm": "subloc.backends.builtin:TMBackend", "pseudo": "subloc.backends.builtin:PseudoBackend",
 }
 
@@ -147,8 +206,11 @@ def supporting(source: str, target: str) -> list[str]:
     return out
 
 
-def create(name: str, options: BackendOptions, source: str | None = None, target: str | None = None) -> Backend:
-    """Build a backend, refusing before anything is sent when it cannot do the job."""
+def preflight(name: str, options: BackendOptions, source: str | None = None, target: str | None = None) -> None:
+    """Refuse before anything is sent: an unsupported language pair, a missing or malformed key.
+
+    A backend class may add its own checks in a ``preflight(options)`` class method (the openai backend
+    needs a key only when it talks to api.openai.com)."""
     cls = get_class(name)
     info: BackendInfo = cls.info
     for lang in (source, target):
@@ -157,7 +219,16 @@ def create(name: str, options: BackendOptions, source: str | None = None, target
             raise BackendUnavailable(
                 f"backend {name!r} does not translate {source} → {target}",
                 hint=f"backends that do: {', '.join(others) or 'none'}")
-    if info.key_required and not options.key(info):
+    key = options.key(info)
+    if info.key_required and not key:
         raise BackendUnavailable(f"backend {name!r} needs an API key",
                                  hint=f"set the {info.key_env} environment variable")
-    return cls(options)
+    check = getattr(cls, "preflight", None)
+    if callable(check):
+        check(options)
+
+
+def create(name: str, options: BackendOptions, source: str | None = None, target: str | None = None) -> Backend:
+    """Build a backend, refusing before anything is sent when it cannot do the job."""
+    preflight(name, options, source, target)
+    return get_class(name)(options)

@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from ..errors import BackendError
-from ..report import plural
+from ..visible import plural
 from ..scripts import count
 from . import BackendInfo, BackendOptions, Request
 

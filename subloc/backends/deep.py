@@ -1,12 +1,16 @@
-"""The deep-translator services: google, deepl, microsoft, libre, mymemory.
+"""The services deep-translator is for: google (web, no key), mymemory, baidu and papago.
 
 deep-translator has no timeouts (a silent server blocks it forever), raises exceptions without a
 common base, drops the response (so a 429's Retry-After is lost) and catches the builtin
-ConnectionError where requests raises its own (docs/libraries.md). This adapter guards it:
-while a subloc call runs, ``requests.Session.request`` gets subloc's deadline when none is given and
-remembers the last response, so every failure becomes a BackendError with the right status, a
-Retry-After, and a hint. Each service declares its languages (refused before sending) and limits; a
-batch of segments is sent as one text joined by newlines and split back, which the scheduler verifies.
+ConnectionError where requests raises its own (docs/libraries.md). This adapter guards it
+without touching ``requests``: the name ``requests`` inside deep-translator's service modules is bound
+to a router that, only while a subloc call runs on that thread, sends through subloc's own session
+with a deadline (and --base-url), and remembers the response so every failure becomes a BackendError
+with the right status, Retry-After and hint. Any other code — another thread, another library, the
+same thread outside a call — gets ``requests`` exactly as it is.
+
+Each service declares its languages (refused before sending) and limits; a batch of segments is sent
+as one text joined by newlines and split back, which the scheduler verifies.
 """
 
 from __future__ import annotations
@@ -16,44 +20,62 @@ from typing import Any, ClassVar
 
 from ..errors import BackendError, BackendReplyError
 from . import BackendInfo, BackendOptions, Request
-from ._http import network_error, status_error
+from ._http import network_error, new_session, redact, status_error
 
 _CALL = threading.local()
-_GUARD_LOCK = threading.Lock()
+_ROUTE_LOCK = threading.Lock()
+_ROUTED_MODULES = ("google", "mymemory", "baidu", "papago")
 
 
 class _Call:
-    def __init__(self, timeout: float, rewrite: tuple[str, str] | None = None) -> None:
+    def __init__(self, session: Any, timeout: float, rewrite: tuple[str, str] | None = None) -> None:
+        self.session = session
         self.timeout = timeout
-        self.rewrite = rewrite  # (service prefix, --base-url): a proxy, a regional endpoint, a test server
+        self.rewrite = rewrite  # (service URL, --base-url): a proxy, a regional endpoint, a test server
         self.last: Any = None
 
 
-def _install_guard() -> None:
+class _Router:
+    """Stands in for the ``requests`` module inside deep-translator's service modules."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self.request("POST", url, **kwargs)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        call = getattr(_CALL, "call", None)
+        if call is None:  # not a subloc call: exactly what deep-translator would have done
+            return self._real.request(method, url, **kwargs)
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = (min(10.0, call.timeout), call.timeout)
+        if call.rewrite and url.startswith(call.rewrite[0]):
+            url = call.rewrite[1] + url[len(call.rewrite[0]):]
+        try:
+            response = call.session.request(method, url, **kwargs)
+        except self._real.RequestException as exc:
+            raise network_error(exc, url.split("?")[0], call.timeout) from None
+        call.last = response
+        return response
+
+
+def _route() -> None:
+    import importlib
+
     import requests
 
-    with _GUARD_LOCK:
-        if getattr(requests.Session.request, "_subloc_guard", False):
-            return
-        original = requests.Session.request
-
-        def request(self: Any, method: str, url: str, **kwargs: Any) -> Any:
-            call = getattr(_CALL, "call", None)
-            if call is None:
-                return original(self, method, url, **kwargs)
-            if kwargs.get("timeout") is None:
-                kwargs["timeout"] = (min(10.0, call.timeout), call.timeout)
-            if call.rewrite and url.startswith(call.rewrite[0]):
-                url = call.rewrite[1] + url[len(call.rewrite[0]):]
-            try:
-                response = original(self, method, url, **kwargs)
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                raise network_error(exc, url.split("?")[0], call.timeout) from None
-            call.last = response
-            return response
-
-        request._subloc_guard = True  # type: ignore[attr-defined]
-        requests.Session.request = request  # type: ignore[method-assign]
+    with _ROUTE_LOCK:
+        for name in _ROUTED_MODULES:
+            module = importlib.import_module(f"deep_translator.{name}")
+            if not isinstance(getattr(module, "requests", None), _Router):
+                module.requests = _Router(requests)  # type: ignore[attr-defined]
 
 
 class _DeepBackend:
@@ -61,22 +83,19 @@ class _DeepBackend:
 
     info: ClassVar[BackendInfo]
     translator_class: ClassVar[str]
-    # How --base-url reaches the service. Services whose URLs deep-translator hard-codes (even in the
-    # constructor) are reached by rewriting ``service_prefix``; ``base_url_in_kwargs`` services take it in
-    # their constructor (see kwargs); the others get it as the translator's base URL, with a trailing
-    # slash when deep-translator appends an endpoint to it.
-    service_prefix: ClassVar[str | None] = None
-    base_url_in_kwargs: ClassVar[bool] = False
-    base_url_slash: ClassVar[bool] = False
+    # How --base-url reaches the service: services whose URL deep-translator builds per request are
+    # reached by rewriting ``service_url``; the others get it as the translator's base URL.
+    service_url: ClassVar[str | None] = None
 
     def __init__(self, options: BackendOptions) -> None:
-        _install_guard()
+        _route()
         self.options = options
         self.key = options.key(self.info)
         self._local = threading.local()  # deep-translator instances mutate themselves: one per thread
+        self.session = new_session()
 
     def close(self) -> None:
-        pass
+        self.session.close()
 
     def kwargs(self) -> dict[str, Any]:
         return {}
@@ -92,18 +111,19 @@ class _DeepBackend:
             cls = getattr(deep_translator, self.translator_class)
             codes = self.info.codes
             translator = cls(source=codes.get(source, source), target=codes.get(target, target), **self.kwargs())
-            if self.options.base_url and self.service_prefix is None and not self.base_url_in_kwargs:
-                base = self.options.base_url
-                if self.base_url_slash and not base.endswith("/"):
-                    base += "/"
-                translator._base_url = base  # a mirror, a proxy or a test server
+            self.adjust(translator, codes.get(source, source), codes.get(target, target))
+            if self.options.base_url and self.service_url is None:
+                translator._base_url = self.options.base_url  # a mirror, a proxy or a test server
             cache[key] = translator
         return cache[key]
 
+    def adjust(self, translator: Any, source: str, target: str) -> None:
+        """Mend what deep-translator gets wrong for this service (after construction)."""
+
     def _call(self, fn: Any, *args: Any) -> Any:
-        rewrite = (self.service_prefix, self.options.base_url.rstrip("/")) \
-            if self.service_prefix and self.options.base_url else None
-        call = _Call(self.options.timeout, rewrite)
+        rewrite = (self.service_url, self.options.base_url.rstrip("/")) \
+            if self.service_url and self.options.base_url else None
+        call = _Call(self.session, self.options.timeout, rewrite)
         _CALL.call = call
         try:
             return fn(*args)
@@ -121,11 +141,12 @@ class _DeepBackend:
                 raise BackendReplyError(f"{self.info.name}: no translation in the reply ({name})",
                                         retryable=True) from None
             if name in ("ServerException", "RequestError"):
-                raise BackendError(f"{self.info.name}: service error ({name}: {exc})", retryable=True) from None
+                raise BackendError(f"{self.info.name}: service error ({name}: {redact(str(exc))[:120]})",
+                                   retryable=True) from None
             if name in ("ApiKeyException", "AuthorizationException"):
                 raise BackendError(f"{self.info.name}: the API key was refused", retryable=False, fatal=True,
                                    hint=f"check {self.info.key_env}") from None
-            raise BackendError(f"{self.info.name}: {name}: {exc}"[:300], retryable=False) from None
+            raise BackendError(f"{self.info.name}: {name}: {redact(str(exc))}"[:300], retryable=False) from None
         finally:
             _CALL.call = None
 
@@ -167,47 +188,47 @@ class MyMemoryBackend(_DeepBackend):
     translator_class = "MyMemoryTranslator"
 
 
-class DeeplBackend(_DeepBackend):
-    # deep-translator's DeepL list has no Thai, Malay or Vietnamese.
-    info = BackendInfo(name="deepl", description="DeepL API (deep-translator; DEEPL_API_KEY; zh, id, en only)",
-                       max_segments=50, max_chars=4500, concurrency=2, rpm=60,
-                       languages=frozenset({"zh-Hans", "id", "en"}), key_env="DEEPL_API_KEY", key_required=True,
-                       codes={"zh-Hans": "zh"})
-    translator_class = "DeeplTranslator"
-    base_url_slash = True  # deep-translator appends "translate"
+class BaiduBackend(_DeepBackend):
+    # deep-translator's Baidu list: zh, cht, th, vie, en (no Indonesian or Malay there).
+    info = BackendInfo(name="baidu", description="Baidu Fanyi (deep-translator; BAIDU_APPKEY and BAIDU_APPID or "
+                                                 "--option appid=…; strong on Chinese sources)",
+                       max_segments=50, max_chars=5500, concurrency=1, rpm=60,
+                       languages=frozenset({"zh-Hans", "zh-Hant", "th", "vi", "en"}), key_env="BAIDU_APPKEY",
+                       key_required=True, codes={"zh-Hans": "zh", "zh-Hant": "cht", "vi": "vie"})
+    translator_class = "BaiduTranslator"
+
+    @classmethod
+    def preflight(cls, options: BackendOptions) -> None:
+        from . import BackendUnavailable
+        if not options.secret("BAIDU_APPID", options.extra.get("appid")):
+            raise BackendUnavailable("backend 'baidu' needs an app id with its key",
+                                     hint="set BAIDU_APPID (or --option appid=…) with BAIDU_APPKEY")
 
     def kwargs(self) -> dict[str, Any]:
-        return {"api_key": self.key, "use_free_api": self.options.extra.get("free_api", True)}
+        return {"appid": self.options.secret("BAIDU_APPID", self.options.extra.get("appid")), "appkey": self.key}
 
 
-class MicrosoftBackend(_DeepBackend):
-    info = BackendInfo(name="microsoft", description="Microsoft Translator (deep-translator; MICROSOFT_API_KEY, "
-                                                     "region via --option region=…)",
-                       max_segments=50, max_chars=4500, concurrency=2, rpm=60, languages=_LANGS,
-                       key_env="MICROSOFT_API_KEY", key_required=True,
-                       codes={"zh-Hans": "zh-hans", "zh-Hant": "zh-hant"})  # deep-translator lower-cases them
-    translator_class = "MicrosoftTranslator"
-    service_prefix = "https://api.cognitive.microsofttranslator.com"
+class PapagoBackend(_DeepBackend):
+    # deep-translator's Papago list: zh-CN, zh-TW, th, vi, id, en (no Malay).
+    info = BackendInfo(name="papago", description="Naver Papago (deep-translator; PAPAGO_CLIENT_SECRET and "
+                                                  "PAPAGO_CLIENT_ID or --option client_id=…)",
+                       max_segments=50, max_chars=4500, concurrency=1, rpm=60,
+                       languages=frozenset({"zh-Hans", "zh-Hant", "th", "vi", "id", "en"}),
+                       key_env="PAPAGO_CLIENT_SECRET", key_required=True,
+                       codes={"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"})
+    translator_class = "PapagoTranslator"
 
-    def kwargs(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"api_key": self.key}
-        if self.options.extra.get("region"):
-            out["region"] = self.options.extra["region"]
-        return out
-
-
-class LibreBackend(_DeepBackend):
-    info = BackendInfo(name="libre", description="LibreTranslate, public or self-hosted --base-url (deep-translator; "
-                                                 "LIBRE_API_KEY if the server wants one)",
-                       max_segments=50, max_chars=4500, concurrency=2, rpm=None,
-                       languages=frozenset({"zh-Hans", "id", "vi", "en"}), key_env="LIBRE_API_KEY",
-                       codes={"zh-Hans": "zh"})
-    translator_class = "LibreTranslator"
-    base_url_in_kwargs = True
+    @classmethod
+    def preflight(cls, options: BackendOptions) -> None:
+        from . import BackendUnavailable
+        if not options.secret("PAPAGO_CLIENT_ID", options.extra.get("client_id")):
+            raise BackendUnavailable("backend 'papago' needs a client id with its secret",
+                                     hint="set PAPAGO_CLIENT_ID (or --option client_id=…) with PAPAGO_CLIENT_SECRET")
 
     def kwargs(self) -> dict[str, Any]:
-        # deep-translator refuses to start without a key even for keyless servers; "-" is ignored by them.
-        out: dict[str, Any] = {"api_key": self.key or "-", "use_free_api": not bool(self.key)}
-        if self.options.base_url:
-            out["custom_url"] = self.options.base_url.rstrip("/") + "/"
-        return out
+        return {"client_id": self.options.secret("PAPAGO_CLIENT_ID", self.options.extra.get("client_id")),
+                "secret_key": self.key}
+
+    def adjust(self, translator: Any, source: str, target: str) -> None:
+        # deep-translator maps Papago's codes to their names ("th" -> "Thai") before sending: send the codes.
+        translator._source, translator._target = source, target

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import click
 
-from ..report import plural  # noqa: F401 - the commands' one way of writing counts
+from ..visible import plural  # noqa: F401 - the commands' one way of writing counts
 
 
 def is_terminal(stream: Any = None) -> bool:
@@ -30,26 +30,29 @@ def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any
         from rich.cells import cell_len
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         console = Console()
         cells = [[str(v) for v in row] for row in rows]
         natural = sum(max(cell_len(h), *(cell_len(r[i]) for r in cells)) + 3 for i, h in enumerate(headers)) + 1
         if natural > console.width:
             # Too wide for the terminal: one record per row, so no path is cut or folded into ambiguity.
-            from rich.markup import escape
-
+            # Text, not markup: a cell holding "[/b]" (a glossary rendering, a file name) is shown as it is.
             if title:
-                console.print(escape(title))
+                console.print(Text(title))
             for row in cells:
-                console.print(f"[bold]{escape(row[0])}[/]", soft_wrap=True)
-                console.print("  " + "  ".join(f"[dim]{escape(h)}:[/] {escape(v)}" for h, v in zip(headers[1:], row[1:])),
-                              soft_wrap=True)
+                console.print(Text(row[0], style="bold"), soft_wrap=True)
+                line = Text("  ")
+                for n, (h, v) in enumerate(zip(headers[1:], row[1:])):
+                    line.append(("  " if n else "") + f"{h}:", style="dim")
+                    line.append(f" {v}")
+                console.print(line, soft_wrap=True)
             return
-        grid = Table(title=title, title_justify="left")
+        grid = Table(title=Text(title) if title else None, title_justify="left")
         for i, header in enumerate(headers):
             grid.add_column(header, justify="right" if i in right else "left", overflow="fold")
         for row in cells:
-            grid.add_row(*row)
+            grid.add_row(*(Text(v) for v in row))
         console.print(grid)
         return
     if title:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..visible import visible
 from ._output import note, plural, table, write_or_echo
 from ._params import Language
 
@@ -49,7 +50,7 @@ def glossary_check(paths: tuple[str, ...]) -> None:
     Every problem is printed as file:line. A series glossary is also compared with the base one it
     layers over (overrides are listed as warnings). Exit 1 on any error.
     """
-    from ..glossary import base_path, read_tsv
+    from ..glossary import base_path, read_text, read_tsv
 
     files: list[Path] = []
     for raw in paths:
@@ -63,14 +64,14 @@ def glossary_check(paths: tuple[str, ...]) -> None:
         lang = _language_of(path)
         base = base_path(lang) if lang else None
         if path.name.startswith("glossary.") and base is not None and base.resolve() != path.resolve():
-            base_entries = {e.key(): e for e in read_tsv(base.read_text("utf-8"), str(base))[0]}
+            base_entries = {e.key(): e for e in read_tsv(read_text(base), str(base))[0]}
             for e in entries:
                 old = base_entries.get(e.key())
                 if old is not None and (old.targets, old.dnt) != (e.targets, e.dnt):
                     problems.append(Problem(str(path), e.line, f"{e.source!r} → {'|'.join(e.renderings)} overrides "
                                                                f"{old.where()} ({'|'.join(old.renderings)})", "warning"))
         for problem in sorted(problems, key=lambda p: (p.line, p.severity)):
-            click.echo(str(problem))
+            click.echo(visible(str(problem)))
             errors += problem.severity == "error"
             warnings += problem.severity == "warning"
     click.echo(f"{plural(len(files), 'file')}, {plural(errors, 'error')}, {plural(warnings, 'warning')}", err=True)
@@ -101,10 +102,12 @@ def glossary_show(term: str, lang: str, series: str | None, glossary_file: str |
     """Look a term up: entries whose source or renderings contain TERM, with notes and origin."""
     found = _effective(lang, series, glossary_file).lookup(term)
     if not found:
-        click.echo(f"no entry for {term!r} in the {lang} glossary", err=True)
+        click.echo(f"no entry for '{visible(term)}' in the {visible(lang)} glossary", err=True)
         sys.exit(1)
+    # Glossary text is shown with control characters escaped: a term cannot drive the terminal.
     table(None, ["source", "renderings", "note", "flags", "from"],
-          [[e.source, " | ".join(e.renderings), e.note, e.flags_text(), e.where()] for e in found])
+          [[visible(cell) for cell in (e.source, " | ".join(e.renderings), e.note, e.flags_text(), e.where())]
+           for e in found])
 
 
 @glossary.command("export", epilog="""\b
@@ -155,20 +158,19 @@ def glossary_import(source: str, lang: str, output: str, replace_existing: bool)
     """
     from ..errors import GlossaryError
     from ..formats import atomic_write
-    from ..glossary import import_table, import_tbx, merge, read_tsv, write_tsv
+    from ..glossary import import_file, merge, read_text, read_tsv, write_tsv
 
-    text = Path(source).read_text("utf-8")
-    incoming = import_tbx(text, lang, source) if text.lstrip().startswith("<") else import_table(text, source)
+    incoming = import_file(Path(source).read_bytes(), lang, source)
     out = Path(output)
     existing = []
     if out.exists():
-        existing, problems = read_tsv(out.read_text("utf-8"), str(out))
+        existing, problems = read_tsv(read_text(out), str(out))
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise GlossaryError(errors[0].message, path=errors[0].path, line=errors[0].line,
                                 hint="fix the target glossary first (`subloc glossary check`)")
     merged, notes = merge(existing, incoming, replace_existing)
     for message in notes:
-        note(f"note: {message}")
+        note(f"note: {visible(message)}")
     atomic_write(out, write_tsv(merged).encode("utf-8"))
     click.echo(f"{len(incoming)} entries read, {len(merged) - len(existing)} added, {len(merged)} in {output}", err=True)

@@ -2,14 +2,77 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from ._output import emit_json, note, table
 from ._params import Language
 
-ENCODING_HELP = "Source encoding (default: detect; BOM, UTF-8, then GB18030/Big5/cp874/cp1258/cp1252)."
+ENCODING_HELP = ("Source encoding (default: detect; BOM, UTF-8/16/32, then GB18030/Big5/cp874/cp1258/cp1250/cp1252, "
+                 "the file name's language first).")
+SALVAGE_HELP = ("Keep every readable cue of a file with damaged blocks, reporting each dropped block (exit 1); "
+                "default: refuse such a file.")
+
+
+class Batch:
+    """Every batch command goes on past a file it cannot do, reports it (naming the file) and exits
+    2 at the end; blocks dropped by --salvage make the exit 1. ``quiet``: count, print nothing (for
+    `check --fix`, whose report names such files anyway)."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.failed = 0
+        self.dropped = 0
+        self.quiet = quiet
+
+    @contextmanager
+    def file(self, path: Path | str) -> Iterator[None]:
+        from ..errors import SublocError
+        try:
+            yield
+        except SublocError as exc:
+            if exc.path is None:
+                exc.path = str(path)
+            if not self.quiet:
+                click.echo(f"error: {exc}", err=True)
+            self.failed += 1
+
+    def read(self, path: Path | str, encoding: str | None, salvage: bool, language: str | None = None):  # type: ignore[no-untyped-def]
+        """Load for rewriting. A file with damaged blocks is refused naming each block, or with
+        ``salvage`` read without them, each dropped block reported with its line and text."""
+        from ..errors import SubtitleParseError
+        from ..formats import describe_damaged, load
+
+        track = load(path, encoding=encoding, salvage=True, language=language)
+        for n in track.notices if not self.quiet else ():
+            note(f"{path}:{n.line}: note: {n.message}")
+        if not track.damaged:
+            return track
+        count = len(track.damaged)
+        if not salvage:
+            for block in track.damaged if not self.quiet else ():
+                click.echo(f"error: {describe_damaged(block, str(path))}", err=True)
+            raise SubtitleParseError(f"{count} damaged block(s): nothing written", path=str(path),
+                                     hint=f"fix them, or pass --salvage to keep the {len(track.cues)} readable cue(s)")
+        for block in track.damaged:
+            note(f"dropped: {describe_damaged(block, str(path))}")
+        self.dropped += count
+        return track
+
+    def exit(self) -> None:
+        if self.failed:
+            sys.exit(2)
+        if self.dropped:
+            sys.exit(1)
+
+
+def output_path(item, out_dir: str | None, suffix: str) -> Path:  # type: ignore[no-untyped-def]
+    """Where an input's output goes: next to it, or under OUT at its path relative to the folder given."""
+    name = Path(item.relative).with_suffix(suffix) if suffix else Path(item.relative)
+    return Path(out_dir) / name if out_dir else item.path.with_name(name.name)
 
 
 def register(cli: click.Group) -> None:
@@ -68,6 +131,7 @@ Examples:
   subloc convert series/ --to vtt -o out/ --placement social-burnin
   subloc convert ep01.srt --to srt --shift -500 -o fixed/
   subloc convert ep01.srt --to srt --in-place           # normalize the file itself
+  subloc convert damaged.srt --to vtt --salvage -o out/  # keep the readable cues, report the rest
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--to", "to", required=True, type=click.Choice(["srt", "vtt"]), help="Output format.")
@@ -79,36 +143,37 @@ Examples:
 @click.option("--bom", is_flag=True, help="Write a UTF-8 byte-order mark (default: none).")
 @click.option("--crlf", is_flag=True, help="Write CRLF line endings (default: LF).")
 @click.option("--in-place", is_flag=True, help="Allow overwriting a source file with its converted self.")
+@click.option("--salvage", is_flag=True, help=SALVAGE_HELP)
 def convert(paths: tuple[str, ...], to: str, output_dir: str | None, shift_ms: int, placement: str | None,
-            encoding: str | None, bom: bool, crlf: bool, in_place: bool) -> None:
+            encoding: str | None, bom: bool, crlf: bool, in_place: bool, salvage: bool) -> None:
     """Convert between SRT and WebVTT, optionally shifting times; writes DIR/<name>.<ext>.
 
     Converting to the same format is a normalizing round trip (UTF-8, LF, numbered cues).
-    Whatever the target format cannot carry is reported on stderr. Sources are never overwritten
-    unless --in-place is given. Writes are atomic.
+    Whatever the target format cannot carry is reported on stderr. No input is ever overwritten
+    (--in-place allows a file to be rewritten as itself; a symlink is written through). Writes are
+    atomic. A folder keeps its layout under -o (th/ep01.srt -> OUT/th/ep01.vtt). A file that cannot
+    be read is reported and the others are still converted (exit 2 at the end); a file with damaged
+    blocks is refused naming each one, or converted without them with --salvage (exit 1).
     """
     from ..convert import convert as convert_track
     from ..errors import UsageError
-    from ..formats import expand_paths, load, save
+    from ..formats import OutputGuard, expand_inputs, save
 
-    files = expand_paths(paths)
-    targets = []
-    for path in files:
-        folder = Path(output_dir) if output_dir else path.parent
-        target = folder / f"{path.stem}.{to}"
-        if not in_place and target.exists() and target.resolve() == path.resolve():
-            raise UsageError("refusing to overwrite the source file", path=str(target),
-                             hint="choose another folder with -o, or pass --in-place")
-        targets.append(target)
+    inputs = expand_inputs(paths)
+    targets = [output_path(item, output_dir, f".{to}") for item in inputs]
     clash = {t for t in targets if targets.count(t) > 1}
     if clash:
         raise UsageError(f"two inputs would be written to {sorted(clash)[0]}", hint="convert them separately")
-    for path, target in zip(files, targets):
-        track = load(path, encoding=encoding)
-        for n in track.notices:
-            note(f"{path}:{n.line}: note: {n.message}")
-        converted, notes = convert_track(track, to, offset_ms=shift_ms, placement=placement)
-        for message in notes:
-            note(f"{path}: note: {message}")
-        save(converted, target, to, bom=bom, newline="\r\n" if crlf else "\n", overwrite_source=in_place)
-        click.echo(f"{path} -> {target}")
+    guard = OutputGuard([item.path for item in inputs])
+    batch = Batch()
+    for item, target in zip(inputs, targets):
+        path = item.path
+        with batch.file(path):
+            track = batch.read(path, encoding, salvage)
+            converted, notes = convert_track(track, to, offset_ms=shift_ms, placement=placement)
+            for message in notes:
+                note(f"{path}: note: {message}")
+            guard.check(target, path, in_place)
+            save(converted, target, to, bom=bom, newline="\r\n" if crlf else "\n", overwrite_source=in_place)
+            click.echo(f"{path} -> {target}")
+    batch.exit()

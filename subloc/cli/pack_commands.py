@@ -54,7 +54,8 @@ Examples:
 @click.option("--allow-errors", is_flag=True, help="Pack a language even when QA finds errors.")
 @click.option("--no-update", is_flag=True, help="Do not re-translate stale episodes; report them.")
 @click.option("--backend", help="Backend for re-translating stale episodes (default: the one that translated them).")
-@click.option("--tm", "tm_path", type=click.Path(dir_okay=False), help="Translation memory for re-translation.")
+@click.option("--tm", "tm_path", metavar="FILE|URL", help="Translation memory for re-translation (a file or a "
+              "postgresql:// URL).")
 @click.option("--placement", type=click.Choice(["app", "social-burnin", "tiktok"]), default="social-burnin",
               show_default=True, help="Vertical-video cue settings written into the WebVTT files.")
 @click.option("--hls", is_flag=True, help="Add a WebVTT subtitle playlist (.m3u8) per episode.")
@@ -73,31 +74,37 @@ def pack_build(series_dir: str, languages: str, output_dir: str, translations: t
     when QA finds errors (unless --allow-errors). Stale episodes are first translated again: the TM
     answers for the unchanged cues, so only changed cues reach a backend. Exit 1 if any language is refused.
     """
-    from ..packs import Packer, PackOptions
+    from ..packs import PackOptions, build_pack
+    from ..tm import location
 
     options = PackOptions(languages=tuple(x.strip() for x in languages.split(",") if x.strip()),
                           output_dir=Path(output_dir), translations=tuple(Path(t) for t in translations),
                           source_lang=source_lang, allow_errors=allow_errors, update=not no_update, backend=backend,
-                          tm_path=Path(tm_path) if tm_path else None, placement=placement, hls=hls,
+                          tm_path=location(tm_path),
+                          placement=placement, hls=hls,
                           hls_mpegts=hls_mpegts)
-    results = Packer(Path(series_dir), options).build()
+    from ..visible import visible
+
+    results = build_pack(Path(series_dir), options)
     if as_json:
         emit_json([{"language": r.language, "path": str(r.path) if r.path else None, "refused": r.refused,
-                    "retranslated": r.retranslated, "qa": r.qa,
+                    "retranslated": r.retranslated, "qa": r.qa, "notes": r.notes,
                     "episodes": [{"episode": e.episode, "state": e.state,
                                   "translation": str(e.translation) if e.translation else None} for e in r.episodes]}
                    for r in results])
     else:
         for r in results:
             if r.retranslated:
-                click.echo(f"{r.language}: translated again: {', '.join(r.retranslated)}", err=True)
+                click.echo(f"{r.language}: translated again: {visible(', '.join(r.retranslated))}", err=True)
+            for message in r.notes:
+                click.echo(f"{r.language}: note: {visible(message)}", err=True)
             if r.path:
                 click.echo(f"{r.language}: {r.path} ({len(r.episodes)} episodes; QA {r.qa.get('errors', 0)} errors, "
                            f"{r.qa.get('warnings', 0)} warnings)")
             else:
                 click.echo(f"{r.language}: REFUSED", err=True)
                 for reason in r.refused:
-                    click.echo(f"  {reason}", err=True)
+                    click.echo(f"  {visible(reason)}", err=True)
     if any(not r.path for r in results):
         sys.exit(1)
 
@@ -108,20 +115,23 @@ Examples:
 """)
 @click.argument("packs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def pack_verify(packs: tuple[str, ...]) -> None:
-    """Check packs against their manifests: checksums, sizes, cue counts, durations, and no entry whose
-    path would leave the pack folder. Exit 1 on any mismatch."""
-    from ..packs import verify
+    """Check packs against their manifests: exactly the listed entries (no duplicates, no extra entry, no
+    unsafe name or link), every member read in a stream up to the size the manifest gives, checksums, sizes,
+    cue counts and durations, SRT and WebVTT of an episode agreeing. Exit 1 on any problem, 2 when a file is
+    not a zip at all."""
+    from ..packs import verify_pack
+    from ..visible import visible
 
     bad = 0
     for name in packs:
-        problems, manifest = verify(Path(name))
+        problems, manifest = verify_pack(Path(name))
         if problems:
             bad += 1
             for problem in problems:
                 click.echo(f"{name}: {problem}")
         else:
             click.echo(f"{name}: ok ({len(manifest.get('files', {}))} files, {len(manifest.get('episodes', []))} "
-                       f"episodes, {manifest.get('language')})")
+                       f"episodes, {visible(str(manifest.get('language')))})")
     if bad:
         sys.exit(1)
 
@@ -143,14 +153,20 @@ def preview(file: str, source: str | None, lang: str | None, placement: str | No
     """A self-contained HTML page: each cue on a 9:16 phone frame at the profile's font size, the TikTok,
     Reels and Shorts safe zones drawn over it, cues with findings highlighted, source beside target, and a
     timeline of reading speed. Lines that overflow the safe width in the browser are marked."""
-    from ..formats import atomic_write, expand_paths
+    from ..formats import OutputGuard, atomic_write, expand_paths
     from ..preview import render_preview
+    from ..project import Projects
 
+    projects = Projects()
     if Path(file).is_dir():
-        pages = [(path, Path(output) / f"{path.stem}.html") for path in expand_paths([file])]
+        pages = [(path, Path(output) / f"{path.stem}.html") for path in expand_paths([file], projects.walk_filter())]
     else:
         pages = [(Path(file), Path(output))]
+    guard = OutputGuard([*(path for path, _ in pages), *([source] if source else [])])
+    for _, target in pages:  # no page may replace an input, checked before any page is written
+        guard.check(target, hint="write the pages to .html files (for a folder: -o a new folder)")
     for path, target in pages:
-        html = render_preview(path, source=Path(source) if source else None, language=lang, placement=placement)
+        html = render_preview(path, source=Path(source) if source else None, language=lang, placement=placement,
+                              project=projects.for_path(path))
         atomic_write(target, html.encode("utf-8"))
         click.echo(f"preview written to {target}", err=True)

@@ -95,55 +95,45 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     no errors (warnings too with --strict), 1 when there are, 2 on bad usage, configuration or
     unreadable input.
     """
-    from ..config import explicit_config
-
-    with explicit_config(config_file):
-        _check(paths, lang=lang, source=source, glossary=glossary, fmt=fmt, output=output, select=select,
-               extend_select=extend_select, ignore=ignore, extend_ignore=extend_ignore, screen=screen, fps=fps,
-               strict=strict, exit_zero=exit_zero, statistics=statistics, show_files=show_files, baseline=baseline,
-               write_baseline=write_baseline, stdin_filename=stdin_filename, encoding=encoding, jobs=jobs,
-               apply_fix=apply_fix, diff=diff)
-
-
-def _check(paths: tuple[str, ...], *, lang: str | None, source: str | None, glossary: str | None,
-           fmt: str | None, output: str | None, select: str | None, extend_select: str | None, ignore: str | None,
-           extend_ignore: str | None, screen: str | None, fps: str | None, strict: bool, exit_zero: bool,
-           statistics: bool, show_files: bool, baseline: str | None, write_baseline: bool,
-           stdin_filename: str | None, encoding: str | None, jobs: int | None, apply_fix: bool, diff: bool) -> None:
-    from ..config import clear_cache, find_config
+    from ..check import CheckOptions, SourceFinder, check_file, check_paths
     from ..errors import UsageError
-    from ..formats import expand_paths
-    from ..qa import CheckOptions, check_paths
-    from ..qa.engine import SourceFinder, check_file
+    from ..project import Projects
     from ..qa.report import render, render_statistics, summary
 
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
                            extend_select=_codes(extend_select) or (), extend_ignore=_codes(extend_ignore) or (),
                            source=source, glossary=glossary, encoding=encoding)
-    clear_cache()  # configuration is read fresh each run
+    from ..formats import expand_inputs
+    from .io_commands import Batch
+
     stdin = "-" in paths
     if stdin and (len(paths) > 1 or apply_fix or diff):
         raise UsageError("'-' (stdin) is checked alone and cannot be fixed in place",
                          hint="pass '-' as the only path, without --fix/--diff")
     if stdin_filename and not stdin:
         raise UsageError("--stdin-filename names the text read from stdin", hint="pass '-' as the path")
-    files = [Path(stdin_filename or "-")] if stdin else expand_paths(paths)
+    projects = Projects(config_file)  # --config: this file for every path, else the nearest one above each
+    # Folders are walked without what each file's project excludes and what .gitignore files leave out.
+    inputs = [] if stdin else expand_inputs(paths, projects.walk_filter())
+    files = [Path(stdin_filename or "-")] if stdin else [item.path for item in inputs]
     if show_files:
         for f in files:
             click.echo(str(f))
         return
+    projects.for_paths(files)  # every file's configuration, read once: a bad one is one error before any work
     if diff or apply_fix:
-        changed, _ = run_fixes([str(f) for f in files], lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
-                               in_place=apply_fix, report=False)
+        # A file that cannot be fixed (unreadable, damaged blocks) is left as it is: the check reports it.
+        changed, _ = run_fixes(inputs, lang, screen, fps, 1000, encoding, diff=diff, out_dir=None,
+                               in_place=apply_fix, report=False, batch=Batch(quiet=True), projects=projects)
         if diff:
             sys.exit(1 if changed else 0)
         if changed:
             click.echo(f"fixed {plural(changed, 'file')} in place", err=True)
     if stdin:
         data = sys.stdin.buffer.read()
-        results = [check_file(str(files[0]), options, SourceFinder(source, encoding), data=data)]
+        results = [check_file(str(files[0]), options, SourceFinder(source, encoding), projects, data=data)]
     else:
-        results = check_paths(files, options, jobs=jobs)
+        results = check_paths(files, options, jobs=jobs, projects=projects)
     if write_baseline:
         from ..qa.baseline import write_baseline as write
         target = baseline or ".subloc-baseline.json"
@@ -158,7 +148,8 @@ def _check(paths: tuple[str, ...], *, lang: str | None, source: str | None, glos
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     text = render_statistics(results, fmt) if statistics else render(results, fmt)
     if output:
-        from ..formats import atomic_write
+        from ..formats import OutputGuard, atomic_write
+        OutputGuard(files).check(output, hint="write the report to another file")
         atomic_write(Path(output), text.encode("utf-8"))
         click.echo(f"report written to {output}", err=True)
     elif fmt == "text" and not statistics and is_terminal():
@@ -166,7 +157,7 @@ def _check(paths: tuple[str, ...], *, lang: str | None, source: str | None, glos
     else:
         click.echo(text, nl=False)
     counts = summary(results)
-    strict = strict or any(find_config(f).strict for f in files[:1])
+    strict = strict or any(projects.for_path(f).strict for f in files[:1])
     if counts["unreadable"]:
         sys.exit(2)
     if not exit_zero and (counts["errors"] or (strict and counts["warnings"])):
@@ -207,7 +198,8 @@ def rules(as_json: bool) -> None:
     found = all_rules()
     if as_json:
         emit_json([{"code": c.code, "name": c.name, "severity": c.severity, "summary": c.summary,
-                    "needs_source": c.needs_source, "needs_glossary": c.needs_glossary} for c in found.values()])
+                    "needs_source": c.needs_source, "needs_glossary": c.needs_glossary, "fixable": c.fixable,
+                    "options": list(c.options)} for c in found.values()])
         return
     table(None, ["code", "name", "severity", "checks"],
           [[c.code, c.name, c.severity, c.summary + (" (with --source)" if c.needs_source else "")]
@@ -231,6 +223,16 @@ def rule(code: str) -> None:
         raise UsageError(f"unknown rule code {code!r}", hint="see `subloc rules` for the codes")
     click.echo(f"{found.code} {found.name} (default severity: {found.severity})\n")
     click.echo(found.doc())
+    if found.fixable:
+        click.echo(f"\nFixable: `subloc fix` repairs it; what it cannot repair it reports ({found.manual_hint}).")
+    if found.options:
+        from ..profiles import get_profile
+
+        defaults = get_profile(found.example_lang).describe()
+        click.echo(f"\nOptions ([limits] in subloc.toml; defaults for {found.example_lang}, vertical): " +
+                   ", ".join(f"{name} = {defaults[name]:g}" if isinstance(defaults[name], (int, float))
+                             and not isinstance(defaults[name], bool) else f"{name} = {defaults[name]!r}"
+                             for name in found.options))
     for label, example, source in (("Fails", found.fail_example, found.fail_source),
                                    ("Passes", found.pass_example, found.pass_source)):
         click.echo(f"\n{label} ({found.example_lang}):")
@@ -246,34 +248,47 @@ def rule(code: str) -> None:
             click.echo("  -> no finding")
 
 
-def run_fixes(files, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
-              in_place: bool, report: bool = True) -> tuple[int, int]:
-    """Fix files and write or show the result; returns (files changed, changes not fixed)."""
-    from pathlib import Path
+def run_fixes(inputs, lang, screen, fps, tolerance, encoding, *, diff: bool, out_dir: str | None,  # type: ignore[no-untyped-def]
+              in_place: bool, report: bool = True, salvage: bool = False, batch=None, projects=None) -> tuple[int, int]:
+    """Fix files (``formats.Input`` items); returns (files changed, changes not fixed).
 
+    A file that cannot be read or written is reported and the others go on (``batch`` counts it).
+    Fixed copies go to ``OUT/<path under the folder given>``; no input is ever written over.
+    """
     from ..fix import fix_file
-    from ..formats import save
+    from ..formats import OutputGuard, save
+    from ..project import Projects
+    from .io_commands import Batch, output_path
 
+    batch = batch or Batch()
+    guard = OutputGuard([item.path for item in inputs])
+    projects = projects or Projects()
+    projects.for_paths([item.path for item in inputs])  # a bad configuration is one error, before any work
     changed = unfixed = 0
-    for path in files:
-        fixed = fix_file(path, lang, screen, fps, tolerance, encoding)
-        before, result = fixed.before, fixed.result
-        if diff:
-            text = fixed.diff()
-            if text:
-                click.echo(text, nl=False)
+    for item in inputs:
+        path = item.path
+        with batch.file(path):
+            before = batch.read(path, encoding, salvage, language=lang)
+            fixed = fix_file(str(path), lang, screen, fps, tolerance, track=before, project=projects.for_path(path))
+            result = fixed.result
+            if diff:
+                text = fixed.diff()
+                if text:
+                    click.echo(text, nl=False)
+                    changed += 1
+                continue
+            unfixed += len(result.unfixed)
+            if report:
+                for change in result.changes:
+                    click.echo(f"{path}:{change.line or 1}: {change}")
+            target = path if in_place else output_path(item, out_dir, "")
+            if result.changed or before.damaged:
                 changed += 1
-            continue
-        unfixed += len(result.unfixed)
-        if report:
-            for change in result.changes:
-                click.echo(f"{path}:{change.line or 1}: {change}")
-        if result.changed:
-            changed += 1
-            target = path if in_place else Path(out_dir) / Path(path).name
-            save(result.track, target, before.format, overwrite_source=in_place)
-        elif out_dir:
-            save(before, Path(out_dir) / Path(path).name, before.format)
+                guard.check(target, path, in_place, hint="choose another folder with -o, or pass --in-place")
+                save(result.track, target, before.format, overwrite_source=in_place)
+            elif out_dir:
+                guard.check(target, path, in_place, hint="choose another folder with -o")
+                save(before, target, before.format)
     return changed, unfixed
 
 
@@ -293,8 +308,10 @@ Examples:
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
 @click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--encoding", help="Source encoding (default: detect).")
+@click.option("--salvage", is_flag=True, help="Keep every readable cue of a file with damaged blocks, reporting each "
+                                              "dropped block (exit 1); default: refuse such a file.")
 def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_place: bool, diff: bool,
-        tolerance: int, screen: str | None, fps: str | None, encoding: str | None) -> None:
+        tolerance: int, screen: str | None, fps: str | None, encoding: str | None, salvage: bool) -> None:
     """Safe automatic repairs for the profile, each one reported: line breaks, timing, text hygiene.
 
     Breaks lines to the profile without splitting words (Thai by dictionary, Chinese with punctuation
@@ -302,20 +319,26 @@ def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_pla
     or fast cues into free time, splits cues that are too long at sentence boundaries, merges tiny
     fragments; NFC, invisible characters, spaces, ellipses, speaker dashes. What cannot be fixed safely
     is reported and left alone. Exit 1 when something is left to fix by hand (or --diff shows changes).
+    A folder keeps its layout under -o; a file that cannot be read is reported and the others are
+    fixed (exit 2 at the end); a file with damaged blocks is refused, or fixed without them with
+    --salvage (each dropped block reported, exit 1).
     """
     from ..errors import UsageError
-    from ..formats import expand_paths
+    from ..formats import expand_inputs
+    from .io_commands import Batch
 
     if not diff and not in_place and not output_dir:
         raise UsageError("say where the fixed files go", hint="pass -o DIR or --in-place (or --diff to preview)")
     if in_place and output_dir:
         raise UsageError("-o and --in-place exclude each other")
-    files = [str(p) for p in expand_paths(paths)]
-    changed, unfixed = run_fixes(files, lang, screen, fps, tolerance, encoding, diff=diff, out_dir=output_dir,
-                                 in_place=in_place)
+    batch = Batch()
+    changed, unfixed = run_fixes(expand_inputs(paths), lang, screen, fps, tolerance, encoding, diff=diff,
+                                 out_dir=output_dir, in_place=in_place, salvage=salvage, batch=batch)
     if diff:
-        if not changed:
+        if not changed and not batch.failed:
             click.echo("nothing to fix")
+        batch.exit()
         sys.exit(1 if changed else 0)
     click.echo(f"{plural(changed, 'file')} changed, {plural(unfixed, 'problem')} left to fix by hand", err=True)
+    batch.exit()
     sys.exit(1 if unfixed else 0)

@@ -103,8 +103,9 @@ Examples:
 @click.option("--backend", help="Translation backend (default: google). See `subloc backends`.")
 @click.option("--fallback", help="A second backend for whatever the first could not translate.")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Output folder (default: out/).")
-@click.option("--tm", "tm_path", type=click.Path(dir_okay=False),
-              help="Translation memory (default: .subloc/tm.sqlite in the series folder).")
+@click.option("--tm", "tm_path", metavar="FILE|URL",
+              help="Translation memory: a file, or postgresql://user@host:port/db shared by a team and its workers "
+                   "(default: .subloc/tm.sqlite in the series folder).")
 @click.option("--format", "out_format", type=click.Choice(["srt", "vtt"]), help="Output format (default: the input's).")
 @click.option("--dry-run", is_flag=True, help="Report what would be sent (segments, characters, requests); send nothing.")
 @click.option("--base-url", help="Backend endpoint (openai-compatible servers, self-hosted LibreTranslate, mirrors).")
@@ -116,6 +117,10 @@ Examples:
 @click.option("--rpm", type=AtLeast(0, real=True, open=True), help="Requests per minute at most (default: the backend's).")
 @click.option("--batch-size", type=AtLeast(1), help="Segments per request at most (default: the backend's limit).")
 @click.option("--retries", type=AtLeast(0, fix="0 sends each request once"), help="Retries of a failed request (default: 4).")
+@click.option("--max-requests", type=AtLeast(1),
+              help="Send at most N requests in this run (every language and backend together).")
+@click.option("--max-tokens", type=AtLeast(1),
+              help="Stop sending once the run has used N prompt + completion tokens (LLM backends).")
 @click.option("--glossary", type=click.Path(exists=True), help="Glossary file or folder instead of the shipped one.")
 @click.option("--option", "extra", multiple=True, metavar="KEY=VALUE",
               help="Backend-specific setting, e.g. region=eastasia, json_mode=false, temperature=0.3.")
@@ -128,8 +133,8 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
               dry_run: bool, base_url: str | None, model: str | None, fallback_base_url: str | None,
               fallback_model: str | None, timeout: float | None,
               concurrency: int | None, rpm: float | None, batch_size: int | None, retries: int | None,
-              glossary: str | None, extra: tuple[str, ...], strict: bool, quiet: bool, as_json: bool,
-              encoding: str | None) -> None:
+              max_requests: int | None, max_tokens: int | None, glossary: str | None, extra: tuple[str, ...],
+              strict: bool, quiet: bool, as_json: bool, encoding: str | None) -> None:
     """Translate whole series into several languages in one run; writes OUT/<episode>.<lang>.<ext>.
 
     Segments are deduplicated across episodes and looked up in the translation memory first (approved
@@ -139,42 +144,44 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
     is re-wrapped to the vertical profile and checked. An episode that could not be fully translated is
     not written; the exit code is then 1.
     """
-    from ..backends import BackendOptions
-    from ..config import find_config
-    from ..formats import expand_paths
-    from ..translate import TranslateOptions, Translator
+    from ..formats import expand_paths, load
+    from ..project import find_project
+    from ..translate import translate_options, translate_tracks
 
     files = expand_paths(paths)
-    settings = find_config(files[0]).translate if files else {}
-    options = TranslateOptions(
-        targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
-        output_dir=Path(output_dir or settings.get("output_dir", "out")),
-        source_lang=source_lang,
-        backend=backend or settings.get("backend", "google"),
-        fallback=fallback or settings.get("fallback"),
-        backend_options=BackendOptions(base_url=base_url or settings.get("base_url"),
-                                       model=model or settings.get("model"), api_key=settings.get("api_key"),
-                                       timeout=timeout or settings.get("timeout", 60.0),
-                                       extra={**settings.get("options", {}), **_options(extra)}),
-        fallback_options=BackendOptions(base_url=fallback_base_url or settings.get("fallback_base_url"),
-                                        model=fallback_model or settings.get("fallback_model"),
-                                        timeout=timeout or settings.get("timeout", 60.0)),
-        out_format=out_format,
-        tm_path=Path(tm_path) if tm_path else (Path(settings["tm"]) if settings.get("tm") else None),
-        dry_run=dry_run,
-        concurrency=concurrency or settings.get("concurrency"),
-        rpm=rpm or settings.get("rpm"),
-        batch_size=batch_size or settings.get("batch_size"),
-        retries=retries if retries is not None else settings.get("retries", 4),
-        glossary=glossary,
-    )
+    # The project of the inputs gives [translate], the glossary setting and the TM; flags win.
+    project = find_project(files[0]) if files else None
+    options = translate_options(
+        project, targets.split(","), output_dir=output_dir, source_lang=source_lang, backend=backend,
+        fallback=fallback, base_url=base_url, model=model, fallback_base_url=fallback_base_url,
+        fallback_model=fallback_model, timeout=timeout, out_format=out_format, tm=tm_path, dry_run=dry_run,
+        concurrency=concurrency, rpm=rpm, batch_size=batch_size, retries=retries, glossary=glossary,
+        max_requests=max_requests, max_tokens=max_tokens, extra=_options(extra))
+    tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
     progress: Any = _RichProgress() if is_terminal(sys.stderr) and not quiet and not as_json else _PlainProgress(quiet)
+    previous = _second_interrupt_exits()
     try:
-        translator = Translator(files, options, progress, encoding=encoding)
-        report = translator.run()
+        report = translate_tracks(tracks, project, options, progress)
+    except KeyboardInterrupt:
+        # (the handler stays on "exit at once" until the process ends: a second Ctrl-C during the exit)
+        if hasattr(progress, "stop"):
+            progress.stop()
+        click.echo("interrupted: every reply received is in the translation memory; run the same command again "
+                   "to resume", err=True)
+        # Out now: the TM is closed and every output written atomically; a normal interpreter exit would leave
+        # a moment in which a second Ctrl-C kills the process by signal instead.
+        import os
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    except OSError as exc:
+        raise _write_error(exc) from None
     finally:
         if hasattr(progress, "stop"):
             progress.stop()
+    if previous is not None:
+        import signal
+        signal.signal(signal.SIGINT, previous)
     if as_json:
         from dataclasses import asdict
         emit_json(asdict(report))
@@ -186,6 +193,41 @@ def translate(paths: tuple[str, ...], targets: str, source_lang: str | None, bac
         sys.exit(1)
 
 
+def _second_interrupt_exits() -> Any:
+    """The first Ctrl-C stops the run (replies received are committed); a second one exits at once."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def second(signum: int, frame: Any) -> None:
+        os.write(2, b"interrupted again: exiting now\n")
+        os._exit(130)
+
+    def first(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, second)
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGINT, first)
+
+
+def _write_error(exc: OSError) -> Exception:
+    """A full disk or a read-only folder while writing: a clear error (exit 2), not an internal one."""
+    import errno
+
+    from ..errors import SublocError
+
+    where = f" writing {exc.filename}" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SublocError(f"the disk is full{where}", hint="free some space and run the same command again; "
+                                                            "what was translated is in the translation memory")
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return SublocError(f"cannot write{where}: {exc.strerror}", hint="choose another -o or fix its permissions")
+    return exc
+
+
 def _summary(report: Any) -> None:
     if report.dry_run:
         table(f"Dry run: nothing sent ({report.backend}; TM {report.tm_path})",
@@ -194,16 +236,25 @@ def _summary(report: Any) -> None:
                 r.plan.get("characters", 0)] for r in report.languages], right=range(1, 7))
         return
     rows = []
+    for message in report.notes:
+        note(f"note: {message}")
     for r in report.languages:
+        if r.stopped:
+            note(f"{r.language}: {r.stopped}")
+        if r.rejected_language:
+            note(f"{r.language}: {r.rejected_language} repl(ies) in the wrong language or script were rejected and "
+                 f"asked again")
         if r.reasked:
             note(f"{r.language}: {plural(r.reasked, 'segment')} missed a glossary term and were asked again naming it; "
                  f"{r.reask_fixed} now comply (the rest are in the QA findings)")
         written = sum(1 for e in r.episodes if e.path)
+        tokens = f"{r.prompt_tokens}/{r.completion_tokens}" + ("~" if r.tokens_estimated else "")
+        cost = f"{r.cost:.4f}" if r.cost is not None else ""
         rows.append([r.language, r.segments, r.unique, r.tm_hits, r.sent, r.requests, r.failures,
-                     f"{written}/{len(r.episodes)}", r.qa_errors, r.qa_warnings])
+                     f"{written}/{len(r.episodes)}", r.qa_errors, r.qa_warnings, tokens, cost])
     table(f"subloc translate: {report.source_lang} via {report.backend} (TM {report.tm_path})",
           ["language", "segments", "unique", "TM hits", "sent", "requests", "failures", "episodes", "QA errors",
-           "QA warnings"], rows, right=range(1, 10))
+           "QA warnings", "tokens in/out", "cost"], rows, right=range(1, 12))
 
 
 @click.command(epilog="""\b
@@ -239,40 +290,82 @@ def backends(pair: str | None, as_json: bool) -> None:
 
 # --- tm -------------------------------------------------------------------------------------------
 
+_TM_HELP = ("Translation memory: a SQLite file, or a PostgreSQL URL postgresql://user@host:port/db (password from "
+            "PGPASSWORD or ~/.pgpass). Default: [translate] tm of subloc.toml, else .subloc/tm.sqlite.")
+
+
 @click.group(epilog="""\b
 Examples:
   subloc tm stats --tm .subloc/tm.sqlite
   subloc tm import reference.tmx --tm .subloc/tm.sqlite
   subloc tm export --tm .subloc/tm.sqlite -o series.tmx --lang th
   subloc tm align --source srt/ --target reference/ --lang th --approved --tm .subloc/tm.sqlite
+  subloc tm init postgresql://subloc@db.internal/subloc
+  subloc tm copy .subloc/tm.sqlite postgresql://subloc@db.internal/subloc
 """)
 def tm() -> None:
-    """The translation memory (SQLite): import/export TMX 1.4, align existing translations, stats."""
+    """The translation memory (SQLite file or PostgreSQL): import/export TMX 1.4, align existing
+    translations, stats, and copying a memory between stores."""
 
 
-def _tm_path(path: str | None) -> Path:
-    return Path(path) if path else Path(".subloc") / "tm.sqlite"
+def _tm_spec(spec: str | None) -> str:
+    """--tm, else the project's [translate] tm, else .subloc/tm.sqlite (nothing is created by asking)."""
+    if spec:
+        return spec
+    from ..config import find_config
+    return str(find_config(Path.cwd()).translate.get("tm") or Path(".subloc") / "tm.sqlite")
+
+
+def _approver(by: str | None) -> str:
+    import getpass
+    import os
+    try:
+        return by or os.environ.get("SUBLOC_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+_BY_HELP = "Who approves (kept with each approved entry; default: $SUBLOC_USER or the login name)."
+
+
+@tm.command("init", epilog="""\b
+Examples:
+  subloc tm init postgresql://subloc@db.internal:5432/subloc
+  PGPASSWORD=… subloc tm init postgresql://subloc@10.0.0.5/subloc
+  subloc tm init team/tm.sqlite
+""")
+@click.argument("spec", metavar="URL|FILE")
+def tm_init(spec: str) -> None:
+    """Create the translation memory's schema (or bring an existing one up to date)."""
+    from ..tm import open_tm
+
+    with open_tm(spec) as memory:
+        click.echo(f"{memory.location}: translation memory ready (schema version {memory.schema_version()})", err=True)
 
 
 @tm.command("import", epilog="""\b
 Examples:
   subloc tm import reference.tmx --tm .subloc/tm.sqlite
-  subloc tm import vendor.tmx --source-lang zh-CN --approved
+  subloc tm import vendor.tmx --source-lang zh-CN --approved --by linh
+  subloc tm import vendor.tmx --tm postgresql://subloc@db.internal/subloc
 """)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--tm", "tm_path", type=click.Path(dir_okay=False), help="TM file (default: .subloc/tm.sqlite).")
+@click.option("--tm", "tm_spec", metavar="FILE|URL", help=_TM_HELP)
 @click.option("--source-lang", type=Language("source"), help="Source language when the TMX header does not say.")
 @click.option("--approved/--machine", default=None, help="Mark the entries approved by a person, or machine output "
                                                          "(default: as the file says).")
-def tm_import(files: tuple[str, ...], tm_path: str | None, source_lang: str | None, approved: bool | None) -> None:
-    """Import TMX 1.4 files into the translation memory."""
-    from ..tm import TranslationMemory, import_tmx
+@click.option("--by", help=_BY_HELP)
+def tm_import(files: tuple[str, ...], tm_spec: str | None, source_lang: str | None, approved: bool | None,
+              by: str | None) -> None:
+    """Import TMX 1.4 files (any declared encoding: UTF-8, UTF-16, GB18030, Latin-1) into the memory."""
+    from ..tm import import_tmx, open_tm
 
-    with TranslationMemory(_tm_path(tm_path)) as memory:
-        for name in files:
-            entries = import_tmx(Path(name).read_text("utf-8"), name, source_lang=source_lang, approved=approved)
+    parsed = [(name, import_tmx(Path(name).read_bytes(), name, source_lang=source_lang, approved=approved,
+                                approved_by=_approver(by) if approved else "")) for name in files]
+    with open_tm(_tm_spec(tm_spec)) as memory:  # every file is read before the memory is touched
+        for name, entries in parsed:
             count = memory.add_many(entries)
-            click.echo(f"{name}: {count} segments imported into {memory.path}", err=True)
+            click.echo(f"{name}: {count} segments imported into {memory.location}", err=True)
 
 
 @tm.command("export", epilog="""\b
@@ -280,32 +373,38 @@ Examples:
   subloc tm export --tm .subloc/tm.sqlite -o all.tmx
   subloc tm export --lang th --approved-only -o th.tmx
 """)
-@click.option("--tm", "tm_path", type=click.Path(exists=True, dir_okay=False), help="TM file.")
+@click.option("--tm", "tm_spec", metavar="FILE|URL", help=_TM_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="TMX file (default: stdout).")
 @click.option("--lang", type=Language("target"), help="Only this target language.")
 @click.option("--approved-only", is_flag=True, help="Only entries a person approved.")
-def tm_export(tm_path: str | None, output: str | None, lang: str | None, approved_only: bool) -> None:
-    """Export the translation memory as TMX 1.4 (approval and backend kept as properties)."""
+def tm_export(tm_spec: str | None, output: str | None, lang: str | None, approved_only: bool) -> None:
+    """Export the translation memory as TMX 1.4 (approval, approver and backend kept as properties).
+    Characters XML cannot carry (control characters) are removed, and counted on stderr."""
     from ..languages import canonical
-    from ..tm import TranslationMemory, export_tmx
+    from ..tm import export_tmx, open_tm, xml_unsafe
 
-    with TranslationMemory(_tm_path(tm_path)) as memory:
+    with open_tm(_tm_spec(tm_spec), readonly=True) as memory:
         entries = [e for e in memory.entries() if (not lang or e.target_lang == canonical(lang))
                    and (e.approved or not approved_only) and e.backend != "pseudo"]
+    unsafe = sum(1 for e in entries if xml_unsafe(e.source + e.target + e.note))
+    if unsafe:
+        note(f"{unsafe} entr{'y' if unsafe == 1 else 'ies'} held control characters XML cannot carry; "
+             "they are left out of the export's text")
     write_or_echo(export_tmx(entries), output, f"{len(entries)} segments written to {output}")
 
 
 @tm.command("stats", epilog="""\b
 Examples:
   subloc tm stats --tm .subloc/tm.sqlite
+  subloc tm stats --tm postgresql://subloc@db.internal/subloc --json
 """)
-@click.option("--tm", "tm_path", type=click.Path(exists=True, dir_okay=False), help="TM file.")
+@click.option("--tm", "tm_spec", metavar="FILE|URL", help=_TM_HELP)
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
-def tm_stats(tm_path: str | None, as_json: bool) -> None:
+def tm_stats(tm_spec: str | None, as_json: bool) -> None:
     """Segments per language pair, how many a person approved, which backends produced them."""
-    from ..tm import TranslationMemory
+    from ..tm import open_tm
 
-    with TranslationMemory(_tm_path(tm_path)) as memory:
+    with open_tm(_tm_spec(tm_spec), readonly=True) as memory:
         stats = memory.stats()
     if as_json:
         emit_json(stats)
@@ -314,6 +413,26 @@ def tm_stats(tm_path: str | None, as_json: bool) -> None:
           ["source", "target", "segments", "approved", "backends"],
           [[p["source_lang"], p["target_lang"], p["segments"], p["approved"], ", ".join(p["backends"])]
            for p in stats["pairs"]], right=(2, 3))
+
+
+@tm.command("copy", epilog="""\b
+Examples:
+  subloc tm copy .subloc/tm.sqlite postgresql://subloc@db.internal/subloc
+  subloc tm copy postgresql://subloc@db.internal/subloc backup/tm.sqlite
+""")
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DST")
+def tm_copy(source: str, destination: str) -> None:
+    """Copy every entry of one memory into another (file or PostgreSQL, either way). Approvals and who
+    gave them are kept; an approved entry already in DST is not overwritten by an unapproved one."""
+    from ..tm import copy_tm, display, open_tm
+
+    if display(source) == display(destination):
+        from ..errors import UsageError
+        raise UsageError("SRC and DST are the same translation memory")
+    with open_tm(source, readonly=True) as src, open_tm(destination) as dst:
+        count = copy_tm(src, dst)
+        click.echo(f"{count} entries copied from {src.location} to {dst.location}", err=True)
 
 
 @tm.command("align", epilog="""\b
@@ -325,16 +444,19 @@ Examples:
               help="Existing translations (file or folder), matched to the source by episode name.")
 @click.option("--lang", type=Language("target"), help="Only this target language (default: every language found).")
 @click.option("--from", "source_lang", type=Language("source"), help="Source language (default: from the file names).")
-@click.option("--tm", "tm_path", type=click.Path(dir_okay=False), help="TM file (default: .subloc/tm.sqlite).")
+@click.option("--tm", "tm_spec", metavar="FILE|URL", help=_TM_HELP)
 @click.option("--approved", is_flag=True, help="Mark the segments approved (human translations).")
-def tm_align(source: str, target: str, lang: str | None, source_lang: str | None, tm_path: str | None,
-             approved: bool) -> None:
+@click.option("--by", help=_BY_HELP)
+def tm_align(source: str, target: str, lang: str | None, source_lang: str | None, tm_spec: str | None,
+             approved: bool, by: str | None) -> None:
     """Fill the translation memory from existing translations, cue by cue (same cue count and timing)."""
     from ..align import align_files
-    from ..tm import TranslationMemory
+    from ..tm import open_tm
 
-    with TranslationMemory(_tm_path(tm_path)) as memory:
-        count, notes = align_files(source, target, memory, language=lang, source_lang=source_lang, approved=approved)
+    with open_tm(_tm_spec(tm_spec)) as memory:
+        count, notes = align_files(source, target, memory, language=lang, source_lang=source_lang, approved=approved,
+                                   approved_by=_approver(by) if approved else "")
+        where = memory.location
     for message in notes:
         note(f"note: {message}")
-    click.echo(f"{count} segments aligned into {_tm_path(tm_path)}", err=True)
+    click.echo(f"{count} segments aligned into {where}", err=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from ..config import find_config
 from ..formats import dumps, load
 from ..model import Track
-from ..profiles import Profile, get_profile
-from ..qa.engine import CheckOptions, resolve_language
+from ..profiles import Profile
+from ..project import Project, find_project
 from .fixer import fix_track
 from .model import FixResult
 
@@ -28,17 +27,21 @@ class FileFix:
 
 
 def profile_for(path: str, track: Track, language: str | None = None, screen: str | None = None,
-                fps: str | None = None) -> Profile:
+                fps: str | None = None, project: Project | None = None) -> Profile:
     """The profile ``check`` uses for this file: language from the flag, the file name or detection;
-    screen, fps and limits from the flags over the project configuration."""
-    config = find_config(path)
-    resolved, _ = resolve_language(CheckOptions(language=language), config, track)
-    return get_profile(resolved, screen=screen or config.screen, fps=fps or config.fps,
-                       overrides=config.limits_for(resolved or "und"))
+    screen, fps and limits from the flags over the file's project."""
+    project = project or find_project(path)
+    resolved, _ = project.language_of(track, language)
+    return project.profile(resolved, screen=screen, fps=fps)
 
 
 def fix_file(path: str, language: str | None = None, screen: str | None = None, fps: str | None = None,
-             tolerance: int = 1000, encoding: str | None = None) -> FileFix:
-    """Load a subtitle file and fix it for its profile; nothing is written."""
-    track = load(path, encoding=encoding)
-    return FileFix(path, track, fix_track(track, profile_for(path, track, language, screen, fps), tolerance))
+             tolerance: int = 1000, encoding: str | None = None, track: Track | None = None,
+             project: Project | None = None) -> FileFix:
+    """Fix a subtitle file under its project (``track``: the file as already read, e.g. salvaged);
+    nothing is written."""
+    if track is None:
+        track = load(path, encoding=encoding, language=language)
+    project = project or find_project(path)
+    profile = profile_for(str(path), track, language, screen, fps, project)
+    return FileFix(str(path), track, fix_track(track, profile, tolerance, project=project, path=str(path)))

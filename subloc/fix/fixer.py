@@ -20,19 +20,28 @@ twice changes nothing the second time.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Sequence
 
 from ..linebreak import fits
 from ..model import Track
 from ..profiles import Profile
-from ..qa import all_rules, check_track
+from ..project import Project
+from ..qa import Rule, all_rules, check_track
 from ..scripts import strip_markup
 from ..timecode import format_clock
-from .model import FIXES, Change, FixResult, WorkCue
+from .model import Change, FixResult, WorkCue
 from .text import clean_text, needs_rewrap, rewrap, split_cue
 from .timing import TimingRepairs
 
 
 class Fixer(TimingRepairs):
+    def __init__(self, profile: Profile, tolerance: int = 1000, *, rules: Sequence[type[Rule]] | None = None,
+                 severity: dict[str, str] | None = None) -> None:
+        super().__init__(profile, tolerance)
+        # The checker's view of what is a problem: the project's rules and severities (default: all, as declared).
+        self.rules = list(rules) if rules is not None else list(all_rules().values())
+        self.severity = severity or {}
+
     def fix(self, track: Track) -> FixResult:
         items = [WorkCue(c, i, c.start, c.end) for i, c in enumerate(track.cues)]
         self._text(items)
@@ -104,19 +113,26 @@ class Fixer(TimingRepairs):
         return out
 
     def _report_unfixable(self, items: list[WorkCue]) -> None:
-        """Whatever the checker still finds among the rules fix answers is reported as not fixed."""
-        rules = [cls for code, cls in all_rules().items() if code in FIXES]
+        """Whatever the checker still calls an error, among the fixable rules, is reported as not fixed with
+        the rule's own hint for a person."""
+        rules = [cls for cls in self.rules if cls.fixable]
         track = Track(cues=tuple(i.cue for i in items), language=self.profile.language)
-        hints = {"T107": "shorten the text", "T104": "merge it or re-time it by hand",
-                 "T105": "split it by hand", "L101": "shorten the text", "L102": "shorten the text",
-                 "T102": "re-time it by hand", "T106": "re-time it by hand", "L104": "break the lines by hand"}
-        for f in check_track(track, self.profile, rules=rules):
+        for f in check_track(track, self.profile, rules=rules, severity=self.severity):
             if f.severity == "error":
                 item = items[f.cue - 1]
-                self.note(item, f.code, f"{f.message.split(': ', 1)[0]}: {hints.get(f.code, 'fix it by hand')}",
-                          fixed=False)
+                hint = all_rules()[f.code].manual_hint
+                self.note(item, f.code, f"{f.message.split(': ', 1)[0]}: {hint}", fixed=False)
 
 
-def fix_track(track: Track, profile: Profile, tolerance: int = 1000) -> FixResult:
-    return Fixer(profile, tolerance).fix(track)
-
+def fix_track(track: Track, profile: Profile | None = None, tolerance: int = 1000, *, project: Project | None = None,
+              path: str | None = None, language: str | None = None) -> FixResult:
+    """Fix a track for a profile, or for its project: the project's profile (limits applied) and its rule
+    selection and severities decide what is still a problem afterwards, as ``check`` would."""
+    if project is None:
+        if profile is None:
+            raise TypeError("fix_track needs a profile or a project")
+        return Fixer(profile, tolerance).fix(track)
+    if profile is None:
+        profile = project.profile(project.language_of(track, language)[0])
+    return Fixer(profile, tolerance, rules=project.rules(path or track.path),
+                 severity=project.severity).fix(track)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..model import Cue, Track
 from ..placement import region_of
+from ..qa import all_rules
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,6 @@ def region(cue: Cue) -> str:
     return region_of(cue.text, cue.settings)
 
 
-# Rules whose findings fix promises to leave behind, except for cues it reports as not fixed.
-FIXES = ("T102", "T104", "T105", "T106", "T107", "L101", "L102", "L104", "L105", "L108")
+# Rules whose findings fix promises to leave behind, except for cues it reports as not fixed: the rules
+# that declare themselves ``fixable`` (the one place that says so is the rule class).
+FIXES = tuple(code for code, rule in all_rules().items() if rule.fixable)

@@ -10,14 +10,12 @@ from ..languages import script_family
 from ..linebreak import break_problem, fits, join_lines, wrap
 from ..model import Cue
 from ..profiles import Profile
-from ..scripts import ZERO_WIDTH, count, cue_length, strip_markup
+from ..scripts import CONTROL, HAN, INVISIBLE, TAG, count, cue_length, strip_markup
 from ..segments import split_markup
 
-_INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + r"\x00-\x08\x0b-\x1f\x7f]")
-_TAG = re.compile(r"<[^<>\n]+>|\{\\[^{}\n]*\}")
 DASH_LINE = re.compile(r"^\s*[-–—]\s*")
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
-_HAN = r"[\u3400-\u9fff]"
+_HAN = f"[{HAN}]"
 _WORDY = re.compile(r"[^\W\d_]|\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s*")
 _PHRASE_END = re.compile(r"(?<=[,;:，、；：])\s*")
@@ -26,7 +24,8 @@ _PHRASE_END = re.compile(r"(?<=[,;:，、；：])\s*")
 def clean_text(text: str, profile: Profile) -> str:
     """Hygiene: NFC, invisible characters out, spaces trimmed and single, ellipses, punctuation, dashes."""
     family = script_family(profile.language)
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    # A tab is a space to a reader: it becomes one, then every control character the checker flags goes.
+    text = unicodedata.normalize("NFC", CONTROL.sub("", INVISIBLE.sub("", text.replace("\t", " "))))
     lines = [" ".join(line.replace("\u3000", " ").split()) if family != "cjk" else line.strip(" \t")
              for line in text.split("\n")]
     if family == "cjk":
@@ -48,7 +47,7 @@ def clean_text(text: str, profile: Profile) -> str:
 def plain_markup(text: str) -> tuple[str, str, str] | None:
     """(prefix, body, wrapper) when the body has no inline markup; None when it does."""
     prefix, body, wrapper = split_markup(text)
-    return None if _TAG.search(body) else (prefix, body, wrapper)
+    return None if TAG.search(body) else (prefix, body, wrapper)
 
 
 def join_markup(prefix: str, lines: list[str], wrapper: str) -> str:

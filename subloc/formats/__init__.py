@@ -162,6 +162,11 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
     return replace(track, encoding=used, bom=bom, newline=newline, language=lang)
 
 
+def _canonical(tag: str) -> str:
+    from ..languages import canonical
+    return canonical(tag)
+
+
 # Signatures of what people pass by mistake: the video itself, audio, images, archives.
 _MAGIC = ((4, b"ftyp", "MP4/MOV video"), (0, b"\x1aE\xdf\xa3", "Matroska/WebM video"), (0, b"RIFF", "AVI/WAV media"),
           (0, b"ID3", "MP3 audio"), (0, b"\x89PNG", "a PNG image"), (0, b"\xff\xd8\xff", "a JPEG image"),
@@ -186,11 +191,6 @@ def _refuse_other_files(data: bytes, name: str) -> None:
                                       f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`")
 
 
-def _canonical(tag: str) -> str:
-    from ..languages import canonical
-    return canonical(tag)
-
-
 def dumps(track: Track, fmt: str | None = None) -> str:
     return get_format(fmt or track.format).dumps(track)
 
@@ -200,10 +200,8 @@ def save(track: Track, path: str | os.PathLike[str], fmt: str | None = None, *, 
     """Serialize and write atomically. Refuses to replace the track's own source unless asked."""
     target = Path(path)
     name = fmt or EXTENSIONS.get(target.suffix.lower()) or track.format
-    if track.path and not overwrite_source and target.exists() and Path(track.path).exists() \
-            and os.path.samefile(track.path, target):
-        raise SubtitleWriteError("refusing to overwrite the source file", path=str(target),
-                                 hint="choose another output folder with -o, or pass --in-place")
+    if track.path and not overwrite_source:
+        OutputGuard([track.path]).check(target)
     text = dumps(track, name)
     if newline != "\n":
         text = text.replace("\n", newline)
@@ -218,23 +216,78 @@ def save(track: Track, path: str | os.PathLike[str], fmt: str | None = None, *, 
     return target
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over the target."""
-    import tempfile
+class OutputGuard:
+    """The one rule every command's outputs obey: nothing is written over any input of the run.
 
+    Files are compared by identity (device and inode, following symbolic links), so a symlink or a
+    hard link to an input is caught as well as the input's own path. ``in_place`` allows exactly one
+    overwrite: a file rewritten as itself (``--in-place``), never another input.
+    """
+
+    def __init__(self, inputs: Iterable[str | os.PathLike[str]]) -> None:
+        self._inputs: dict[tuple[int, int], str] = {}
+        for item in inputs:
+            identity = _identity(item)
+            if identity is not None:
+                self._inputs.setdefault(identity, os.fspath(item))
+
+    def check(self, target: str | os.PathLike[str], source: str | os.PathLike[str] | None = None,
+              in_place: bool = False, hint: str = "choose another output folder with -o, or pass --in-place") -> None:
+        """Raise SubtitleWriteError when writing ``target`` would replace an input."""
+        identity = _identity(target)
+        if identity is None or identity not in self._inputs:
+            return
+        if in_place and source is not None and _identity(source) == identity:
+            return
+        found = self._inputs[identity]
+        what = "the source file" if source is not None and _identity(source) == identity or found == os.fspath(target) \
+            else f"the input {found}"
+        raise SubtitleWriteError(f"refusing to overwrite {what}", path=os.fspath(target), hint=hint)
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, rename over the target, fsync the folder.
+
+    A new file gets the mode the process umask gives any new file (the kernel applies it when the
+    temporary file is created: the umask is never read by flipping it, which would race with other
+    threads); a replaced file keeps its mode. The folder is fsynced after the rename so the new
+    directory entry survives a power cut too. A target that is a symbolic link is written through: the
+    file it points to is replaced (keeping that file's own mode) and the link stays a link.
+    """
+    import secrets
+
+    target = Path(target)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        for _ in range(100):
+            tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+                break
+            except FileExistsError:
+                continue
+        else:  # pragma: no cover - 100 collisions of 32 random bits
+            raise FileExistsError(f"no free temporary name next to {target}")
     except OSError as exc:
-        raise SubtitleWriteError(f"cannot write: {exc.strerror}", path=str(target)) from None
+        raise SubtitleWriteError(f"cannot write: {exc.strerror or exc}", path=str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -242,12 +295,21 @@ def atomic_write(target: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+    _fsync_dir(folder)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the data itself is already synced
+    finally:
+        os.close(fd)
 
 
 # --- paths --------------------------------------------------------------------------------------
@@ -261,34 +323,49 @@ def natural_key(path: Path | str) -> tuple:
     return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+class Input(NamedTuple):
+    """A file to work on, and where it sits under the folder it was found in (its name, for a file
+    given directly): outputs go to ``OUT/<relative>`` so that th/ep01.srt and id/ep01.srt never meet."""
+
+    path: Path
+    relative: Path
+
+
+def expand_inputs(paths: Iterable[str | os.PathLike[str]],
+                  skip: Callable[[Path, Path], bool] | None = None) -> list[Input]:
     """Files as given; folders expand to their subtitle files, recursively, in natural episode order.
 
-    Hidden folders (``.subloc`` and the like) are skipped, and so is what the configuration's ``exclude``
-    and ``.gitignore`` files leave out (see subloc/config.py). A missing path is a UsageError.
+    Hidden folders (``.subloc`` and the like) are skipped, and so is a file found walking a folder for
+    which ``skip(file, folder)`` is true (the CLI passes :meth:`subloc.project.Projects.walk_filter`: the
+    configuration's ``exclude`` and ``.gitignore`` files). A missing path is a UsageError.
     """
-    result: list[Path] = []
+    result: list[Input] = []
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            from ..config import walk_filter
-            skip = walk_filter(path)  # exclude/extend-exclude of the configuration, .gitignore files
-            found = [p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file()
-                     and not any(part.startswith(".") for part in p.relative_to(path).parts) and not skip(p)]
-            found.sort(key=lambda p: natural_key(p.relative_to(path)))
+            found = [Input(p, p.relative_to(path)) for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS
+                     and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                     and not (skip is not None and skip(p, path))]
+            found.sort(key=lambda item: natural_key(item.relative))
             if not found:
                 raise UsageError(f"no .srt or .vtt files in {path}", hint="pass subtitle files or a folder that has them")
         elif path.exists():
-            found = [path]
+            found = [Input(path, Path(path.name))]
         else:
             raise UsageError(f"no such file or folder: {path}", hint="check the path")
         for item in found:
-            key = item.resolve()
+            key = item.path.resolve()
             if key not in seen:
                 seen.add(key)
                 result.append(item)
     return result
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]],
+                 skip: Callable[[Path, Path], bool] | None = None) -> list[Path]:
+    """The files of ``expand_inputs``."""
+    return [item.path for item in expand_inputs(paths, skip)]
 
 
 def language_from_path(path: str | os.PathLike[str]) -> str | None:

@@ -14,17 +14,18 @@ The package is split by concern; every public name is importable from ``subloc.g
 from __future__ import annotations
 
 from .compliance import contains_rendering, forbidden_found, glossary_misses, has_rendering
-from .interchange import export_csv, export_tbx, import_table, import_tbx, merge
-from .layering import base_dirs, base_path, glossary_for, glossary_for_check, series_dir_for, series_glossary
+from .interchange import export_csv, export_tbx, import_file, import_table, import_tbx, merge
+from .layering import base_dirs, base_path, glossary_for, load_stack, series_dir_for, series_glossary, stack_files
 from .masking import PLACEHOLDER, Masked, PlaceholderError, mask, unmask
 from .model import Glossary
 from .terms import Entry, Match, Problem
-from .tsv import HEADER, KNOWN_FLAGS, parse_flags, read_tsv, write_tsv
+from .tsv import HEADER, KNOWN_FLAGS, cell_problem, parse_flags, read_text, read_tsv, write_tsv
 
 __all__ = [
-    "Entry", "Match", "Problem", "Glossary", "HEADER", "KNOWN_FLAGS", "parse_flags", "read_tsv", "write_tsv",
-    "base_dirs", "base_path", "series_dir_for", "series_glossary", "glossary_for", "glossary_for_check",
+    "Entry", "Match", "Problem", "Glossary", "HEADER", "KNOWN_FLAGS", "cell_problem", "parse_flags", "read_text",
+    "read_tsv", "write_tsv", "base_dirs", "base_path", "series_dir_for", "series_glossary", "glossary_for", "load_stack",
+    "stack_files",
     "contains_rendering", "has_rendering", "forbidden_found", "glossary_misses",
     "PLACEHOLDER", "Masked", "PlaceholderError", "mask", "unmask",
-    "export_csv", "export_tbx", "import_table", "import_tbx", "merge",
+    "export_csv", "export_tbx", "import_file", "import_table", "import_tbx", "merge",
 ]

@@ -8,9 +8,11 @@ from dataclasses import replace
 
 from ..errors import GlossaryError
 from ..languages import canonical
+from ..visible import visible
+from ..xmlio import looks_like_xml, parse_xml, xml_text_problem
 from .model import Glossary
 from .terms import Entry, nfc
-from .tsv import HEADER, read_tsv
+from .tsv import HEADER, cell_problem, read_tsv
 
 
 def export_csv(glossary: Glossary, delimiter: str = ",") -> str:
@@ -24,7 +26,8 @@ def export_csv(glossary: Glossary, delimiter: str = ",") -> str:
 
 def export_tbx(glossary: Glossary, source_language: str = "zh-Hans") -> str:
     """TBX (ISO 30042, TBX-Basic style ``martif``): renderings as preferred/admitted terms, forbidden
-    renderings as deprecated terms, dnt as translationNote "no", notes as ``note``."""
+    renderings as deprecated terms, dnt as translationNote "no", notes as ``note``. Text XML cannot hold
+    (a control character) is refused naming the entry's file and line: the output is always valid XML."""
     from xml.sax.saxutils import escape, quoteattr
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -33,6 +36,12 @@ def export_tbx(glossary: Glossary, source_language: str = "zh-Hans") -> str:
              "</martifHeader>",
              "  <text>", "    <body>"]
     for n, e in enumerate(glossary, 1):
+        for kind, value in (("source", e.source), ("note", e.note), *(("rendering", r) for r in e.targets),
+                            *(("forbidden rendering", f) for f in e.forbidden)):
+            problem = xml_text_problem(value)
+            if problem:
+                raise GlossaryError(f"{kind} '{visible(value)}': {problem}", path=e.origin or None,
+                                    line=e.line or None, hint="remove it from the glossary, then export again")
         lines.append(f'      <termEntry id="e{n}">')
         if e.case:
             lines.append('        <descrip type="subloc-flags">case</descrip>')
@@ -59,14 +68,13 @@ def export_tbx(glossary: Glossary, source_language: str = "zh-Hans") -> str:
 _FORBIDDEN_STATUS = {"forbidden", "obsolete", "deprecatedterm-admn-sts", "supersededterm-admn-sts"}
 
 
-def import_tbx(text: str, language: str, path: str) -> list[Entry]:
-    """Entries of a TBX file (v2 ``martif`` or v3 ``tbx``) for one target language."""
-    import xml.etree.ElementTree as ET
+def import_tbx(data: bytes | str, language: str, path: str) -> list[Entry]:
+    """Entries of a TBX file (v2 ``martif`` or v3 ``tbx``) for one target language.
 
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise GlossaryError(f"not valid TBX/XML: {exc}", path=path, line=exc.position[0]) from None
+    Parsed from bytes with defusedxml (any encoding its BOM or declaration names); a term that a subloc
+    glossary cannot hold (a tab, a line break, a control character, ``|`` in a rendering…) is an error
+    naming its line, never a corrupted TSV."""
+    root, lines = parse_xml(data, path, GlossaryError)
     lang_attr = "{http://www.w3.org/XML/1998/namespace}lang"
 
     def local(tag: str) -> str:
@@ -82,8 +90,10 @@ def import_tbx(text: str, language: str, path: str) -> list[Entry]:
         for lang_set in sets:
             lang = canonical(lang_set.get(lang_attr, ""))
             is_target = lang == want
-            notes += [(n.text or "").strip() for n in lang_set if local(n.tag) in ("note", "descrip") and is_target
-                      and (n.text or "").strip()]
+            for n in lang_set:
+                if local(n.tag) in ("note", "descrip") and is_target and (n.text or "").strip():
+                    notes.append(" ".join(n.text.split()))  # a note's line breaks are layout, not content
+                    _refuse(cell_problem(notes[-1], "note"), path, lines.get(n, 0))
             for group in (el for el in lang_set if local(el.tag) in ("tig", "ntig", "termSec")):
                 term = next((el for el in group.iter() if local(el.tag) == "term"), None)
                 if term is None or not (term.text or "").strip():
@@ -92,17 +102,40 @@ def import_tbx(text: str, language: str, path: str) -> list[Entry]:
                           for n in group.iter() if local(n.tag) in ("termNote", "descrip")}
                 value = term.text.strip()
                 if not is_target:
+                    kind = "source"
                     source_terms.append(value)
                     if status.get("translationNote") == "no" or status.get("Translation needed", "").lower() == "no":
                         dnt = True
                 elif status.get("administrativeStatus", "") in _FORBIDDEN_STATUS:
+                    kind = "forbidden"
                     forbidden.append(value)
                 else:
+                    kind = "target"
                     targets.append(value)
+                _refuse(cell_problem(value, kind), path, lines.get(term, 0))
         if source_terms and (targets or dnt):
             entries.append(Entry(source=nfc(source_terms[0]), targets=tuple(map(nfc, targets)), note="; ".join(notes),
-                                 case=case, dnt=dnt, forbidden=tuple(map(nfc, forbidden)), origin=path))
+                                 case=case, dnt=dnt, forbidden=tuple(map(nfc, forbidden)), origin=path,
+                                 line=lines.get(concept, 0)))
     return entries
+
+
+def _refuse(problem: str | None, path: str, line: int) -> None:
+    if problem:
+        raise GlossaryError(problem, path=path, line=line or None,
+                            hint="edit the term in the source file; a subloc glossary cannot hold it")
+
+
+def import_file(data: bytes, language: str, path: str) -> list[Entry]:
+    """Entries of a glossary file as read: TBX (any encoding it declares), else a UTF-8 CSV/TSV."""
+    if looks_like_xml(data):
+        return import_tbx(data, language, path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(f"byte {data[exc.start:exc.start + 1]!r} is not valid UTF-8", path=path,
+                            line=data[:exc.start].count(b"\n") + 1, hint="save the file as UTF-8") from None
+    return import_table(text, path)
 
 
 def import_table(text: str, path: str) -> list[Entry]:
@@ -117,9 +150,12 @@ def import_table(text: str, path: str) -> list[Entry]:
         return entries
     delimiter = "\t" if text.count("\t") >= text.count(",") else ","
     entries = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for number, row in enumerate(reader, 1):
         if not row or not any(cell.strip() for cell in row):
             continue
+        for cell, kind in zip(row[:2], ("source", "target")):
+            _refuse(cell_problem(cell.strip(), kind), path, reader.line_num)
         if len(row) < 2:
             raise GlossaryError("expected two columns (source, target)", path=path, line=number)
         source, target = row[0].strip(), row[1].strip()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 from ..languages import canonical
+from ..locate import Stamp, locate, stamp
 from ..series import load_series
 from .model import Glossary
 from .terms import Entry, nfc
@@ -33,47 +33,62 @@ def base_path(language: str) -> Path | None:
 
 def series_dir_for(path: str | Path) -> Path | None:
     """The series folder of a file: the nearest folder upwards with a series.toml or glossary.*.tsv."""
-    here = Path(path).resolve()
-    for folder in ([here] if here.is_dir() else []) + list(here.parents):
-        if (folder / "series.toml").is_file() or any(folder.glob("glossary.*.tsv")):
-            return folder
-    return None
+    return locate(path).series_dir
 
 
-def series_glossary(series: Path, language: str) -> Glossary | None:
-    """The series' own layer: character names from series.toml, then glossary.<lang>.tsv over them."""
-    layer = None
-    toml = series / "series.toml"
-    if toml.is_file():
-        info = load_series(toml)
-        entries = [Entry(source=nfc(c.name), targets=(nfc(c.names[language]),), note=f"character: {c.role}",
-                         origin=str(toml), line=c.line)
-                   for c in info.characters if language in c.names and c.name]
-        layer = Glossary(language, entries, [str(toml)])
-    tsv = series / f"glossary.{language}.tsv"
-    if tsv.is_file():
-        own = Glossary.load(tsv, language)
-        layer = own if layer is None else layer.layer(own)
-    return layer
-
-
-@lru_cache(maxsize=64)
-def _effective(spec: str | None, language: str, series: str | None) -> Glossary | None:
+def stack_files(language: str, spec: str | None, series: Path | None) -> list[Path]:
+    """The files that make up a language's glossary, least specific first: ``spec`` (a file, or a folder of
+    <lang>.tsv) or the shipped base glossary, then the series' series.toml and glossary.<lang>.tsv."""
+    files: list[Path] = []
     if spec:
         path = Path(spec)
         if path.is_dir():
             path = path / f"{language}.tsv"
-            if not path.is_file():
-                return None
-        glossary = Glossary.load(path, language)
+        if path.is_file() or not Path(spec).is_dir():
+            files.append(path)  # a named file that is missing is an error when it is loaded
     else:
         base = base_path(language)
-        glossary = Glossary.load(base, language) if base else None
-    if series:
-        own = series_glossary(Path(series), language)
-        if own is not None:
-            glossary = own if glossary is None else glossary.layer(own)
-    return glossary
+        if base is not None:
+            files.append(base)
+    if series is not None:
+        files += [f for f in (series / "series.toml", series / f"glossary.{language}.tsv") if f.is_file()]
+    return files
+
+
+def _layer_of(path: Path, language: str) -> Glossary | None:
+    if path.name == "series.toml":
+        info = load_series(path)
+        entries = [Entry(source=nfc(c.name), targets=(nfc(c.names[language]),), note=f"character: {c.role}",
+                         origin=str(path), line=c.line)
+                   for c in info.characters if language in c.names and c.name]
+        return Glossary(language, entries, [str(path)])
+    return Glossary.load(path, language)
+
+
+def series_glossary(series: Path, language: str) -> Glossary | None:
+    """The series' own layer: character names from series.toml, then glossary.<lang>.tsv over them."""
+    own = tuple(f for f in (series / "series.toml", series / f"glossary.{language}.tsv") if f.is_file())
+    return load_stack(own, language)
+
+
+# (language, ((path, mtime, size), …)) -> the layered glossary: an edited file is a new key, so a
+# glossary changed during a run (or between two runs in one process) is read again.
+_STACKS: dict[tuple[str, tuple[Stamp | tuple[str], ...]], Glossary | None] = {}
+
+
+def load_stack(files: tuple[Path, ...], language: str) -> Glossary | None:
+    """The glossary layered from ``files`` (least specific first), cached on each file's (path, mtime, size)."""
+    key = (language, tuple(stamp(f) or (str(f),) for f in files))
+    if key not in _STACKS:
+        glossary: Glossary | None = None
+        for path in files:
+            layer = _layer_of(path, language)
+            if layer is not None:
+                glossary = layer if glossary is None else glossary.layer(layer)
+        if len(_STACKS) > 256:
+            _STACKS.clear()
+        _STACKS[key] = glossary
+    return _STACKS[key]
 
 
 def glossary_for(language: str, near: str | Path | None = None, spec: str | None = None) -> Glossary | None:
@@ -81,9 +96,4 @@ def glossary_for(language: str, near: str | Path | None = None, spec: str | None
     base glossary, with the series layer of the series ``near`` belongs to over it."""
     lang = canonical(language)
     series = series_dir_for(near) if near is not None else None
-    return _effective(spec, lang, str(series) if series else None)
-
-
-def glossary_for_check(spec: str | None, language: str, path: str) -> Glossary | None:
-    """The glossary the G rules use for a checked file (hooked into the QA engine)."""
-    return glossary_for(language, near=path, spec=spec)
+    return load_stack(tuple(stack_files(lang, spec, series)), lang)

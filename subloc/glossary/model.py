@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from ..errors import GlossaryError
 from .terms import Entry, Match, is_word_char, nfc, spaced
-from .tsv import read_tsv
+from .tsv import read_text, read_tsv
 
 
 class Glossary:
@@ -48,11 +48,7 @@ class Glossary:
 
     @classmethod
     def load(cls, path: str | Path, language: str) -> Glossary:
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise GlossaryError(f"cannot read glossary: {exc}", path=str(path)) from None
-        return cls.from_text(text, language, str(path))
+        return cls.from_text(read_text(path), language, str(path))
 
     def layer(self, other: Glossary) -> Glossary:
         """A new glossary with ``other``'s entries over this one's; differing overrides are conflicts."""

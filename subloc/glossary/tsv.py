@@ -7,8 +7,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
 from typing import Iterable
 
+from ..errors import GlossaryError
+from ..visible import visible
 from .terms import Entry, Problem, nfc
 
 HEADER = ["source", "target", "note", "flags"]
@@ -54,6 +58,9 @@ def read_tsv(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(path, number, f"{len(cells)} columns, expected 4 (source, target, note, flags) "
                                                   "separated by tabs"))
             cells = (cells + ["", "", "", ""])[:4]
+        if any(unicodedata.category(ch) == "Cc" for ch in line.replace("\t", "")):
+            problems.append(Problem(path, number, f"control character in '{visible(line.replace(chr(9), ' '))}' "
+                                                  "(shown escaped): remove it", "warning"))
         source, target, note, flags = (c.strip() for c in cells)
         values, flag_problems = parse_flags(flags, path, number)
         problems.extend(flag_problems)
@@ -82,8 +89,36 @@ def read_tsv(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
 
 
 
+def read_text(path: str | Path) -> str:
+    """A glossary file's text; unreadable or not UTF-8 is a GlossaryError naming the file (and line)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise GlossaryError(f"cannot read glossary: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(f"byte {data[exc.start:exc.start + 1]!r} is not valid UTF-8", path=str(path),
+                            line=data[:exc.start].count(b"\n") + 1, hint="save the glossary as UTF-8") from None
+
+
+def cell_problem(value: str, kind: str) -> str | None:
+    """Why ``value`` cannot be a ``kind`` (source, target, forbidden, note) in a glossary TSV, or None."""
+    if any(ch in value for ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        return f"{kind} '{visible(value)}' contains a tab or a line break, which would split the TSV"
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return f"{kind} '{visible(value)}' contains a control character"
+    if kind in ("target", "forbidden") and "|" in value:
+        return f"{kind} {value!r} contains '|', which separates renderings in a subloc glossary"
+    if kind == "forbidden" and "," in value:
+        return f"forbidden rendering {value!r} contains ',', which separates flags in a subloc glossary"
+    if kind == "source" and value.startswith("#"):
+        return f"source {value!r} starts with '#', which would make its line a comment"
+    return None
+
+
 def write_tsv(entries: Iterable[Entry]) -> str:
     out = ["\t".join(HEADER)]
     for e in entries:
-        out.append("\t".join([e.source, "|".join(e.targets), e.note.replace("\t", " "), e.flags_text()]))
+        out.append("\t".join([e.source, "|".join(e.targets), " ".join(e.note.split()), e.flags_text()]))
     return "\n".join(out) + "\n"

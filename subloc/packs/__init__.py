@@ -3,9 +3,9 @@ manifest), ``verify`` (a pack checked against its manifest)."""
 
 from __future__ import annotations
 
-from .build import PackOptions, Packer, PackResult, deterministic_zip
+from .build import PackOptions, Packer, PackResult, build_pack, deterministic_zip
 from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
-from .verify import verify
+from .verify import verify, verify_pack
 
-__all__ = ["PackOptions", "Packer", "PackResult", "deterministic_zip", "EpisodeStatus", "episode_statuses",
+__all__ = ["PackOptions", "Packer", "PackResult", "build_pack", "verify_pack", "deterministic_zip", "EpisodeStatus", "episode_statuses",
            "find_translations", "series_sources", "verify"]

@@ -27,17 +27,15 @@ from ..backends import BackendOptions
 from ..convert import convert
 from ..errors import SublocError, UsageError
 from ..formats import atomic_write, dumps, load
-from ..glossary import base_path, glossary_for, series_dir_for
-from ..languages import canonical
+from ..languages import canonical, is_language_tag
 from ..model import Track
-from ..profiles import get_profile
+from ..project import Project, Projects
 from ..provenance import sha256_hex
-from ..qa import check_track
-from ..report import plural
-from ..series import find_series
-from ..tm import TranslationMemory
+from ..tm import is_url, location, open_tm
 from ..translate import TranslateOptions, Translator
+from ..visible import plural, visible
 from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
+from .verify import MANIFEST_VERSION, entry_name_problem
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -51,7 +49,7 @@ class PackOptions:
     allow_errors: bool = False
     update: bool = True  # re-translate stale episodes (only their changed cues reach a backend)
     backend: str | None = None  # for re-translation (default: the one recorded)
-    tm_path: Path | None = None
+    tm_path: Path | str | None = None  # a file, or a postgresql:// URL
     placement: str = "social-burnin"
     hls: bool = False
     hls_mpegts: int = 0
@@ -66,27 +64,22 @@ class PackResult:
     episodes: list[EpisodeStatus] = field(default_factory=list)
     retranslated: list[str] = field(default_factory=list)
     qa: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the pack could not check (said in the manifest too)
 
 
-def _tm_version(tm_path: Path | None, source_lang: str, language: str) -> dict[str, Any] | None:
-    if tm_path is None or not tm_path.exists():
+def _tm_version(tm_path: Path | str | None, source_lang: str, language: str) -> dict[str, Any] | None:
+    if tm_path is None or not (is_url(tm_path) or Path(tm_path).exists()):
         return None
-    with TranslationMemory(tm_path) as memory:
+    with open_tm(tm_path, create=False) as memory:
         rows = sorted(f"{e.source}\t{e.target}\t{e.backend}\t{int(e.approved)}" for e in memory.entries()
                       if e.source_lang == source_lang and e.target_lang == language)
     return {"segments": len(rows), "sha256": sha256_hex("\n".join(rows).encode("utf-8"))}
 
 
-def _glossary_version(language: str, near: Path) -> dict[str, Any]:
-    files = []
-    base = base_path(language)
-    series = series_dir_for(near)
-    for path in [base, series / f"glossary.{language}.tsv" if series else None, series / "series.toml" if series
-                 else None]:
-        if path is not None and path.is_file():
-            data = path.read_bytes()
-            files.append({"name": path.name, "sha256": sha256_hex(data)})
-    return {"files": files, "sha256": sha256_hex("".join(f["sha256"] for f in files).encode())}
+def _glossary_version(files: list[Path]) -> dict[str, Any]:
+    """The glossary files QA used (the project's stack for the language), each with its SHA-256."""
+    listed = [{"name": path.name, "sha256": sha256_hex(path.read_bytes())} for path in files if path.is_file()]
+    return {"files": listed, "sha256": sha256_hex("".join(f["sha256"] for f in listed).encode())}
 
 
 def _vtt_for_pack(track: Track, placement: str, mpegts: int | None) -> Track:
@@ -120,30 +113,52 @@ def deterministic_zip(files: list[tuple[str, bytes]]) -> bytes:
 
 
 class Packer:
-    def __init__(self, series_dir: Path, options: PackOptions) -> None:
+    def __init__(self, series_dir: Path, options: PackOptions, projects: Projects | None = None) -> None:
         if not series_dir.is_dir():
             raise UsageError(f"not a series folder: {series_dir}", hint="pass the folder with the source episodes")
         self.dir = series_dir
         self.options = options
-        self.series = find_series(series_dir)
+        # Each translation is checked under its own project, as `subloc check` would check it.
+        self.projects = projects or Projects()
+        self.project: Project = self.projects.for_path(series_dir)
+        self.series = self.project.series
         lang = options.source_lang or (self.series.source_lang if self.series else None) or "zh-Hans"
         self.source_lang = canonical(lang)
+        if not options.languages:
+            raise UsageError("no language to pack", hint="pass --lang th,id,ms,vi")
+        for lang in options.languages:
+            if not is_language_tag(canonical(lang)):
+                raise UsageError(f"not a language tag: '{visible(lang)}'", hint="use codes such as th, id, ms, vi")
         self.sources = series_sources(series_dir, self.source_lang)
-        if not self.sources:
-            raise UsageError(f"no {self.source_lang} source episodes in {series_dir}",
-                             hint="name them like ep01.zh-Hans.srt, or pass --from")
+        if not self.sources and not any(self._translations(canonical(lang)) for lang in options.languages):
+            raise UsageError(f"no {self.source_lang} source episodes and no translations in {series_dir}",
+                             hint="name them like ep01.zh-Hans.srt and ep01.th.srt, or pass --from / --translations")
         self.slug = series_dir.resolve().name
 
     def build(self) -> list[PackResult]:
         return [self._language(canonical(lang)) for lang in self.options.languages]
 
+    def _translations(self, language: str) -> dict[str, Path]:
+        return find_translations(self.options.translations or (self.dir,), language)
+
     def _statuses(self, language: str) -> list[EpisodeStatus]:
-        folders = self.options.translations or (self.dir,)
-        return episode_statuses(self.sources, find_translations(folders, language))
+        return episode_statuses(self.sources, self._translations(language))
 
     def _language(self, language: str) -> PackResult:
         result = PackResult(language)
         statuses = self._statuses(language)
+        root = f"{self.slug}.{language}"
+        reason = entry_name_problem(root)
+        if reason:
+            result.refused.append(f"the folder name {self.slug!r} would make an unsafe entry name in the pack "
+                                  f"({reason}): rename the folder")
+        if not statuses:
+            folders = ", ".join(map(str, self.options.translations or (self.dir,)))
+            result.refused.append(f"no {language} translations in {folders} (and no {self.source_lang} source to list "
+                                  "the episodes)")
+        if not self.sources:
+            result.notes.append(f"staleness not checked: no {self.source_lang} source in {self.dir} (a delivery of "
+                                "translations only); the consistency (X) rules did not run")
         stale = [s for s in statuses if s.state == "stale"]
         if stale and self.options.update:
             result.retranslated = self._retranslate(language, stale)
@@ -156,6 +171,9 @@ class Packer:
             elif status.state == "stale":
                 result.refused.append(f"{status.episode}: {status.translation} is stale: its source "
                                       f"{status.source.name} changed since it was translated")
+            elif unsafe := entry_name_problem(f"{root}/{status.episode}.{language}.srt"):
+                result.refused.append(f"{status.episode}: the file name {status.translation} would make an unsafe entry "
+                                      f"name in the pack ({unsafe}): rename it")
             elif status.provenance.get("backend") == "pseudo":
                 result.refused.append(f"{status.episode}: {status.translation} is pseudo-localization, not a "
                                       "translation: translate it before packing")
@@ -180,7 +198,7 @@ class Packer:
             options = TranslateOptions(targets=(language,), output_dir=folder, source_lang=self.source_lang,
                                        backend=backend,
                                        backend_options=BackendOptions(base_url=base_url or None, model=model or None),
-                                       tm_path=Path(tm) if tm else None,
+                                       tm_path=location(tm),
                                        out_format=group[0].translation.suffix.lstrip(".") if group[0].translation else None)
             try:
                 report = Translator([s.source for s in group], options).run()
@@ -190,8 +208,7 @@ class Packer:
         return done
 
     def _pack(self, language: str, statuses: list[EpisodeStatus], result: PackResult) -> PackResult:
-        profile = get_profile(language)
-        glossary = glossary_for(language, near=self.dir)
+        glossary_files: list[Path] = []
         root = f"{self.slug}.{language}"
         files: list[tuple[str, bytes]] = []
         episodes = []
@@ -200,8 +217,13 @@ class Packer:
         for position, status in enumerate(statuses, 1):
             assert status.translation is not None
             track = replace(load(status.translation), language=language)
-            source = load(status.source)
-            findings = check_track(track, profile, source=source, glossary=glossary, path=str(status.translation))
+            source = load(status.source) if status.source is not None else None
+            project = self.projects.for_path(status.translation)
+            profile = project.profile(language)
+            # The glossary's series layer is the source's series, as in `subloc check --source`.
+            glossary = project.glossary(language, series_dir=self.project.series_dir)
+            glossary_files = glossary_files or project.glossary_files(language, series_dir=self.project.series_dir)
+            findings = project.check(track, profile, source=source, glossary=glossary, path=str(status.translation))
             e = sum(1 for f in findings if f.severity == "error")
             errors += e
             warnings += len(findings) - e
@@ -218,7 +240,8 @@ class Packer:
                 names["m3u8"] = f"{status.episode}.{language}.m3u8"
                 blobs["m3u8"] = _m3u8(names["vtt"], track.duration_ms).encode("utf-8")
             entry = {"episode": status.episode, "position": position, "duration_ms": track.duration_ms,
-                     "cues": len(track.cues), "source_sha256": sha256_hex(status.source.read_bytes()),
+                     "cues": len(track.cues),
+                     "source_sha256": sha256_hex(status.source.read_bytes()) if status.source is not None else None,
                      "qa": {"errors": e, "warnings": len(findings) - e}, "files": {}}
             for kind in names:
                 files.append((f"{root}/{names[kind]}", blobs[kind]))
@@ -227,10 +250,9 @@ class Packer:
         result.qa = {"errors": errors, "warnings": warnings, "by_code": dict(sorted(by_code.items()))}
         if result.refused:
             return result
-        tm_path = self.options.tm_path or next((Path(s.provenance["tm"]) for s in statuses if s.provenance.get("tm")),
-                                               None)
+        tm_path = self.options.tm_path or next((s.provenance["tm"] for s in statuses if s.provenance.get("tm")), None)
         manifest = {
-            "manifest_version": 1,
+            "manifest_version": MANIFEST_VERSION,
             "tool": {"name": "subloc", "version": __version__},
             "series": {"slug": self.slug, "title": self.series.title if self.series else self.slug,
                        "original_title": self.series.original_title if self.series else ""},
@@ -239,15 +261,22 @@ class Packer:
             "placement": self.options.placement,
             "episodes": episodes,
             "qa": result.qa,
-            "glossary": _glossary_version(language, self.dir),
+            "glossary": _glossary_version(glossary_files),
             "tm": _tm_version(tm_path, self.source_lang, language),
             "files": {name.split("/", 1)[1]: sha256_hex(data) for name, data in files},
+            "staleness_checked": bool(self.sources),
+            "notes": result.notes,
         }
         blob = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
         archive = deterministic_zip([(f"{root}/manifest.json", blob), *files])
         result.path = self.options.output_dir / f"{root}.zip"
         atomic_write(result.path, archive)
         return result
+
+
+def build_pack(series_dir: Path, options: PackOptions, projects: Projects | None = None) -> list[PackResult]:
+    """Build one pack per language of ``options``; each translation is checked under its own project."""
+    return Packer(series_dir, options, projects).build()
 
 
 def _to_srt(track: Track) -> Track:

@@ -13,11 +13,10 @@ from ..provenance import file_sha256, read_provenance
 @dataclass
 class EpisodeStatus:
     episode: str
-    source: Path
+    source: Path | None  # None: a delivery of translations without the source
     translation: Path | None
-    state: str  # ok, missing, stale
+    state: str  # ok, missing, stale, unchecked (no source to compare with)
     provenance: dict[str, Any] = field(default_factory=dict)
-
 
 
 def _by_episode(folders: list[Path], language: str) -> dict[str, Path]:
@@ -42,6 +41,11 @@ def find_translations(folders: tuple[Path, ...], language: str) -> dict[str, Pat
 
 
 def episode_statuses(sources: dict[str, Path], translations: dict[str, Path]) -> list[EpisodeStatus]:
+    """Each source episode's translation: ok, missing or stale. Without any source (a vendor's delivery
+    of translations only) every translation is an episode whose staleness is unchecked."""
+    if not sources:
+        return [EpisodeStatus(name, None, target, "unchecked", read_provenance(target.parent).get(target.name, {}))
+                for name, target in translations.items()]
     out = []
     for name, source in sources.items():
         target = translations.get(name)

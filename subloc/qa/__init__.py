@@ -1,6 +1,12 @@
-"""Quality checks for subtitle files: rules in families (T timing, L layout, X consistency, G glossary)."""
+"""Quality checks for subtitle files: rules in families (T timing, L layout, X consistency, G glossary).
 
-from .engine import CheckOptions, FileResult, check_file, check_paths, check_track
-from .model import Finding, Rule, all_rules
+``model`` (the rule base and registry), ``findings``, ``context`` (what a rule sees), ``engine`` (the
+rules over one track), ``rules/`` (one module per family), ``report`` (output formats). Checking files
+under their project's configuration is :mod:`subloc.check`.
+"""
 
-__all__ = ["CheckOptions", "FileResult", "Finding", "Rule", "all_rules", "check_file", "check_paths", "check_track"]
+from .engine import check_track, selected_rules
+from .findings import FileResult, Finding
+from .model import Rule, all_rules
+
+__all__ = ["FileResult", "Finding", "Rule", "all_rules", "check_track", "selected_rules"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ConfigError
-from .engine import FileResult
+from .findings import FileResult
 
 Key = tuple[str, str, str]
 

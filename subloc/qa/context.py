@@ -8,7 +8,7 @@ from typing import Any
 from ..model import Cue, Track
 from ..profiles import Profile
 from ..scripts import count, strip_markup
-from .model import Finding, Rule, Severity
+from .findings import Finding, RuleInfo, Severity
 
 
 class CheckContext:
@@ -83,13 +83,13 @@ class CheckContext:
 
     # --- findings ------------------------------------------------------------------------------
 
-    def finding(self, rule: type[Rule] | Rule, index: int, message: str, severity: Severity | None = None) -> Finding:
+    def finding(self, rule: RuleInfo | type[RuleInfo], index: int, message: str, severity: Severity | None = None) -> Finding:
         cue = self.cues[index]
         return Finding(code=rule.code, name=rule.name, severity=severity or rule.severity, file=self.path,
                        line=cue.line or index + 1, cue=index + 1, start_ms=cue.start, end_ms=cue.end,
                        message=message)
 
-    def file_finding(self, rule: type[Rule] | Rule, message: str, severity: Severity | None = None) -> Finding:
+    def file_finding(self, rule: RuleInfo | type[RuleInfo], message: str, severity: Severity | None = None) -> Finding:
         first = self.cues[0] if self.cues else None
         return Finding(code=rule.code, name=rule.name, severity=severity or rule.severity, file=self.path,
                        line=first.line if first and first.line else 1, cue=1 if first else 0,

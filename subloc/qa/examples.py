@@ -12,7 +12,7 @@ from .model import Finding, Rule
 
 def run_example(rule: type[Rule], example: str, source: str = "") -> list[Finding]:
     lang = rule.example_lang
-    track = replace(loads(example, f"example.{lang}.srt"), language=lang)
+    track = replace(loads(example, f"example.{lang}.srt", salvage=True), language=lang)
     source_track = None
     if rule.needs_source and source:
         source_track = replace(loads(source, "example.zh-Hans.srt"), language="zh-Hans")

@@ -10,32 +10,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterator, Literal
+from typing import TYPE_CHECKING, ClassVar, Iterator
+
+from .findings import SEVERITIES, Finding, Severity
 
 if TYPE_CHECKING:
     from .context import CheckContext
-
-Severity = Literal["error", "warning"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning")
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    name: str
-    severity: Severity
-    file: str
-    line: int  # line in the file where the cue starts (1 for file-level findings)
-    cue: int  # 1-based position of the cue in the file (0 for file-level findings)
-    start_ms: int
-    end_ms: int
-    message: str  # what is wrong and what to do
-    column: int = 1
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
 
 class Rule:
     """Base of every rule. Subclasses set the class attributes and implement ``check``."""
@@ -55,6 +35,13 @@ class Rule:
     # Rules that need a glossary (the G family) get it from the context; examples give one as TSV.
     needs_glossary: ClassVar[bool] = False
     example_glossary: ClassVar[str] = ""
+    # What `subloc fix` does about it: ``fixable`` rules are repaired (a finding left after fixing is
+    # reported as "not fixed"), and ``manual_hint`` says what a person does when the fix cannot.
+    fixable: ClassVar[bool] = False
+    manual_hint: ClassVar[str] = "fix it by hand"
+    # The rule's options (yamllint's CONF): the profile limits it reads, set per language and screen
+    # by subloc.profiles and overridden by [limits] in subloc.toml.
+    options: ClassVar[tuple[str, ...]] = ()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
-from ..report import plural
-from .engine import FileResult
+from ..visible import plural
+from .findings import FileResult
 from .model import Finding, all_rules
 
 FORMATS = ("text", "concise", "json", "github", "junit", "sarif")

@@ -17,10 +17,11 @@ from .pipeline import (
     default_tm_path,
     group_by_language,
 )
+from .api import translate_options, translate_tracks
 from .reask import REASK_MIN, REASK_SHARE, ReaskOutcome, reask_misses
 
 __all__ = [
-    "TranslateOptions", "Translator", "Progress", "Episode", "EpisodeResult", "LanguageReport", "RunReport",
+    "translate_options", "translate_tracks", "TranslateOptions", "Translator", "Progress", "Episode", "EpisodeResult", "LanguageReport", "RunReport",
     "create_check", "default_tm_path", "group_by_language", "glossary_misses", "REASK_MIN", "REASK_SHARE",
     "ReaskOutcome", "reask_misses", "PROVENANCE", "file_sha256", "read_provenance", "record_provenance",
 ]

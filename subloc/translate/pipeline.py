@@ -22,11 +22,12 @@ from ..glossary import Glossary, Masked, PlaceholderError, glossary_for, glossar
 from ..languages import canonical, script_family
 from ..model import Track
 from ..provenance import read_provenance, record_provenance
-from ..profiles import get_profile
-from ..scheduler import Item, Scheduler, pack
+from ..project import Projects
+from ..scheduler import Budget, Item, Scheduler, pack
 from ..segments import CuePlan, build_track, plan_track
-from ..tm import TranslationMemory, normalize
+from ..tm import TMStore, display, is_url, normalize, open_tm
 from .reask import reask_misses
+from .shared import run_shared
 
 @dataclass(frozen=True)
 class TranslateOptions:
@@ -38,7 +39,7 @@ class TranslateOptions:
     backend_options: BackendOptions = field(default_factory=BackendOptions)
     fallback_options: BackendOptions = field(default_factory=BackendOptions)
     out_format: str | None = None
-    tm_path: Path | None = None
+    tm_path: Path | str | None = None  # a file, or a postgresql:// URL
     dry_run: bool = False
     concurrency: int | None = None
     rpm: float | None = None
@@ -48,6 +49,8 @@ class TranslateOptions:
     glossary: str | None = None
     screen: str | None = None
     check: bool = True
+    max_requests: int | None = None  # per run, every language and backend together
+    max_tokens: int | None = None  # prompt + completion tokens per run (LLM backends)
 
 
 @dataclass
@@ -84,6 +87,12 @@ class LanguageReport:
     fallback_used: int = 0
     reasked: int = 0  # segments asked again because they missed a glossary term
     reask_fixed: int = 0
+    prompt_tokens: int = 0  # from the API's usage (estimated from the characters where it reports none)
+    completion_tokens: int = 0
+    tokens_estimated: bool = False
+    cost: float | None = None  # estimated, when a price per million tokens is configured for the backend
+    rejected_language: int = 0  # replies in the wrong language or script, asked again
+    stopped: str | None = None  # why sending stopped early (the same error again and again, a ceiling)
     plan: dict[str, Any] = field(default_factory=dict)  # dry run: what would be sent
 
 
@@ -94,6 +103,11 @@ class RunReport:
     tm_path: str
     dry_run: bool
     languages: list[LanguageReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said once per run (e.g. a server without response_format)
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float | None = None
 
     @property
     def incomplete(self) -> int:
@@ -138,17 +152,16 @@ def _source_language(options: TranslateOptions, tracks: list[Track], series: Any
 
 class Translator:
     def __init__(self, files: Sequence[Path], options: TranslateOptions, progress: Progress | None = None,
-                 encoding: str | None = None) -> None:
-        from ..config import clear_cache
+                 encoding: str | None = None, tracks: Sequence[Track] | None = None) -> None:
         from ..series import find_series
 
-        clear_cache()
         if not files:
             raise UsageError("no subtitle files to translate", hint="pass .srt/.vtt files or a folder")
         self.options = options
         self.progress = progress or Progress()
         self.series = find_series(files[0])
-        tracks = [load(f, encoding=encoding) for f in files]  # every source is read before anything is sent
+        # Every source is read before anything is sent (``tracks``: already read, one per file).
+        tracks = list(tracks) if tracks is not None else [load(f, encoding=encoding) for f in files]
         self.source_lang = _source_language(options, tracks, self.series)
         names = [episode_name(f) for f in files]
         dupes = {n for n in names if names.count(n) > 1}
@@ -225,7 +238,8 @@ class Translator:
         o = self.options
         return Scheduler(backend, source_lang=self.source_lang, target_lang=language, concurrency=o.concurrency,
                          rpm=o.rpm, batch_size=o.batch_size, retries=o.retries, backoff=o.backoff, context=context,
-                         on_done=done, on_request=lambda n: self.progress.request_sent(language, n))
+                         on_done=done, on_request=lambda n: self.progress.request_sent(language, n),
+                         budget=getattr(self, "budget", None))
 
     def run(self) -> RunReport:
         o = self.options
@@ -233,20 +247,35 @@ class Translator:
         for name, opts in zip(backends, (o.backend_options, o.fallback_options)):
             for target in self.targets:  # refuse unsupported pairs and missing keys before anything is sent
                 create_check(name, opts, self.source_lang, target)
-        report = RunReport(self.source_lang, o.backend, str(self.tm_path), o.dry_run)
+        from ..formats import OutputGuard
+        guard = OutputGuard(e.source.path for e in self.episodes if e.source.path)
+        for language in self.targets:  # no output may replace any input (a source misnamed ep01.th.srt)
+            for episode in self.episodes:
+                guard.check(self._target_path(episode, language), hint="choose another output folder with -o")
+        report = RunReport(self.source_lang, o.backend, display(self.tm_path), o.dry_run)
+        if not o.dry_run:
+            check_writable(o.output_dir)
+        self.budget = Budget(o.max_requests, o.max_tokens)
         # A dry run writes nothing: without a TM file yet, it looks up an empty one in memory.
-        tm = TranslationMemory(self.tm_path if self.tm_path.exists() or not o.dry_run else ":memory:")
+        empty = o.dry_run and not is_url(self.tm_path) and not Path(self.tm_path).exists()
+        tm = open_tm(":memory:" if empty else self.tm_path)
         opened: dict[str, Backend] = {}
         try:
             for language in self.targets:
                 report.languages.append(self._language(language, tm, opened))
         finally:
             for backend in opened.values():
+                report.notes.extend(n for n in getattr(backend, "notes", []) if n not in report.notes)
                 backend.close()
             tm.close()
+        report.requests = sum(r.requests for r in report.languages)
+        report.prompt_tokens = sum(r.prompt_tokens for r in report.languages)
+        report.completion_tokens = sum(r.completion_tokens for r in report.languages)
+        costs = [r.cost for r in report.languages if r.cost is not None]
+        report.cost = round(sum(costs), 6) if costs else None
         return report
 
-    def _language(self, language: str, tm: TranslationMemory, opened: dict[str, Backend]) -> LanguageReport:
+    def _language(self, language: str, tm: TMStore, opened: dict[str, Backend]) -> LanguageReport:
         o = self.options
         result = LanguageReport(language)
         units, result.segments = self._units()
@@ -302,10 +331,13 @@ class Translator:
                 self.progress.segment_done(language)
 
             scheduler = self._scheduler(backend, language, self._context(glossary, language, neighbours), done)
-            stats = scheduler.run(self._items(todo, backend, glossary))
-            result.requests += stats.requests
-            result.characters += stats.chars
-            result.sent += len(todo)
+            stats, others = run_shared(scheduler, self._items(todo, backend, glossary), tm, self.source_lang, language)
+            translations.update(others)  # sent by another run on the same TM meanwhile
+            account(result, stats, opts)
+            result.rejected_language += stats.rejected_language
+            if stats.stopped and not result.stopped:
+                result.stopped = f"{name}: {stats.stopped}"
+            result.sent += len(todo) - len(others)
             if index:
                 result.fallback_used += len([u for u in todo if u in translations])
             failures = {u: r for u, r in stats.failures.items() if u not in translations}
@@ -319,26 +351,27 @@ class Translator:
                                    lambda backend, context, on_done: self._scheduler(backend, language, context,
                                                                                      on_done), accept)
             result.reasked, result.reask_fixed = outcome.asked, outcome.fixed
-            result.requests += outcome.requests
-            result.characters += outcome.characters
+            for name, stats in outcome.stats:
+                account(result, stats, o.backend_options if name == o.backend else o.fallback_options)
         self._write(language, translations, failures, glossary, result)
         return result
 
+    def _target_path(self, episode: Episode, language: str) -> Path:
+        o = self.options
+        return o.output_dir / f"{episode.name}.{language}.{o.out_format or episode.source.format}"
+
     def _write(self, language: str, translations: dict[str, str], failures: dict[str, str],
                glossary: Glossary | None, result: LanguageReport) -> None:
-        from ..config import find_config
-        from ..qa import check_track
-
         o = self.options
-        config = find_config(self.first_file)
-        profile = get_profile(language, screen=o.screen or config.screen, fps=config.fps,
-                              overrides=config.limits_for(language))
+        # Layout and QA follow the project of the output folder: what `subloc check` on the output applies.
+        projects = Projects()
+        profile = projects.for_path(o.output_dir, is_folder=True).profile(language, screen=o.screen)
         protect = tuple(sorted({r for e in glossary for r in e.renderings if " " in r or not r.isascii()},
                                key=len, reverse=True)) if glossary is not None else ()
         for episode in self.episodes:
             missing = [u for p in episode.plans for u in p.units if u not in translations]
             fmt = o.out_format or episode.source.format
-            target_path = o.output_dir / f"{episode.name}.{language}.{fmt}"
+            target_path = self._target_path(episode, language)
             pseudo = get_class(o.backend).info.pseudo
             if missing:
                 reasons = sorted({failures.get(u, "not translated") for u in missing})
@@ -357,12 +390,13 @@ class Translator:
                     track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
                                                    *track.blocks))
                 save(track, target_path, fmt)
-                record_provenance(target_path, episode.source, language, self.options.backend, str(self.tm_path),
+                record_provenance(target_path, episode.source, language, self.options.backend, display(self.tm_path),
                                   self.options.backend_options)
                 er = EpisodeResult(episode.name, language, str(target_path), 0)
                 if o.check:
-                    findings = check_track(replace(track, path=str(target_path)), profile, source=episode.source,
-                                           glossary=glossary, path=str(target_path))
+                    findings = projects.for_path(target_path).check(
+                        replace(track, path=str(target_path)), profile, source=episode.source, glossary=glossary,
+                        path=str(target_path))
                     er.errors = sum(1 for f in findings if f.severity == "error")
                     er.warnings = len(findings) - er.errors
                     result.qa_errors += er.errors
@@ -373,15 +407,36 @@ class Translator:
 
 def create_check(name: str, options: BackendOptions, source: str, target: str) -> None:
     """Validate that a backend can take this language pair (and has its key) without sending anything."""
-    from ..backends import BackendUnavailable, supporting
-    cls = get_class(name)
-    info = cls.info
-    if not info.supports(source, target):
-        others = [n for n in supporting(source, target) if n != name]
-        raise BackendUnavailable(f"backend {name!r} does not translate {source} → {target}",
-                                 hint=f"backends that do: {', '.join(others) or 'none'}")
-    if info.key_required and not options.key(info):
-        raise BackendUnavailable(f"backend {name!r} needs an API key", hint=f"set the {info.key_env} environment variable")
+    from ..backends import preflight
+    preflight(name, options, source, target)
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse before anything is sent when the output folder cannot be written."""
+    import os
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".subloc-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"cannot write to the output folder {folder}: {exc.strerror or exc}",
+                         hint="choose another -o, or fix its permissions") from None
+
+
+def account(result: LanguageReport, stats: Any, options: BackendOptions) -> None:
+    """Requests, characters, tokens and their estimated cost (price per million tokens, per backend)."""
+    result.requests += stats.requests
+    result.characters += stats.chars
+    result.prompt_tokens += stats.prompt_tokens
+    result.completion_tokens += stats.completion_tokens
+    result.tokens_estimated |= stats.tokens_estimated
+    price_in, price_out = options.extra.get("price_input"), options.extra.get("price_output")
+    if price_in is not None or price_out is not None:
+        cost = (stats.prompt_tokens * float(price_in or 0) + stats.completion_tokens * float(price_out or 0)) / 1e6
+        result.cost = round((result.cost or 0.0) + cost, 6)
 
 
 def _verifier(masked: Masked) -> Callable[[str], str]:

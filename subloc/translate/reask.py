@@ -9,12 +9,12 @@ again, so a model that ignores the glossary costs a bounded number of extra requ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..backends import Backend
 from ..glossary import Entry, Glossary, glossary_misses
-from ..scheduler import Item, Scheduler
+from ..scheduler import Item, Scheduler, SchedulerStats
 
 REASK_SHARE = 0.2  # of the segments a context-taking backend translated in this run
 REASK_MIN = 20
@@ -29,6 +29,7 @@ class ReaskOutcome:
     fixed: int = 0  # of which the new reply complies (and was kept)
     requests: int = 0
     characters: int = 0
+    stats: list[tuple[str, SchedulerStats]] = field(default_factory=list)  # per backend name (tokens, cost)
 
 
 def reask_misses(glossary: Glossary, language: str, offenders: dict[str, list[Entry]],
@@ -62,4 +63,5 @@ def reask_misses(glossary: Glossary, language: str, offenders: dict[str, list[En
         stats = schedule(backend, context, done).run([Item(u, u) for u in units])
         outcome.requests += stats.requests
         outcome.characters += stats.chars
+        outcome.stats.append((name, stats))
     return outcome

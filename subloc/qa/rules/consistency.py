@@ -8,12 +8,12 @@ from typing import Iterator
 
 from ...languages import NAMES, script_family
 from ...numbers import missing_numbers, show
-from ...scripts import strip_markup
+from ...scripts import HAN, THAI, strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_THAI = re.compile(r"[\u0e01-\u0e5b]+")
+_HAN = re.compile(f"[{HAN}]+")
+_THAI = re.compile(f"[{THAI}]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 

@@ -4,31 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from typing import Any
-
-from .. import engine
+from ...glossary.compliance import forbidden_found, has_rendering
 from ..context import CheckContext
 from ..model import Finding, Rule, register
-
-def _glossary_for_check(spec: str | None, language: str, path: str) -> Any:
-    from ...glossary import glossary_for_check  # imported when a check needs a glossary, not at start-up
-
-    return glossary_for_check(spec, language, path)
-
-
-def has_rendering(*args: Any) -> bool:
-    from ...glossary import has_rendering as found
-
-    return found(*args)
-
-
-def forbidden_found(*args: Any) -> list[str]:
-    from ...glossary import forbidden_found as found
-
-    return found(*args)
-
-
-engine.GLOSSARY_HOOK = _glossary_for_check
 
 _EXAMPLE = ("source\ttarget\tnote\tflags\n"
             "少奶奶\tคุณนายน้อย|คุณผู้หญิง\tstaff address\tforbidden=คุณย่าน้อย\n"

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ...languages import script_family
 from ...linebreak import break_problem
-from ...scripts import ZERO_WIDTH
+from ...scripts import CONTROL, HAN, INVISIBLE
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -27,6 +27,9 @@ class LineTooLong(Rule):
     """
 
     code, name, severity = "L101", "line-too-long", "error"
+    fixable = True
+    manual_hint = "shorten the text"
+    options = ("cpl_soft", "cpl_hard")
     summary = "a line is longer than the profile allows"
     example_lang = "vi"
     fail_example = "1\n00:00:01,000 --> 00:00:04,000\nTôi đã ký đơn ly hôn rồi, anh hài lòng chưa?\n"
@@ -54,6 +57,9 @@ class TooManyLines(Rule):
     """
 
     code, name, severity = "L102", "too-many-lines", "error"
+    fixable = True
+    manual_hint = "shorten the text"
+    options = ("max_lines",)
     summary = "the cue has more lines than allowed"
     fail_example = "1\n00:00:01,000 --> 00:00:04,000\n你拿外婆\n威胁我？\n你敢！\n"
     pass_example = "1\n00:00:01,000 --> 00:00:04,000\n你拿外婆威胁我？\n你敢！\n"
@@ -93,17 +99,23 @@ class BadLineBreak(Rule):
 
     What it does:
     - Thai: a break inside a word (dictionary segmentation, PyThaiNLP newmm), a line that starts
-      with ๆ, ฯ, ะ, า, ำ or a combining mark, or ends with a leading vowel (เ แ โ ใ ไ): errors.
+      with ๆ, ฯ, ะ, า, ำ or a combining mark, or ends with a leading vowel (เ แ โ ใ ไ): errors. A
+      line that ends with a preposition, the possessive or an auxiliary (อยู่ที่, ของ, ต้อง, กำลัง,
+      ไม่เคย…), or a break inside an amount (สองล้านห้า / แสนบาท): warnings.
     - Chinese: a line that starts with closing punctuation (。，、；：？！）》」』”’…) or ends with
-      opening punctuation (（《「『“‘): errors.
-    - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/của…)
-      or a split reduplication (anak-/anak), and an orphan (one short word alone on a line under
-      a long one): warnings.
+      opening punctuation (（《「『“‘): errors; a break inside a word (明 / 天, jieba): a warning.
+    - Vietnamese: a break between the syllables of one word (phẫu / thuật, bà / nội; underthesea's
+      word segmenter): a warning.
+    - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/di/ke/
+      dari/của…) or a split reduplication (anak-/anak), and an orphan (one short word alone on a
+      line under a long one): warnings.
     Why it matters: a broken word or a stranded mark cannot be read at a glance; the Netflix rule is to
     break after punctuation or before a conjunction, never inside a unit of meaning.
     """
 
     code, name, severity = "L104", "bad-line-break", "error"
+    fixable = True
+    manual_hint = "break the lines by hand"
     summary = "a line break splits a word or strands punctuation"
     example_lang = "th"
     fail_example = "1\n00:00:01,000 --> 00:00:04,000\nฉันคือลูกสาวแท้\nๆ ของตระกูลซู\n"
@@ -119,8 +131,6 @@ class BadLineBreak(Rule):
 
 
 _DOUBLE_SPACE = re.compile(r"  ")
-_INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
 @register
@@ -136,6 +146,7 @@ class WhitespaceOrUnicode(Rule):
     """
 
     code, name, severity = "L105", "whitespace-or-unicode", "warning"
+    fixable = True
     summary = "stray whitespace, zero-width characters or text not in NFC"
     example_lang = "vi"
     fail_example = "1\n00:00:01,000 --> 00:00:03,000\nTie\u0302\u0301ng Vie\u0323\u0302t  có dấu \n"
@@ -147,9 +158,9 @@ class WhitespaceOrUnicode(Rule):
             text = cue.text
             if not text.isascii() and not unicodedata.is_normalized("NFC", text):
                 problems.append("is not in Unicode NFC (normalize it)")
-            if _INVISIBLE.search(text):
+            if INVISIBLE.search(text):
                 problems.append("has zero-width characters (remove them)")
-            if _CONTROL.search(text):
+            if CONTROL.search(text):
                 problems.append("has control characters (remove them)")
             for n, line in enumerate(ctx.visible_lines[i], 1):
                 if line != line.strip(" \u3000\t") and line.strip():
@@ -192,6 +203,7 @@ class ItalicsNotUsed(Rule):
     """
 
     code, name, severity = "L107", "italics-not-used", "warning"
+    options = ("italics",)
     summary = "italics in a language that does not use them"
     example_lang = "th"
     fail_example = "1\n00:00:01,000 --> 00:00:03,000\n<i>คืนนี้สองทุ่ม ที่เดิม</i>\n"
@@ -219,6 +231,8 @@ class DialogueDashStyle(Rule):
     """
 
     code, name, severity = "L108", "dialogue-dash-style", "warning"
+    fixable = True
+    options = ("dialogue_dash",)
     summary = "speaker dashes in the wrong style for the language"
     example_lang = "id"
     fail_example = "1\n00:00:01,000 --> 00:00:03,000\n-Kamu datang?\n-Iya.\n"
@@ -237,7 +251,7 @@ class DialogueDashStyle(Rule):
                     break
 
 
-_HALF_PUNCT_NEAR_HAN = re.compile(r"[\u4e00-\u9fff][,.?!:;]|[,.?!:;](?=[\u4e00-\u9fff])")
+_HALF_PUNCT_NEAR_HAN = re.compile(rf"[{HAN}][,.?!:;]|[,.?!:;](?=[{HAN}])")
 
 
 @register

@@ -45,6 +45,8 @@ class Overlap(Rule):
     """
 
     code, name, severity = "T102", "overlap", "error"
+    fixable = True
+    manual_hint = "re-time it by hand"
     summary = "the cue overlaps the previous cue in the same screen region"
     fail_example = ("1\n00:00:01,000 --> 00:00:03,000\n你来了？\n\n"
                     "2\n00:00:02,500 --> 00:00:04,000\n嗯\n")
@@ -101,6 +103,9 @@ class TooShort(Rule):
     """
 
     code, name, severity = "T104", "too-short", "error"
+    fixable = True
+    manual_hint = "merge it or re-time it by hand"
+    options = ("min_duration_ms", "min_duration_warn_ms")
     summary = "the cue is shorter than the minimum duration"
     fail_example = "1\n00:00:01,000 --> 00:00:01,500\n好\n"
     pass_example = "1\n00:00:01,000 --> 00:00:02,000\n好\n"
@@ -127,6 +132,9 @@ class TooLong(Rule):
     """
 
     code, name, severity = "T105", "too-long", "error"
+    fixable = True
+    manual_hint = "split it by hand"
+    options = ("max_duration_ms",)
     summary = "the cue is longer than the maximum duration"
     fail_example = "1\n00:00:01,000 --> 00:00:09,000\n好\n"
     pass_example = "1\n00:00:01,000 --> 00:00:03,000\n好\n"
@@ -151,6 +159,9 @@ class GapTooShort(Rule):
     """
 
     code, name, severity = "T106", "gap-too-short", "error"
+    fixable = True
+    manual_hint = "re-time it by hand"
+    options = ("min_gap_frames", "close_gap_ms", "fps")
     summary = "the gap before the cue is under the minimum, or between 3 frames and ½ s"
     fail_example = ("1\n00:00:01,000 --> 00:00:02,000\n你来了？\n\n"
                     "2\n00:00:02,020 --> 00:00:03,500\n嗯\n")
@@ -188,6 +199,9 @@ class ReadingSpeed(Rule):
     """
 
     code, name, severity = "T107", "reading-speed-too-high", "error"
+    fixable = True
+    manual_hint = "shorten the text"
+    options = ("cps_warn", "cps_error")
     summary = "the reading speed is above the limit"
     example_lang = "th"
     fail_example = "1\n00:00:01,000 --> 00:00:02,000\nฉันเซ็นใบหย่าแล้ว คุณพอใจหรือยัง\n"

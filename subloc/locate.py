@@ -1,0 +1,181 @@
+"""The one upward search: from a file to the configuration file and the series folder that govern it.
+
+Walking up from a file's folder, nearest first:
+
+* the configuration file: ``subloc.toml``, or a ``pyproject.toml`` with a ``[tool.subloc]`` table
+  (a ``subloc.toml`` wins over a pyproject.toml in the same folder);
+* the series folder: the nearest folder with a ``series.toml`` or a ``glossary.<lang>.tsv``;
+* for a walked folder, the ``.gitignore`` files that govern it (:func:`gitignores`): those above it up
+  to the git repository's root, and those below it.
+
+:func:`locate` is the only code that walks up; configuration (:mod:`subloc.config`), the series
+(:mod:`subloc.series`), the glossary stack and the TM location all start from its answer, and
+:class:`subloc.project.Project` holds them together. TOML files are parsed once per version of the
+file: the cache is keyed on (path, mtime, size), so an edited file is read again in the same process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+Stamp = tuple[str, int, int]
+
+
+def stamp(path: Path) -> Stamp | None:
+    """(path, mtime in ns, size) of a file, or None when there is no such file: a cache key that
+    changes when the file does."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
+_TOML: dict[str, tuple[Stamp, dict[str, Any], str]] = {}
+
+
+MAX_NESTING = 32  # tables and arrays inside each other; subloc's own configuration needs 3
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """A TOML file's data and text (parsed once per version); unreadable, not UTF-8, a syntax error or
+    absurd nesting is a ConfigError with the line."""
+    key = stamp(path)
+    cached = _TOML.get(str(path))
+    if key is not None and cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"byte {raw[exc.start:exc.start + 1]!r} is not valid UTF-8", path=str(path),
+                          line=raw[:exc.start].count(b"\n") + 1, hint="TOML files are UTF-8: save it as UTF-8") from None
+    deep = _too_deep(text)
+    if deep:
+        raise ConfigError(f"tables or arrays nested more than {MAX_NESTING} deep", path=str(path), line=deep,
+                          hint="a subloc configuration needs at most 3 levels")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
+    except RecursionError:
+        raise ConfigError("tables or arrays nested too deeply", path=str(path)) from None
+    if key is not None:
+        _TOML[str(path)] = (key, data, text)
+    return data, text
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where inline arrays or tables nest past MAX_NESTING (strings and comments skipped), or None."""
+    depth, line, quote, i = 0, 1, "", 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        if quote:
+            if ch == "\\" and quote in ('"', '"""'):
+                line += text[i + 1:i + 2] == "\n"
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            i += len(quote)
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def _has_subloc_table(pyproject: Path) -> bool:
+    data, _ = read_toml(pyproject)
+    return isinstance(data.get("tool"), dict) and "subloc" in data["tool"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """What governs a path: its configuration file and its series folder (either may be missing)."""
+
+    folder: Path  # the folder the search started in
+    config_file: Path | None = None
+    series_dir: Path | None = None
+
+    @property
+    def series_toml(self) -> Path | None:
+        if self.series_dir is None:
+            return None
+        candidate = self.series_dir / "series.toml"
+        return candidate if candidate.is_file() else None
+
+
+def start_folder(path: str | Path, is_folder: bool | None = None) -> Path:
+    """The folder a search starts in: ``path`` itself when it is (or, with ``is_folder=True``, will be) a
+    folder, else the folder it is in."""
+    here = Path(path).resolve()
+    return here if (here.is_dir() if is_folder is None else is_folder) else here.parent
+
+
+def locate(path: str | Path, is_folder: bool | None = None) -> Location:
+    """One walk up from ``path`` (a file or a folder; ``is_folder=True`` for an output folder that may not
+    exist yet) that finds the configuration file and the series folder."""
+    folder = start_folder(path, is_folder)
+    config_file: Path | None = None
+    series_dir: Path | None = None
+    for here in (folder, *folder.parents):
+        if config_file is None:
+            for name in ("subloc.toml", "pyproject.toml"):
+                candidate = here / name
+                if candidate.is_file() and (name == "subloc.toml" or _has_subloc_table(candidate)):
+                    config_file = candidate
+                    break
+        if series_dir is None and ((here / "series.toml").is_file() or any(here.glob("glossary.*.tsv"))):
+            series_dir = here
+        if config_file is not None and series_dir is not None:
+            break
+    return Location(folder, config_file, series_dir)
+
+
+def gitignores(folder: Path) -> list[tuple[Path, Any]]:
+    """(folder, compiled patterns) of every ``.gitignore`` that governs files below ``folder``, outermost
+    first: those above it up to the repository root (only inside a git repository, as git reads them; a
+    stray one above a plain folder does not count), the folder's own, and those below it."""
+    root = folder.resolve()
+    above: list[Path] = []
+    for parent in (root, *root.parents):
+        if (parent / ".gitignore").is_file():
+            above.append(parent / ".gitignore")
+        if (parent / ".git").exists():
+            break
+    else:  # not in a git repository: only the folder's own .gitignore, none from above it
+        above = above[:1] if above and above[0].parent == root else []
+    below = sorted((p for p in root.rglob(".gitignore") if p.parent != root), key=lambda p: len(p.parts))
+    files = [*reversed(above), *below]
+    if not files:
+        return []
+    import pathspec  # only when there is a .gitignore to read
+
+    return [(f.parent, pathspec.GitIgnoreSpec.from_lines(f.read_text("utf-8", errors="replace").splitlines()))
+            for f in files]

@@ -1,0 +1,56 @@
+"""What a check reports: a finding, its severity, and what a finding needs to know about its rule."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol
+
+Severity = Literal["error", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning")
+
+
+class RuleInfo(Protocol):
+    """The rule attributes a finding copies (every :class:`subloc.qa.model.Rule` has them)."""
+
+    code: str
+    name: str
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    file: str
+    line: int  # line in the file where the cue starts (1 for file-level findings)
+    cue: int  # 1-based position of the cue in the file (0 for file-level findings)
+    start_ms: int
+    end_ms: int
+    message: str  # what is wrong and what to do
+    column: int = 1
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class FileResult:
+    """The findings of one checked file, or why it could not be checked."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # the file could not be read
+    language: str | None = None
+    cues: int = 0
+    profile: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # checked, but not fully (e.g. no source found: X rules skipped)
+    cue_texts: list[str] = field(default_factory=list)  # the text of each finding's cue (for baselines)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
