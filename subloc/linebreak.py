@@ -70,6 +70,24 @@ def thai_phrase_problem(before: list[str], after: list[str]) -> str | None:
     if _thai_number(last) and (_thai_number(first) or first in _THAI_UNITS):
         return f"the break splits the amount {last + first!r}: keep a number and its unit together"
     return None
+# What the last word before a break and the first word after it can be for thai_phrase_problem to object:
+# the segmenter's last word of a line is a suffix of it and its first word a prefix of the next line, so a
+# line ending with none of these words (and no digit) cannot end with one; the segmenter is not asked.
+_THAI_DIGITS = frozenset("0123456789,.\u0e50\u0e51\u0e52\u0e53\u0e54\u0e55\u0e56\u0e57\u0e58\u0e59")
+_THAI_LEADING_ENDS = tuple(THAI_LEADING_WORDS)
+_THAI_NUMBER_ENDS = tuple(_THAI_NUMBER_WORDS)
+_THAI_AMOUNT_STARTS = tuple(_THAI_NUMBER_WORDS | _THAI_UNITS)
+
+
+def _thai_phrase_possible(tail: str, head: str) -> bool:
+    """False when no segmentation of ``tail|head`` can give thai_phrase_problem a reason to object
+    (three breaks in four in dialogue: a line usually ends with a particle or a verb)."""
+    if tail.endswith(_THAI_LEADING_ENDS):
+        return True
+    number_before = tail[-1:] in _THAI_DIGITS or tail.endswith(_THAI_NUMBER_ENDS)
+    return number_before and (head[:1] in _THAI_DIGITS or head.startswith(_THAI_AMOUNT_STARTS))
+
+
 _PUNCT_AFTER = set("，。！？；：、…,.!?;:)]）」』”’")
 
 
@@ -193,11 +211,12 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         if word:
             return f"the break splits the word {word!r}: break at a space or a word boundary", "error"
         if is_thai(left[-1]) and is_thai(right[0]):
-            from .scripts import thai_words
-            phrase = thai_phrase_problem(thai_words(left.rsplit(" ", 1)[-1][-_THAI_WINDOW:])[-2:],
-                                         thai_words(right.split(" ", 1)[0][:_THAI_WINDOW])[:1])
-            if phrase:
-                return phrase, "warning"
+            tail, head = left.rsplit(" ", 1)[-1][-_THAI_WINDOW:], right.split(" ", 1)[0][:_THAI_WINDOW]
+            if _thai_phrase_possible(tail, head):
+                from .scripts import thai_words
+                phrase = thai_phrase_problem(thai_words(tail)[-2:], thai_words(head)[:1])
+                if phrase:
+                    return phrase, "warning"
         return None
     if family == "cjk":
         if right[0] in CJK_NO_LINE_START:
