@@ -20,12 +20,14 @@ Lines are balanced: the longest line is as short as possible, a slightly longer 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from .languages import script_family
 from .profiles import Profile
 from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_han,
-                      is_thai, strip_markup)
+                      is_thai, strip_markup, thai_break_splits_word)
 
 # Words a line should not end with (the Netflix rule: break before a conjunction or preposition).
 # ini/itu follow their noun in Malay and Indonesian (tamparan ini), so they may end a line.
@@ -188,16 +190,14 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
     return out
 
 
+_WORDS = re.compile(r"[\w']+")
+
+
 def break_problem(left: str, right: str, language: str) -> tuple[str, str] | None:
     """What is wrong with a line break between ``left`` and ``right`` (message, severity), or None.
 
     The one judgement the checker (L104) and the fixer share; see the module docstring for the rules.
     """
-    import re
-    import unicodedata
-
-    from .scripts import thai_break_splits_word
-
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return None
@@ -233,7 +233,7 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         return None
     if left.endswith("-") and right[:1].isalpha():
         return "a hyphenated word is split across lines: keep it on one line", "warning"
-    last = re.findall(r"[\w']+", left.lower())
+    last = _WORDS.findall(left.lower())
     if last and left[-1].isalnum() and last[-1] in _DANGLING.get(language.split("-")[0], set()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
     if language.split("-")[0] == "vi":
@@ -315,7 +315,6 @@ def join_lines(lines: list[str], language: str) -> str:
         if family == "cjk":
             glue = " " if out[-1:].isascii() and out[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum() else ""
         elif family == "thai":
-            from .scripts import thai_break_splits_word
             if line[0] in THAI_NO_LINE_START or out[-1] in THAI_NO_LINE_END or \
                     (is_thai(out[-1]) and is_thai(line[0]) and thai_break_splits_word(out, line)):
                 glue = ""
