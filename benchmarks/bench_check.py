@@ -1,16 +1,21 @@
-"""`subloc check` on a whole series against reading the same files with pysrt.
+"""`subloc check` on whole series of varied dialogue against reading the same files with pysrt.
 
-    pip install -e '.[bench]' && python benchmarks/bench_check.py
+    pip install -e '.[bench]' && python benchmarks/bench_check.py [--profile]
 
-Series are generated into benchmarks/data/ (seed 7): 90 episodes × 60 cues (5,400 cues) in Chinese
-(the source profile) and in Thai (the costliest target: dictionary word segmentation for line
-breaks), and 1,000 episodes in Chinese for the parallel case. In-process timings are the median of
-3 interleaved runs after one warm-up; CLI timings are whole processes (interpreter start included),
-median of 5. Goal: checking costs at most 1.5× reading the files with pysrt.
+Series are generated into benchmarks/data/ (seed 7) from a grammar of micro-drama dialogue (who speaks
+to whom, about what, with numbers, times and names), so almost no two lines repeat, as in a real
+series: 90 episodes × 60 cues (5,400 cues) in Chinese (the source) and in Thai (the costliest target:
+dictionary word segmentation for line breaks), a Thai series checked against its Chinese source (X
+and G rules), and 1,340 episodes (80,400 cues) in Chinese. In-process timings are the median of 3
+interleaved runs after one warm-up; CLI timings are whole processes (interpreter start included),
+median of 5. Goals: checking costs at most 1.5× reading the files with pysrt in one process, at most
+2× as whole processes, and the default --jobs is never slower than one process.
+``--profile`` prints where one in-process check of each 5,400-cue series spends its time (cProfile).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import subprocess
@@ -24,25 +29,70 @@ from _gen import DATA, ts  # noqa: E402
 import pysrt  # noqa: E402
 
 from subloc.formats import expand_paths  # noqa: E402
-from subloc.check import CheckOptions, check_paths  # noqa: E402
+from subloc.check import CheckOptions, _auto_jobs, check_paths  # noqa: E402
 
-ZH = ["顾总，少奶奶她……", "你敢！", "滚出去！", "这份合同，你签不签？", "三天之内，我要500万", "我才是苏家的真千金",
-      "离婚协议我已经签好了", "少爷，老夫人请您回去", "今晚8点，老地方见", "你拿外婆威胁我？", "姐姐，你可真懂事"]
-TH = ["ที่นี่เป็นบ้านของฉัน", "คุณกล้าเหรอ", "ออกไปเดี๋ยวนี้", "สัญญานี้คุณจะเซ็นไหม", "ภายในสามวัน\nฉันต้องการ 5 ล้าน",
-      "ฉันคือลูกสาวแท้ๆ\nของตระกูลซู", "ฉันเซ็นใบหย่าแล้ว", "คืนนี้สองทุ่ม ที่เดิม", "พ่อ ในสายตาพ่อ\nหนูมีค่าแค่ 20 ล้านเหรอ"]
+# --- a small grammar of micro-drama dialogue, in Chinese and in Thai ---------------------------------
+
+ZH_WHO = ["顾总", "少奶奶", "苏小姐", "林少爷", "妈", "爸", "姐姐", "老夫人", "陈秘书", "王妈", "沈先生", "小雨", "哥",
+          "宋医生", "周律师", "张经理", "林家", "苏家", "你", "我", "他", "她"]
+ZH_DO = ["签了这份合同", "把离婚协议拿来", "去医院看外婆", "回苏家", "查清楚那天晚上的事", "把钱还给我", "离开这里",
+         "嫁给顾家", "替她嫁过去", "把孩子带走", "给我一个解释", "跪下道歉", "把监控调出来", "去公司开会",
+         "收下这张卡", "退出董事会", "搬出别墅", "取消订婚", "把项链还回来", "打电话给律师"]
+ZH_WHEN = ["今晚{h}点", "明天早上", "三天之内", "{d}天后", "下个月", "现在", "马上", "周末之前", "{h}点以前", "刚才"]
+ZH_MONEY = ["{n}万", "{n}块", "{n}亿", "{n}万块", "{n}元"]
+ZH_TEMPLATES = [
+    "{who}，你{when}必须{do}", "{when}{do}，不然后果自负", "{who}要我{do}？凭什么！", "我已经{do}了，{who}满意了吗？",
+    "{who}给了我{money}，让我{do}", "你以为{money}就能让我{do}？", "{who}，求求你别{do}", "谁让你{do}的？",
+    "{when}，我会亲自{do}", "{who}说得对，我们应该{do}", "{who}知道你{do}吗？", "别忘了，{when}要{do}",
+    "{who}……", "{who}！", "什么？{who}{do}了？", "这是{money}，{when}之前{do}", "我不会{do}的，死也不会",
+]
+TH_WHO = ["ประธานกู้", "คุณนายน้อย", "คุณซู", "คุณชายหลิน", "แม่", "พ่อ", "พี่สาว", "คุณนายใหญ่", "เลขาเฉิน", "ป้าหวัง",
+          "คุณเสิ่น", "เสี่ยวอวี่", "พี่ชาย", "หมอซ่ง", "ทนายโจว", "ผู้จัดการจาง", "ตระกูลหลิน", "ตระกูลซู", "คุณ", "ฉัน"]
+TH_DO = ["เซ็นสัญญาฉบับนี้", "เอาใบหย่ามาให้ฉัน", "ไปเยี่ยมคุณยายที่โรงพยาบาล", "กลับบ้านตระกูลซู",
+         "สืบเรื่องคืนนั้นให้ชัด", "คืนเงินให้ฉัน", "ออกไปจากที่นี่", "แต่งงานเข้าตระกูลกู้", "แต่งแทนเธอ",
+         "พาลูกไป", "อธิบายให้ฉันฟัง", "คุกเข่าขอโทษ", "เปิดกล้องวงจรปิดดู", "ไปประชุมที่บริษัท", "รับบัตรใบนี้ไว้",
+         "ลาออกจากคณะกรรมการ", "ย้ายออกจากคฤหาสน์", "ยกเลิกการหมั้น", "คืนสร้อยเส้นนั้นมา", "โทรหาทนาย"]
+TH_WHEN = ["คืนนี้ {h} ทุ่ม", "พรุ่งนี้เช้า", "ภายในสามวัน", "อีก {d} วัน", "เดือนหน้า", "ตอนนี้", "เดี๋ยวนี้",
+           "ก่อนสุดสัปดาห์", "ก่อน {h} โมง", "เมื่อกี้"]
+TH_MONEY = ["{n} ล้าน", "{n} หมื่น", "{n} บาท", "{n} ล้านบาท"]
+TH_TEMPLATES = [
+    "{who} {when}\nคุณต้อง{do}", "{when}ต้อง{do}\nไม่งั้นอย่าหาว่าไม่เตือน", "{who}ให้ฉัน{do}เหรอ\nฝันไปเถอะ",
+    "ฉัน{do}แล้ว\n{who}พอใจหรือยัง", "{who}ให้ฉัน {money}\nให้ฉัน{do}", "คิดว่า {money}\nจะทำให้ฉัน{do}ได้เหรอ",
+    "{who} ขอร้องล่ะ\nอย่า{do}เลย", "ใครสั่งให้คุณ{do}", "{when}\nฉันจะ{do}เอง", "{who}พูดถูก\nเราควร{do}",
+    "{who}รู้ไหม\nว่าคุณ{do}", "อย่าลืมนะ\n{when}ต้อง{do}", "{who}…", "{who}!", "อะไรนะ\n{who}{do}แล้วเหรอ",
+    "นี่ {money}\n{when}ต้อง{do}", "ฉันไม่มีวัน{do}\nตายก็ไม่ทำ",
+]
 
 
-def make_series(name: str, episodes: int, lines: list[str], lang: str, seed: int = 7) -> Path:
+def _fill(rng: random.Random, template: str, who: list[str], do: list[str], when: list[str], money: list[str]) -> str:
+    return template.format(who=rng.choice(who), do=rng.choice(do),
+                           when=rng.choice(when).format(h=rng.randint(1, 11), d=rng.randint(2, 9)),
+                           money=rng.choice(money).format(n=rng.choice([3, 5, 20, 50, 100, 300, 500, 1000])))
+
+
+def zh_line(rng: random.Random) -> str:
+    """One cue of Chinese: a long sentence goes on two lines at its comma, as subtitlers break it."""
+    text = _fill(rng, rng.choice(ZH_TEMPLATES), ZH_WHO, ZH_DO, ZH_WHEN, ZH_MONEY)
+    head, comma, tail = text.partition("，")
+    return f"{head}\n{tail}" if len(text) > 12 and comma and tail else text
+
+
+def th_line(rng: random.Random) -> str:
+    return _fill(rng, rng.choice(TH_TEMPLATES), TH_WHO, TH_DO, TH_WHEN, TH_MONEY)
+
+
+def make_series(name: str, episodes: int, make_line, lang: str, seed: int = 7) -> Path:  # type: ignore[no-untyped-def]
+    """``episodes`` × 60 cues of generated dialogue; the same seed gives the same timings in every language."""
     folder = DATA / name
     if folder.exists():
         return folder
     folder.mkdir(parents=True)
-    rng = random.Random(seed)
+    rng, text_rng = random.Random(seed), random.Random(f"{seed}-{lang}")
     for ep in range(1, episodes + 1):
         out, t = [], 600
         for i in range(1, 61):
             length = rng.randint(1400, 3200)
-            out.append(f"{i}\n{ts(t, ',')} --> {ts(t + length, ',')}\n{rng.choice(lines)}\n")
+            out.append(f"{i}\n{ts(t, ',')} --> {ts(t + length, ',')}\n{make_line(text_rng)}\n")
             t += length + rng.choice([67, 83, 600, 1200])
         (folder / f"ep{ep:03d}.{lang}.srt").write_text("\n".join(out) + "\n", "utf-8")
     return folder
@@ -67,43 +117,55 @@ def cli_time(args: list[str], runs: int = 5) -> float:
     return statistics.median(samples)
 
 
+def profile(folder: Path, options: CheckOptions) -> None:
+    import cProfile
+    import pstats
+
+    files = expand_paths([folder])
+    check_paths(files, options, jobs=1)  # warm: dictionary loaded, rules imported
+    profiler = cProfile.Profile()
+    profiler.enable()
+    check_paths(files, options, jobs=1)
+    profiler.disable()
+    print(f"\n## where one check of {folder.name} spends its time")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(14)
+
+
 def main() -> None:
     DATA.mkdir(exist_ok=True)
-    cases = [("Chinese source, 90 episodes", make_series("check-zh-90", 90, ZH, "zh-Hans")),
-             ("Thai target, 90 episodes", make_series("check-th-90", 90, TH, "th")),
-             ("Chinese source, 1,000 episodes", make_series("check-zh-1000", 1000, ZH, "zh-Hans"))]
-    print("| case | cues | pysrt read s | check, 1 process s | × | check, auto s (workers) | × |")
+    zh = make_series("check-zh-90-v2", 90, zh_line, "zh-Hans")
+    th = make_series("check-th-90-v2", 90, th_line, "th")
+    big = make_series("check-zh-1340-v2", 1340, zh_line, "zh-Hans")
+    cases = [("Chinese source, 90 episodes", zh, CheckOptions()),
+             ("Thai target, 90 episodes", th, CheckOptions()),
+             ("Thai target against its source (X, G rules)", th, CheckOptions(source=str(zh))),
+             ("Chinese source, 1,340 episodes", big, CheckOptions())]
+    if "--profile" in sys.argv:
+        for _, folder, options in cases[:3]:
+            profile(folder, options)
+        return
+    lines = {line for f in expand_paths([th]) for line in f.read_text("utf-8").splitlines()[2::4]}
+    print(f"(Thai series: {len(lines):,} distinct first lines in 5,400 cues)\n")
+    print("| case | cues | pysrt read s | check, 1 process s | × | check, default jobs s (workers) | × |")
     print("|---|---|---|---|---|---|---|")
-    for title, folder in cases:
+    for title, folder, options in cases:
         files = expand_paths([folder])
         read = median_time(lambda: [pysrt.open(str(f)) for f in files])
-        one = median_time(lambda: check_paths(files, CheckOptions(), jobs=1))
-        auto_jobs = 2 if len(files) >= 40 else 1
-        auto = median_time(lambda: check_paths(files, CheckOptions()))
-        findings = sum(len(r.findings) for r in check_paths(files, CheckOptions(), jobs=1))
-        print(f"| {title} | {len(files) * 60:,} | {read:.3f} | {one:.3f} | {one / read:.2f} | {auto:.3f} ({auto_jobs}) "
-              f"| {auto / read:.2f} |   ({findings} findings)")
-    folder = cases[0][1]
-    files = [str(f) for f in expand_paths([folder])]
-    py_read = ("import pysrt, pathlib, sys; "
-               f"[pysrt.open(str(p)) for p in sorted(pathlib.Path({str(folder)!r}).glob('*.srt'))]")
-    read_cli = cli_time([sys.executable, "-c", py_read])
-    check_cli = cli_time([sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"])
-    # Line breaks in the synthetic Thai series repeat, and subloc caches segmentation per break; a
-    # real series repeats far less, so also measure with every break segmented afresh.
-    from subloc.qa.rules import layout
-    from subloc.scripts import thai_break_splits_word
-    layout.thai_break_splits_word = thai_break_splits_word.__wrapped__
-    files = expand_paths([cases[1][1]])
-    read = median_time(lambda: [pysrt.open(str(f)) for f in files])
-    one = median_time(lambda: check_paths(files, CheckOptions(), jobs=1))
-    auto = median_time(lambda: check_paths(files, CheckOptions()))
-    print(f"| Thai target, 90 episodes, every break segmented | 5,400 | {read:.3f} | {one:.3f} | {one / read:.2f} "
-          f"| {auto:.3f} (2) | {auto / read:.2f} |")
-    layout.thai_break_splits_word = thai_break_splits_word
-
-    print(f"\nWhole processes on the 90-episode Chinese series: python+pysrt read {read_cli * 1000:.0f} ms, "
-          f"`subloc check` {check_cli * 1000:.0f} ms ({check_cli / read_cli:.2f}×)")
+        one = median_time(lambda: check_paths(files, options, jobs=1))
+        auto = median_time(lambda: check_paths(files, options))
+        findings = sum(len(r.findings) for r in check_paths(files, options, jobs=1))
+        print(f"| {title} | {len(files) * 60:,} | {read:.3f} | {one:.3f} | {one / read:.2f} | {auto:.3f} "
+              f"({_auto_jobs(len(files))}) | {auto / read:.2f} |"
+              f"   ({findings} findings)")
+    print()
+    for title, folder in (("Chinese", zh), ("Thai", th)):
+        py_read = ("import pysrt, pathlib; "
+                   f"[pysrt.open(str(p)) for p in sorted(pathlib.Path({str(folder)!r}).glob('*.srt'))]")
+        read_cli = cli_time([sys.executable, "-c", py_read])
+        check_cli = cli_time([sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"])
+        print(f"Whole processes, 90 {title} episodes: python+pysrt read {read_cli * 1000:.0f} ms, "
+              f"`subloc check` {check_cli * 1000:.0f} ms ({check_cli / read_cli:.2f}×)")
+    print(f"\n(cores available: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()})")
 
 
 if __name__ == "__main__":

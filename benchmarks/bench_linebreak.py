@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "lang"
 
-# What a Thai line must not end with (shared/spec, issue 14): prepositions, the possessive, auxiliaries.
+# What a Thai line must not end with (issue 14): prepositions, the possessive, auxiliaries.
 TH_FUNCTION = set("ของ ที่ อยู่ที่ ใน กับ จาก สำหรับ โดย เพื่อ ว่า และ แต่ ถ้า เพราะ ก็ จะ ต้อง กำลัง กำลังจะ เคย "
                   "ไม่เคย ไม่ ควร อาจ อาจจะ ซึ่ง การ ความ".split())
 TH_NUMBER = set("หนึ่ง สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ ร้อย พัน หมื่น แสน ล้าน".split())

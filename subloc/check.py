@@ -32,6 +32,8 @@ class CheckOptions:
     fps: str | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # added to the selection (the flag's, or the configuration's)
+    extend_ignore: tuple[str, ...] = ()
     source: str | None = None  # a file, or a folder searched by episode name
     glossary: str | None = None
     encoding: str | None = None
@@ -71,7 +73,8 @@ def check_one(track: Track, project: Project, options: CheckOptions = CheckOptio
     result = FileResult(path=path)
     language, declared = project.language_of(track, options.language)
     profile = project.profile(language, screen=options.screen, fps=options.fps)
-    rules = project.rules(path, select=options.select, ignore=options.ignore)
+    rules = project.rules(path, select=options.select, ignore=options.ignore, extend_select=options.extend_select,
+                          extend_ignore=options.extend_ignore)
     glossary = None
     if source is not None and any(cls.needs_glossary for cls in rules):
         series_dir = (source_project or project).series_dir
@@ -79,6 +82,7 @@ def check_one(track: Track, project: Project, options: CheckOptions = CheckOptio
     result.findings = project.check(track, profile, path=path, source=source, glossary=glossary,
                                     language_declared=declared, rules=rules)
     result.language, result.cues, result.profile = language, len(track.cues), profile.describe()
+    result.cue_texts = [track.cues[f.cue - 1].text if 0 < f.cue <= len(track.cues) else "" for f in result.findings]
     return result
 
 
@@ -98,16 +102,16 @@ def check_tracks(tracks: Sequence[Track], project: Project | Projects, options: 
 
 
 def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = None,
-               projects: Projects | None = None) -> FileResult:
-    """Load and check one file; unreadable input becomes ``FileResult.error``. A bad configuration is an
-    error of the run (raised), not of the file."""
+               projects: Projects | None = None, data: bytes | None = None) -> FileResult:
+    """Load and check one file (or ``data`` read from stdin, named ``path``); unreadable input becomes
+    ``FileResult.error``. A bad configuration is an error of the run (raised), not of the file."""
     projects = projects or Projects()
     project = projects.for_path(path)
     finder = sources or SourceFinder(options.source, options.encoding)
     notes = []
     try:
         # A salvaging read: damaged blocks become E101 findings, every readable cue is checked.
-        track = load(path, encoding=options.encoding, salvage=True)
+        track = load(path, encoding=options.encoding, salvage=True, data=data)
         source_path = finder.path_for(path)
         source = load(source_path, encoding=options.encoding) if source_path is not None else None
         if source_path is None and finder.source:
@@ -120,12 +124,14 @@ def check_file(path: str, options: CheckOptions, sources: SourceFinder | None = 
     return result
 
 
-# The run's resolved projects, inherited by forked workers (resolved once, before the fork).
-_RUN: Projects | None = None
+# The run's resolved projects and --source index, inherited by forked workers (built once, before the
+# fork: a worker that walked the source folder again per file took 25 s on 90 episodes).
+_RUN: tuple[Projects, SourceFinder] | None = None
 
 
 def _check_one(args: tuple[str, CheckOptions]) -> FileResult:
-    return check_file(*args, projects=_RUN)
+    projects, sources = _RUN or (None, None)
+    return check_file(*args, sources=sources, projects=projects)
 
 
 def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | None = None,
@@ -149,7 +155,7 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
     # fork: workers inherit the loaded modules, rules and resolved projects, so they start in milliseconds.
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     chunk = max(1, len(files) // (workers * 4))
-    _RUN = projects
+    _RUN = (projects, sources)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return list(pool.map(_check_one, [(f, options) for f in files], chunksize=chunk))
@@ -165,6 +171,14 @@ def _warm_up_for(files: Sequence[str], options: CheckOptions) -> None:
 
 
 def _auto_jobs(count: int) -> int:
-    """Parallel only when it pays: process start-up costs about as much as checking 20 small files."""
+    """Parallel only when it pays: for 40 files or more (process start-up costs about as much as checking
+    20 small files), and only on cores that are idle now: on a shared machine whose cores are busy, a
+    second process waits for a core and costs its start-up and the results' transfer for nothing."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, 8) if count >= 40 and cores > 1 else 1
+    if count < 40 or cores < 2:
+        return 1
+    try:
+        idle = cores - os.getloadavg()[0]
+    except OSError:  # no load average on this platform
+        idle = cores
+    return max(1, min(cores, 8, int(idle + 0.5)))

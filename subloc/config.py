@@ -11,6 +11,7 @@ codes and bad values are errors that name the file and line.
     select = ["T", "L", "X", "G"]
     ignore = ["L109"]
     glossary = "glossaries"      # a folder of <lang>.tsv files, or one file
+    extend-exclude = ["drafts"]  # not checked when walking folders (exclude = […] replaces the defaults)
     [tool.subloc.severity]
     L104 = "warning"
     [tool.subloc.per-file-ignores]
@@ -19,6 +20,10 @@ codes and bad values are errors that name the file and line.
     cps_error = 22
     [tool.subloc.limits.th]      # …or for one
     cpl_hard = 26
+
+``--config FILE`` names the file instead (for every checked file: ``Projects(config_file=…)``); folders
+are walked without what ``exclude``/``extend-exclude`` and ``.gitignore`` files leave out
+(:meth:`subloc.project.Projects.walk_filter`).
 """
 
 from __future__ import annotations
@@ -28,12 +33,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from functools import cached_property
 from typing import Any
 
 from .errors import ConfigError
 from .locate import locate, read_toml
 from .languages import language_tag
-from .visible import shown_value, visible
+from .visible import shown_value
 
 LIMIT_TYPES: dict[str, Any] = {
     "max_lines": int, "cpl_soft": (int, float), "cpl_hard": (int, float), "cps_warn": (int, float),
@@ -42,7 +48,10 @@ LIMIT_TYPES: dict[str, Any] = {
 }
 LIMIT_KINDS = {int: "a whole number", (int, float): "a number", bool: "true or false", str: "a string"}
 KEYS = {"screen", "fps", "language", "select", "ignore", "severity", "per-file-ignores", "limits", "glossary",
-        "strict", "translate"}
+        "strict", "translate", "exclude", "extend-exclude"}
+# Folders never walked into unless `exclude` says otherwise (build output, dependencies, tool caches).
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist", "__pycache__",
+                   "site-packages")
 TRANSLATE_KEYS = {"backend": str, "fallback": str, "base_url": str, "model": str, "api_key": str, "timeout": (int, float),
                   "concurrency": int, "rpm": (int, float), "batch_size": int, "retries": int, "tm": str,
                   "output_dir": str, "options": dict, "fallback_base_url": str, "fallback_model": str,
@@ -64,6 +73,23 @@ class Config:
     glossary: str | None = None
     strict: bool = False
     translate: dict[str, Any] = field(default_factory=dict)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # globs on a path's parts or its path below root
+
+    def excludes(self, path: Path, walked: Path) -> bool:
+        """Whether a file met walking the folder ``walked`` is left out by ``exclude``/``extend-exclude``: a
+        pattern matches a file or folder name below ``walked``, or the path below the configuration's folder."""
+        parts = path.relative_to(walked).parts
+        try:
+            rel = path.resolve().relative_to(self._root).as_posix()
+        except ValueError:
+            rel = path.relative_to(walked).as_posix()
+        return any(any(fnmatch.fnmatch(part, pattern) for part in parts) or fnmatch.fnmatch(rel, pattern)
+                   or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*") for pattern in self.exclude)
+
+    @cached_property
+    def _root(self) -> Path:
+        """The resolved folder of the configuration (resolved once per configuration, not per file)."""
+        return Path(self.root).resolve()
 
     def limits_for(self, language: str) -> dict[str, Any]:
         out = {k: v for k, v in self.limits.items() if not isinstance(v, dict)}
@@ -74,7 +100,7 @@ class Config:
         if not self.per_file_ignores:
             return ()
         try:
-            rel = Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
+            rel = Path(path).resolve().relative_to(self._root).as_posix()
         except ValueError:
             rel = Path(path).as_posix()
         name = Path(path).name
@@ -126,7 +152,6 @@ def _codes(value: Any, key: str, path: str, text: str, prefixes: bool) -> tuple[
 
 def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
     """Validate a configuration table (the contents of subloc.toml or [tool.subloc])."""
-    from .languages import language_problem
     from .profiles import SCREENS
 
     unknown = sorted(set(data) - KEYS)
@@ -211,6 +236,12 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
         if key == "options" and not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
             raise ConfigError("translate.options maps names to plain values (strings, numbers, true/false)",
                               path=path, line=_line_of(text, "options"))
+    exclude = data.get("exclude", list(DEFAULT_EXCLUDE))
+    for key, value in (("exclude", exclude), ("extend-exclude", data.get("extend-exclude", []))):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key} must be a list of globs such as [\"drafts\", \"*.old.srt\"], not "
+                              f"{shown_value(value)}", path=path, line=_line_of(text, key))
+    exclude = (*exclude, *data.get("extend-exclude", []))
     if "tm" in translate and "://" not in translate["tm"]:  # a file is relative to the config; a URL stays a URL
         translate = {**translate, "tm": str((Path(path).parent / translate["tm"]).resolve())}
     return Config(path=path, root=str(Path(path).parent), screen=screen, fps=fps, language=language,
@@ -218,7 +249,7 @@ def parse(data: dict[str, Any], path: str, text: str = "") -> Config:
                   select=_codes(data.get("select", []), "select", path, text, prefixes=True),
                   ignore=_codes(data.get("ignore", []), "ignore", path, text, prefixes=True),
                   severity=dict(severity), per_file_ignores=per_file, limits=dict(limits), glossary=glossary,
-                  strict=strict)
+                  strict=strict, exclude=tuple(exclude))
 
 
 def load_file(path: Path) -> Config | None:

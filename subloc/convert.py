@@ -8,6 +8,7 @@ from dataclasses import replace
 from .errors import UsageError
 from .model import Cue, Track
 from .placement import DEFAULT_PRESET, Preset, an_for_settings, get_preset, leading_an, settings_for_an
+from .visible import plural
 
 
 def shift(track: Track, offset_ms: int) -> Track:
@@ -36,7 +37,7 @@ def convert(track: Track, to: str, *, offset_ms: int = 0, placement: str | None 
         cues = [_to_vtt_cue(c, preset or get_preset(DEFAULT_PRESET), preset is not None) for c in track.cues]
         dropped = sum(1 for c in track.cues if c.position)
         if dropped:
-            notes.append(f"dropped SRT display coordinates (X1/Y1…) of {dropped} cue(s): WebVTT has no equivalent")
+            notes.append(f"dropped SRT display coordinates (X1/Y1…) of {plural(dropped, 'cue')}: WebVTT has no equivalent")
         if track.format != "vtt":
             cues = [replace(c, ident="") for c in cues]
         return replace(track.with_cues(cues), format="vtt"), notes
@@ -51,14 +52,14 @@ def convert(track: Track, to: str, *, offset_ms: int = 0, placement: str | None 
             kept = sum(1 for c in track.cues if c.settings and an_for_settings(c.settings) and leading_an(c.text) is None)
             other = sum(1 for c in track.cues if c.settings) - kept
             if ids:
-                notes.append(f"dropped {ids} cue identifier(s): SRT numbers cues 1..n")
+                notes.append(f"dropped {plural(ids, 'cue identifier')}: SRT numbers cues 1..n")
             if kept:
-                notes.append(f"mapped the top position of {kept} cue(s) to {{\\an8}}")
+                notes.append(f"mapped the top position of {plural(kept, 'cue')} to {{\\an8}}")
             if other > 0:
-                notes.append(f"dropped the WebVTT cue settings of {other} cue(s): SRT has no equivalent")
+                notes.append(f"dropped the WebVTT cue settings of {plural(other, 'cue')}: SRT has no equivalent")
             if track.blocks:
                 kinds = sorted({b.kind for b in track.blocks})
-                notes.append(f"dropped {len(track.blocks)} {'/'.join(kinds)} block(s): SRT has no equivalent")
+                notes.append(f"dropped {plural(len(track.blocks), '/'.join(kinds) + ' block')}: SRT has no equivalent")
             if track.header or track.metadata:
                 notes.append("dropped the WebVTT header text and metadata: SRT has no header")
         track = replace(track, header="", metadata=(), blocks=())

@@ -1,13 +1,13 @@
 """Which language a subtitle file is in: per file, from scripts, markers and, last, langdetect.
 
 Short subtitle lines defeat per-line detectors (langdetect reads 别碰我！ as Korean and has no
-Malay at all; shared/spec/libraries.md §d), so subloc decides once per file:
+Malay at all; docs/malay-indonesian.md), so subloc decides once per file:
 
 1. script shares: Han → Chinese (Simplified vs Traditional by telltale characters), Thai → th,
    Hangul → ko, kana → ja;
 2. Latin text with Vietnamese letters (ơ ư đ ă and tone-marked vowels) → vi;
 3. English stopwords against Malay-family stopwords, then Malaysian against Indonesian marker words
-   (shared/spec/subtitle-rules.md §5: boleh/bisa, mahu/mau, tak/nggak, kerana/karena, …);
+   (docs/malay-indonesian.md: boleh/bisa, mahu/mau, tak/nggak, kerana/karena, …);
 4. only when that is inconclusive, langdetect (seeded, loaded once per process).
 """
 
@@ -38,7 +38,7 @@ _EN = set("the you i to a and is it of that me my what this in your don't i'm ar
           "on with was can you're it's he's she's there they will just know why how am her him let".split())
 _MALAY_FAMILY = set("yang dan di ini itu saya aku dia kita kami ada tidak apa dari untuk dengan akan sudah belum juga "
                     "lagi mana siapa kenapa bagaimana jangan sini sana harus hanya semua orang sekarang".split())
-# Malaysian (ms) and Indonesian (id) markers (shared/spec/subtitle-rules.md §5). Strong markers are
+# Malaysian (ms) and Indonesian (id) markers (docs/malay-indonesian.md). Strong markers are
 # spelt or used one way only in one of the two (mahu/mau, kerana/karena, awak, nggak, pejabat/kantor).
 # Weak ones lean one way but are ordinary in the other too: formal Indonesian writes "tak" and "boleh",
 # Malay elders say "kamu", "kenapa" and "saja". Weak markers alone never make an error (see detect_text).

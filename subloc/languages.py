@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 # ISO 639-1 codes: a folder named 'srt' or 'out' must not pass for a language.
@@ -47,6 +48,7 @@ def language_problem(tag: str, role: str = "") -> str | None:
     return f"unknown {role + ' ' if role else ''}language {tag!r}: use a code such as th, id, ms, vi or zh-Hans"
 
 
+@lru_cache(maxsize=512)  # called for every counted line
 def canonical(tag: str) -> str:
     """Normalize a language tag: zh/zh-CN -> zh-Hans, in -> id, th-TH -> th; others lower-cased primary."""
     key = tag.strip().replace("_", "-").lower()
@@ -56,6 +58,7 @@ def canonical(tag: str) -> str:
     return _CANONICAL.get(primary, primary) if primary in ISO639_1 or primary in _CANONICAL else tag.strip()
 
 
+@lru_cache(maxsize=512)
 def script_family(tag: str) -> str:
     """The counting family a language uses: 'cjk', 'thai' or 'latin'."""
     lang = canonical(tag)

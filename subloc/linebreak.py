@@ -20,12 +20,14 @@ Lines are balanced: the longest line is as short as possible, a slightly longer 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from .languages import script_family
 from .profiles import Profile
 from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_han,
-                      is_thai, strip_markup)
+                      is_thai, strip_markup, thai_break_splits_word)
 
 # Words a line should not end with (the Netflix rule: break before a conjunction or preposition).
 # ini/itu follow their noun in Malay and Indonesian (tamparan ini), so they may end a line.
@@ -70,6 +72,24 @@ def thai_phrase_problem(before: list[str], after: list[str]) -> str | None:
     if _thai_number(last) and (_thai_number(first) or first in _THAI_UNITS):
         return f"the break splits the amount {last + first!r}: keep a number and its unit together"
     return None
+# What the last word before a break and the first word after it can be for thai_phrase_problem to object:
+# the segmenter's last word of a line is a suffix of it and its first word a prefix of the next line, so a
+# line ending with none of these words (and no digit) cannot end with one; the segmenter is not asked.
+_THAI_DIGITS = frozenset("0123456789,.\u0e50\u0e51\u0e52\u0e53\u0e54\u0e55\u0e56\u0e57\u0e58\u0e59")
+_THAI_LEADING_ENDS = tuple(THAI_LEADING_WORDS)
+_THAI_NUMBER_ENDS = tuple(_THAI_NUMBER_WORDS)
+_THAI_AMOUNT_STARTS = tuple(_THAI_NUMBER_WORDS | _THAI_UNITS)
+
+
+def _thai_phrase_possible(tail: str, head: str) -> bool:
+    """False when no segmentation of ``tail|head`` can give thai_phrase_problem a reason to object
+    (three breaks in four in dialogue: a line usually ends with a particle or a verb)."""
+    if tail.endswith(_THAI_LEADING_ENDS):
+        return True
+    number_before = tail[-1:] in _THAI_DIGITS or tail.endswith(_THAI_NUMBER_ENDS)
+    return number_before and (head[:1] in _THAI_DIGITS or head.startswith(_THAI_AMOUNT_STARTS))
+
+
 _PUNCT_AFTER = set("，。！？；：、…,.!?;:)]）」』”’")
 
 
@@ -170,16 +190,14 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
     return out
 
 
+_WORDS = re.compile(r"[\w']+")
+
+
 def break_problem(left: str, right: str, language: str) -> tuple[str, str] | None:
     """What is wrong with a line break between ``left`` and ``right`` (message, severity), or None.
 
     The one judgement the checker (L104) and the fixer share; see the module docstring for the rules.
     """
-    import re
-    import unicodedata
-
-    from .scripts import thai_break_splits_word
-
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return None
@@ -193,11 +211,12 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         if word:
             return f"the break splits the word {word!r}: break at a space or a word boundary", "error"
         if is_thai(left[-1]) and is_thai(right[0]):
-            from .scripts import thai_words
-            phrase = thai_phrase_problem(thai_words(left.rsplit(" ", 1)[-1][-_THAI_WINDOW:])[-2:],
-                                         thai_words(right.split(" ", 1)[0][:_THAI_WINDOW])[:1])
-            if phrase:
-                return phrase, "warning"
+            tail, head = left.rsplit(" ", 1)[-1][-_THAI_WINDOW:], right.split(" ", 1)[0][:_THAI_WINDOW]
+            if _thai_phrase_possible(tail, head):
+                from .scripts import thai_words
+                phrase = thai_phrase_problem(thai_words(tail)[-2:], thai_words(head)[:1])
+                if phrase:
+                    return phrase, "warning"
         return None
     if family == "cjk":
         if right[0] in CJK_NO_LINE_START:
@@ -214,7 +233,7 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         return None
     if left.endswith("-") and right[:1].isalpha():
         return "a hyphenated word is split across lines: keep it on one line", "warning"
-    last = re.findall(r"[\w']+", left.lower())
+    last = _WORDS.findall(left.lower())
     if last and left[-1].isalnum() and last[-1] in _DANGLING.get(language.split("-")[0], set()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
     if language.split("-")[0] == "vi":
@@ -296,7 +315,6 @@ def join_lines(lines: list[str], language: str) -> str:
         if family == "cjk":
             glue = " " if out[-1:].isascii() and out[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum() else ""
         elif family == "thai":
-            from .scripts import thai_break_splits_word
             if line[0] in THAI_NO_LINE_START or out[-1] in THAI_NO_LINE_END or \
                     (is_thai(out[-1]) and is_thai(line[0]) and thai_break_splits_word(out, line)):
                 glue = ""

@@ -4,7 +4,9 @@ Walking up from a file's folder, nearest first:
 
 * the configuration file: ``subloc.toml``, or a ``pyproject.toml`` with a ``[tool.subloc]`` table
   (a ``subloc.toml`` wins over a pyproject.toml in the same folder);
-* the series folder: the nearest folder with a ``series.toml`` or a ``glossary.<lang>.tsv``.
+* the series folder: the nearest folder with a ``series.toml`` or a ``glossary.<lang>.tsv``;
+* for a walked folder, the ``.gitignore`` files that govern it (:func:`gitignores`): those above it up
+  to the git repository's root, and those below it.
 
 :func:`locate` is the only code that walks up; configuration (:mod:`subloc.config`), the series
 (:mod:`subloc.series`), the glossary stack and the TM location all start from its answer, and
@@ -154,3 +156,26 @@ def locate(path: str | Path, is_folder: bool | None = None) -> Location:
         if config_file is not None and series_dir is not None:
             break
     return Location(folder, config_file, series_dir)
+
+
+def gitignores(folder: Path) -> list[tuple[Path, Any]]:
+    """(folder, compiled patterns) of every ``.gitignore`` that governs files below ``folder``, outermost
+    first: those above it up to the repository root (only inside a git repository, as git reads them; a
+    stray one above a plain folder does not count), the folder's own, and those below it."""
+    root = folder.resolve()
+    above: list[Path] = []
+    for parent in (root, *root.parents):
+        if (parent / ".gitignore").is_file():
+            above.append(parent / ".gitignore")
+        if (parent / ".git").exists():
+            break
+    else:  # not in a git repository: only the folder's own .gitignore, none from above it
+        above = above[:1] if above and above[0].parent == root else []
+    below = sorted((p for p in root.rglob(".gitignore") if p.parent != root), key=lambda p: len(p.parts))
+    files = [*reversed(above), *below]
+    if not files:
+        return []
+    import pathspec  # only when there is a .gitignore to read
+
+    return [(f.parent, pathspec.GitIgnoreSpec.from_lines(f.read_text("utf-8", errors="replace").splitlines()))
+            for f in files]

@@ -1,6 +1,6 @@
 """Where cues sit on a vertical 9:16 frame: WebVTT cue-setting presets and ASS ``{\\anN}`` tags.
 
-Presets come from shared/spec/subtitle-rules.md §4.3 and §6. The bottom edge of the cue box sits at
+Presets come from docs/profile.md ("Where cues sit on a 9:16 frame"). The bottom edge of the cue box sits at
 ``line`` percent of the frame height (``line:N%,end``); boxes are centred and ``size`` wide:
 
 * ``app``: own-player sidecar, ``line:85%,end size:90%`` (288 px clear at the bottom of 1920)

@@ -2,7 +2,7 @@
 
 Each cue is drawn on a 1080×1920 frame (scaled down on screen) at the placement's font size, where its
 WebVTT settings or ``{\\an8}`` put it, with the unsafe areas of TikTok, Reels and Shorts
-(shared/spec/subtitle-rules.md §4.1) over it. Cues with findings are outlined and list them; the source
+(docs/profile.md, "Where cues sit on a 9:16 frame") over it. Cues with findings are outlined and list them; the source
 cue sits beside the target; a timeline shows the reading speed of every cue against the profile. When
 the page is opened, a script measures every line in real pixels and marks the lines wider than the cue
 box (``data-overflow="true"``): the character limits, held against the browser's fonts.

@@ -1,8 +1,8 @@
 """Language × screen profiles: the limits every check, fix and rewrap works to.
 
-The vertical (9:16) defaults are the derived profile of shared/spec/subtitle-rules.md §6: Netflix's
+The vertical (9:16) defaults are the derived profile of docs/profile.md: Netflix's
 per-language reading density held to the BBC/Limecraft 9:16 line width. The landscape profile is
-Netflix's numbers (§1–2). A soft limit gives a warning, a hard one an error; reading speed warns at
+Netflix's numbers (docs/profile.md). A soft limit gives a warning, a hard one an error; reading speed warns at
 the Netflix adult limit and fails at the Netflix SDH limit.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from .errors import ConfigError
@@ -37,11 +38,11 @@ class Profile:
     italics: bool = True
     dialogue_dash: str = "- "  # what starts each speaker's line in a two-speaker cue
 
-    @property
+    @cached_property  # Fraction arithmetic: once per profile, not once per cue
     def min_gap_ms(self) -> int:
         return frames_to_ms(self.min_gap_frames, self.fps)
 
-    @property
+    @cached_property
     def close_gap_from_ms(self) -> int:
         """The smallest gap worth closing: one frame more than the minimum gap."""
         return frames_to_ms(self.min_gap_frames + 1, self.fps)

@@ -22,12 +22,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from .config import Config, load_config
+from .config import Config, load_config, load_file
+from .errors import ConfigError
 from .glossary import Glossary, load_stack, stack_files
 from .languages import canonical
-from .locate import Location, locate
+from .locate import Location, gitignores, locate
 from .model import Track
 from .profiles import Profile, get_profile
 from .qa import Finding, Rule, check_track, selected_rules
@@ -96,14 +97,20 @@ class Project:
     # --- rules -------------------------------------------------------------------------------------
 
     def rules(self, path: str | Path | None = None, *, select: Sequence[str] | None = None,
-              ignore: Sequence[str] = ()) -> list[type[Rule]]:
+              ignore: Sequence[str] = (), extend_select: Sequence[str] = (),
+              extend_ignore: Sequence[str] = ()) -> list[type[Rule]]:
         """The rules that apply to a file: ``select``/``ignore`` flags over the configuration's, with its
-        per-file ignores; a code named by ``select`` wins over a broader or equal ignore of the file."""
+        per-file ignores; ``extend_select``/``extend_ignore`` add to the selection (the flag's or the
+        configuration's) and to the ignores. A code named by ``select`` or ``extend_select`` wins over a
+        broader or equal ignore of the file."""
         chosen = select if select is not None else self.config.select
+        if chosen and extend_select:
+            chosen = (*chosen, *extend_select)
         file_ignores = (*self.config.ignore, *(self.config.ignored_for(str(path)) if path is not None else ()))
-        if select:
-            file_ignores = tuple(i for i in file_ignores if not any(s.startswith(i) for s in select))
-        return selected_rules(chosen, (*ignore, *file_ignores))
+        named = (*(select or ()), *extend_select)
+        if named:
+            file_ignores = tuple(i for i in file_ignores if not any(s.startswith(i) for s in named))
+        return selected_rules(chosen, (*ignore, *extend_ignore, *file_ignores))
 
     def glossary(self, language: str, spec: str | None = None, *, series_dir: Path | None = None) -> Glossary | None:
         """The effective glossary of a language: ``spec`` (a flag), else the configuration's ``glossary``,
@@ -119,23 +126,39 @@ class Project:
 
     def check(self, track: Track, profile: Profile, *, path: str | None = None, source: Track | None = None,
               glossary: Glossary | None = None, language_declared: bool = True,
-              select: Sequence[str] | None = None, ignore: Sequence[str] = (),
-              rules: Sequence[type[Rule]] | None = None, series: Any = None) -> list[Finding]:
+              select: Sequence[str] | None = None, ignore: Sequence[str] = (), extend_select: Sequence[str] = (),
+              extend_ignore: Sequence[str] = (), rules: Sequence[type[Rule]] | None = None,
+              series: Any = None) -> list[Finding]:
         """The findings of this project's rules (selection, per-file ignores, severities) on one track;
         ``rules``: :meth:`rules` as already worked out for this file; the speaker rules know the characters
         of ``series`` (default: this project's series.toml)."""
         if rules is None:
-            rules = self.rules(path or track.path, select=select, ignore=ignore)
+            rules = self.rules(path or track.path, select=select, ignore=ignore, extend_select=extend_select,
+                               extend_ignore=extend_ignore)
         return check_track(track, profile, rules=rules, source=source, glossary=glossary,
                            language_declared=language_declared, severity=self.config.severity,
                            path=path or track.path, series=series or self.series)
 
 
 class Projects:
-    """Resolves projects for one run: each folder once (the walk, the configuration, the series)."""
+    """Resolves projects for one run: each folder once (the walk, the configuration, the series).
 
-    def __init__(self) -> None:
-        self._by_folder: dict[tuple[str, bool | None], Project] = {}
+    ``config_file`` (``--config FILE``) is the configuration of every path instead of the one found
+    walking up; the series folder is still found from each path."""
+
+    def __init__(self, config_file: str | Path | None = None) -> None:
+        self._by_folder: dict[tuple[Path, bool | None], Project] = {}
+        self._config: Config | None = None
+        self._config_file: Path | None = None
+        if config_file is not None:
+            file = Path(config_file)
+            if not file.is_file():
+                raise ConfigError("no such configuration file", path=str(config_file), hint="check --config")
+            found = load_file(file)
+            if found is None:
+                raise ConfigError("has no [tool.subloc] table", path=str(config_file),
+                                  hint="add one, or pass a subloc.toml")
+            self._config, self._config_file = found, file.resolve()
 
     def for_path(self, path: str | Path, *, is_folder: bool | None = None) -> Project:
         """The project of a file or folder (``is_folder=True``: an output folder that may not exist yet).
@@ -148,14 +171,47 @@ class Projects:
         found = self._by_folder.get(key)
         if found is None:
             location = locate(path, is_folder)
+            if self._config is not None:
+                location = Location(location.folder, self._config_file, location.series_dir)
             series = load_series(location.series_toml) if location.series_toml else None
-            found = Project(location, load_config(location.config_file), series)
+            config = self._config if self._config is not None else load_config(location.config_file)
+            found = Project(location, config, series)
             self._by_folder[key] = found
         return found
 
     def for_paths(self, paths: Sequence[str | Path]) -> list[Project]:
         """The project of each path, all resolved before any work: a configuration error stops the run once."""
         return [self.for_path(p) for p in paths]
+
+    def walk_filter(self) -> Callable[[Path, Path], bool]:
+        """``skip(file, folder)`` for :func:`subloc.formats.expand_inputs`: True when a file found walking
+        ``folder`` is left out by its project's ``exclude``/``extend-exclude`` or by a ``.gitignore``
+        (in the folder, below it, or above it up to the repository root). A folder named on the command
+        line is walked even when a ``.gitignore`` lists it."""
+        specs: dict[Path, list[tuple[Path, Any]]] = {}
+
+        def gitignored(path: Path, rules: list[tuple[Path, Any]], suffix: str = "") -> bool:
+            verdict = None
+            for base, spec in rules:  # from the outermost .gitignore in: deeper files override
+                try:
+                    rel = path.resolve().relative_to(base).as_posix()
+                except ValueError:
+                    continue
+                result = spec.check_file(rel + suffix).include if rel != "." else None
+                if result is not None:
+                    verdict = result
+            return bool(verdict)
+
+        def skip(path: Path, folder: Path) -> bool:
+            rules = specs.get(folder)
+            if rules is None:
+                rules = gitignores(folder)
+                if rules and gitignored(folder, rules, "/"):
+                    rules = []
+                specs[folder] = rules
+            return self.for_path(path).config.excludes(path, folder) or (bool(rules) and gitignored(path, rules))
+
+        return skip
 
 
 def find_project(path: str | Path, *, is_folder: bool | None = None) -> Project:

@@ -1,6 +1,6 @@
 """Per-script text measures: what a character counts for on screen.
 
-One module that check, fix and translate all use (shared/spec/subtitle-rules.md §5):
+One module that check, fix and translate all use (docs/profile.md, "Counting characters"):
 
 * Thai: combining marks (General Category Mn: tone marks, above and below vowels) do not count;
   SARA AM (U+0E33) does, being a spacing letter. ที่นี่เป็นบ้านของฉัน is 20 code points, 13 counted.

@@ -1,5 +1,6 @@
-"""Text from files, shown safely: control and format characters escaped, so that a name or a glossary
-term can never move the cursor, recolour or clear a terminal (ESC, CSI…) or hide itself (RTL override)."""
+"""Text for people: text from files shown safely (control and format characters escaped, so that a name
+or a glossary term can never move the cursor, recolour or clear a terminal (ESC, CSI…) or hide itself
+(RTL override)), and counts written with their plural (:func:`plural`)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,8 @@ def shown_value(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
     return visible(repr(value) if not isinstance(value, bool) else str(value).lower())[:60]
+
+
+def plural(count: int, word: str) -> str:
+    """'1 warning', '2 warnings', '0 files': every count subloc prints goes through here."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

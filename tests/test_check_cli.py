@@ -345,4 +345,244 @@ def test_help_before_the_command_shows_the_commands_help(runner) -> None:
     for args in (["--help", "check"], ["-h", "check"], ["check", "--help"]):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0 and result.output.startswith("Usage: subloc check [OPTIONS] PATHS...")
-        assert "--exit-zero" in result.output or "--strict" in result.output
+        assert "--exit-zero" in result.output and "--baseline" in result.output
+
+
+# --- linter conventions ------------------------------------------------------------------------------
+
+# Three problems in Thai: cue 1 too fast (T107) and too short (T104), cue 2 a double space (L105).
+TH_BAD = ("1\n00:00:01,000 --> 00:00:01,500\nฉันเซ็นใบหย่าแล้ว\nคุณพอใจหรือยัง\n\n"
+          "2\n00:00:03,000 --> 00:00:05,000\nออกไป  เดี๋ยวนี้\n")
+
+
+@pytest.fixture
+def thai(tmp_path: Path) -> Path:
+    (tmp_path / "th").mkdir()
+    (tmp_path / "th" / "ep01.th.srt").write_text(TH_BAD, "utf-8")
+    return tmp_path / "th"
+
+
+def _json(runner, *args: str) -> dict:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli, ["check", *args, "--format", "json"])
+    return json.loads(result.stdout)
+
+
+def test_exit_zero_reports_but_does_not_fail(runner, thai: Path) -> None:
+    assert runner.invoke(cli, ["check", str(thai)]).exit_code == 1
+    result = runner.invoke(cli, ["check", str(thai), "--exit-zero"])
+    assert result.exit_code == 0 and "T107 [error]" in result.output
+    (thai / "broken.srt").write_text("1\n00:00:0x,000 --> 00:00:02,000\nเสีย\n", "utf-8")
+    assert runner.invoke(cli, ["check", str(thai), "--exit-zero"]).exit_code == 2  # unreadable input is not a finding
+
+
+def test_statistics_count_per_code_most_frequent_first(runner, thai: Path) -> None:
+    (thai / "ep02.th.srt").write_text(TH_BAD.replace("ออกไป  เดี๋ยวนี้", "ออกไปเดี๋ยวนี้"), "utf-8")
+    result = runner.invoke(cli, ["check", str(thai), "--statistics"])
+    lines = result.output.splitlines()
+    assert lines[:3] == ["2  T104  [error] too-short", "2  T107  [error] reading-speed-too-high",
+                         "1  L105  [warning] whitespace-or-unicode"], lines
+    assert lines[3] == "4 errors, 1 warning in 2 files" and result.exit_code == 1
+    stats = json.loads(runner.invoke(cli, ["check", str(thai), "--statistics", "--format", "json"]).stdout)
+    assert [(s["code"], s["count"]) for s in stats] == [("T104", 2), ("T107", 2), ("L105", 1)]
+
+
+def test_config_file_extend_select_and_extend_ignore(runner, thai: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "ci" / "subloc-strict.toml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text('select = ["T"]\n', "utf-8")
+    codes = lambda *a: sorted(f["code"] for f in _json(runner, str(thai), *a)["findings"])  # noqa: E731
+    assert codes() == ["L105", "T104", "T107"]
+    assert codes("--config", str(elsewhere)) == ["T104", "T107"]
+    assert codes("--config", str(elsewhere), "--extend-select", "L105") == ["L105", "T104", "T107"]
+    assert codes("--config", str(elsewhere), "--extend-ignore", "T104") == ["T107"]
+    assert codes("--select", "T", "--extend-select", "L") == ["L105", "T104", "T107"]
+    (thai / "subloc.toml").write_text('ignore = ["L105"]\n', "utf-8")  # the nearest file: not used with --config
+    assert codes() == ["T104", "T107"] and codes("--extend-select", "L105") == ["L105", "T104", "T107"]
+    assert codes("--config", str(elsewhere), "--extend-select", "L") == ["L105", "T104", "T107"]
+    pyproject = tmp_path / "ci" / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\n', "utf-8")
+    bad = runner.invoke(cli, ["check", str(thai), "--config", str(pyproject)])
+    assert bad.exit_code == 2 and "has no [tool.subloc] table" in bad.stderr
+    gone = runner.invoke(cli, ["check", str(thai), "--config", str(tmp_path / "nope.toml")])
+    assert gone.exit_code == 2 and "--config" in gone.stderr
+
+
+def test_walking_skips_gitignored_and_excluded_folders(runner, tmp_path: Path) -> None:
+    project = tmp_path / "series"
+    for folder in ("th", "node_modules/player/test", "build/th", "export", "drafts", "th/old"):
+        (project / folder).mkdir(parents=True, exist_ok=True)
+        (project / folder / "ep01.th.srt").write_text(TH_CUE, "utf-8")
+    (project / "th" / "ep02.th.srt").write_text(TH_CUE, "utf-8")
+    (project / ".gitignore").write_text("/export/\nold/\n*.tmp.srt\n", "utf-8")
+    (project / "th" / "ep03.tmp.srt").write_text(TH_CUE, "utf-8")
+
+    def shown(*args: str) -> list[str]:
+        result = runner.invoke(cli, ["check", *args, "--show-files"])
+        assert result.exit_code == 0, result.output
+        return [Path(line).relative_to(project).as_posix() for line in result.output.splitlines()]
+
+    assert shown(str(project)) == ["drafts/ep01.th.srt", "th/ep01.th.srt", "th/ep02.th.srt"]
+    (project / "subloc.toml").write_text('extend-exclude = ["drafts"]\n', "utf-8")
+    assert shown(str(project)) == ["th/ep01.th.srt", "th/ep02.th.srt"]
+    (project / "subloc.toml").write_text('exclude = ["drafts"]\n', "utf-8")  # replaces the defaults
+    assert shown(str(project)) == ["build/th/ep01.th.srt", "node_modules/player/test/ep01.th.srt", "th/ep01.th.srt",
+                                   "th/ep02.th.srt"]
+    (project / "th" / ".gitignore").write_text("!ep03.tmp.srt\n", "utf-8")  # a deeper .gitignore wins
+    (project / "subloc.toml").write_text("", "utf-8")
+    assert "th/ep03.tmp.srt" in shown(str(project))
+    assert shown(str(project / "export")) == ["export/ep01.th.srt"]  # a folder named on the command line is walked
+    assert shown(str(project / "th" / "old" / "ep01.th.srt")) == ["th/old/ep01.th.srt"]  # so is a file
+    # Walking a subfolder: the .gitignore above it applies inside a git repository, and only there.
+    assert "th/old/ep01.th.srt" in shown(str(project / "th"))
+    (project / ".git").mkdir()
+    assert shown(str(project / "th")) == ["th/ep01.th.srt", "th/ep02.th.srt", "th/ep03.tmp.srt"]
+
+
+def test_stdin_with_language_or_a_file_name(runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["check", "-", "--lang", "th", "--format", "json"], input=TH_BAD.encode("utf-8"))
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["files"][0]["language"] == "th"
+    assert {f["code"] for f in report["findings"]} == {"T104", "T107", "L105"} and report["findings"][0]["file"] == "-"
+    # The name gives the messages, the language (ep01.th.srt) and the configuration of that path.
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "subloc.toml").write_text('[per-file-ignores]\n"ep01.*" = ["L105"]\n', "utf-8")
+    result = runner.invoke(cli, ["check", "-", "--stdin-filename", "out/ep01.th.srt"], input=TH_BAD.encode("utf-8"))
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("out/ep01.th.srt:1:1: T104 [error]") and "L105" not in result.stdout
+    assert not (tmp_path / "out" / "ep01.th.srt").exists()
+    usage = runner.invoke(cli, ["check", "-", "out"], input=b"")
+    assert usage.exit_code == 2 and "'-' (stdin) is checked alone" in usage.stderr
+
+
+def test_baseline_hides_known_findings_by_file_code_and_cue_text(runner, thai: Path, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    written = runner.invoke(cli, ["check", "th", "--baseline", ".subloc-baseline.json", "--write-baseline"])
+    assert written.exit_code == 0 and "3 findings recorded" in written.stderr
+    entries = json.loads((tmp_path / ".subloc-baseline.json").read_text("utf-8"))["findings"]
+    assert {(e["file"], e["code"]) for e in entries} == {("th/ep01.th.srt", "T104"), ("th/ep01.th.srt", "T107"),
+                                                        ("th/ep01.th.srt", "L105")}
+    # A cue inserted before them renumbers and retimes everything: the known findings stay hidden…
+    shifted = TH_BAD.replace("00:00:01,000 --> 00:00:01,500", "00:00:02,000 --> 00:00:02,500").replace(
+        "00:00:03,000 --> 00:00:05,000", "00:00:04,000 --> 00:00:06,000").replace("1\n", "2\n", 1).replace("\n2\n", "\n3\n")
+    (thai / "ep01.th.srt").write_text("1\n00:00:00,000 --> 00:00:01,400\nคุณกล้าเหรอ\n\n" + shifted, "utf-8")
+    result = runner.invoke(cli, ["check", "th", "--baseline", ".subloc-baseline.json"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings in 1 file" in result.stdout and "3 known findings hidden" in result.stderr
+    # …and a new problem, even of a known code, shows.
+    (thai / "ep01.th.srt").write_text(shifted + "\n3\n00:00:07,000 --> 00:00:07,400\nไม่  มีทาง\n", "utf-8")
+    result = runner.invoke(cli, ["check", "th", "--baseline", ".subloc-baseline.json", "--format", "json"])
+    assert sorted((f["code"], f["cue"]) for f in json.loads(result.stdout)["findings"]) == [
+        ("L105", 3), ("T104", 3), ("T107", 3)]
+    assert result.exit_code == 1
+    missing = runner.invoke(cli, ["check", "th", "--baseline", "nope.json"])
+    assert missing.exit_code == 2 and "no such baseline file" in missing.stderr
+
+
+def test_webvtt_note_ignores_codes_for_the_next_cue(runner, tmp_path: Path) -> None:
+    vtt = tmp_path / "ep01.th.vtt"
+    vtt.write_text("WEBVTT\n\nNOTE subloc: ignore T104, T107\n\n00:01.000 --> 00:01.500\nฉันเซ็นใบหย่าแล้ว\nคุณพอใจหรือยัง\n\n"
+                   "00:03.000 --> 00:03.400\nฉันเซ็นใบหย่าแล้ว\nคุณพอใจหรือยัง\n\nNOTE just a remark\n\n"
+                   "00:05.000 --> 00:07.000\nออกไป  เดี๋ยวนี้\n", "utf-8")
+    findings = _json(runner, str(vtt))["findings"]
+    assert sorted((f["code"], f["cue"]) for f in findings) == [("L105", 3), ("T104", 2), ("T107", 2)]
+    vtt.write_text(vtt.read_text("utf-8").replace("NOTE just a remark", "NOTE\nsubloc: ignore L"), "utf-8")
+    assert sorted((f["code"], f["cue"]) for f in _json(runner, str(vtt))["findings"]) == [("T104", 2), ("T107", 2)]
+
+
+def test_severity_is_a_word_in_every_format(runner, thai: Path) -> None:
+    out = {fmt: runner.invoke(cli, ["check", str(thai), "--format", fmt]).stdout for fmt in FORMATS_ALL}
+    assert "T107 [error] " in out["text"] and "L105 [warning] " in out["text"]
+    assert "T107 [error] " in out["concise"] and "L105 [warning] " in out["concise"]
+    assert "::error file=" in out["github"] and "::warning file=" in out["github"]
+    assert "T107 [error] " in out["junit"] and "L105 [warning] " in out["junit"]
+    assert {f["severity"] for f in json.loads(out["json"])["findings"]} == {"error", "warning"}
+    assert {r["level"] for r in json.loads(out["sarif"])["runs"][0]["results"]} == {"error", "warning"}
+
+
+def test_terminal_output_has_words_and_colour_only_in_addition(runner, thai: Path, monkeypatch) -> None:
+    from subloc.cli import qa_commands
+    monkeypatch.setattr(qa_commands, "is_terminal", lambda stream=None: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = runner.invoke(cli, ["check", str(thai)]).stdout
+    assert "\x1b[31m" in coloured and "[error]" in coloured and "[warning]" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = runner.invoke(cli, ["check", str(thai)]).stdout
+    assert "\x1b[31m" not in plain and "\x1b[33m" not in plain
+    assert "T107 [error]" in plain and "L105 [warning]" in plain
+
+
+def test_info_in_80_columns_never_cuts_a_path(runner, tmp_path: Path, monkeypatch) -> None:
+    from subloc.cli import _output
+    deep = tmp_path / "stand-in-bride-season-two" / "reference-translations"
+    deep.mkdir(parents=True)
+    for n in (1, 2, 10):
+        shutil.copy(SERIES / "reference" / "ep01.th.srt", deep / f"ep{n:02d}.th.srt")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(_output, "is_terminal", lambda stream=None: True)
+    monkeypatch.setenv("COLUMNS", "80")
+    result = runner.invoke(cli, ["info", "stand-in-bride-season-two"])
+    assert result.exit_code == 0
+    for n in (1, 2, 10):
+        assert f"stand-in-bride-season-two/reference-translations/ep{n:02d}.th.srt" in result.stdout.splitlines()
+    assert "…" not in result.stdout
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough: one table row per file
+    wide = runner.invoke(cli, ["info", "stand-in-bride-season-two"]).stdout
+    assert any("reference-translations/ep10.th.srt" in line and "utf-8" in line for line in wide.splitlines())
+
+
+def test_plurals_and_summaries(runner, thai: Path) -> None:
+    (thai / "ep01.th.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nออกไป  เดี๋ยวนี้\n", "utf-8")
+    assert runner.invoke(cli, ["check", str(thai)]).stdout.splitlines()[-1] == "0 errors, 1 warning in 1 file"
+    fixed = runner.invoke(cli, ["fix", str(thai), "--in-place"])
+    assert "1 file changed, 0 problems left to fix by hand" in fixed.stderr
+    vtt = thai / "ep02.th.vtt"
+    vtt.write_text("WEBVTT\n\nNOTE from the studio\n\nc1\n00:01.000 --> 00:03.000 align:start\nคุณกล้าเหรอ\n", "utf-8")
+    converted = runner.invoke(cli, ["convert", str(vtt), "--to", "srt", "-o", str(thai / "srt")])
+    assert converted.exit_code == 0, converted.output
+    for said in ("1 cue identifier:", "of 1 cue:", "1 NOTE block:"):
+        assert said in converted.stderr, converted.stderr
+    assert "(s)" not in converted.stderr
+
+
+def test_preview_of_a_folder_writes_a_page_per_file(runner, tmp_path: Path) -> None:
+    out = tmp_path / "previews"
+    result = runner.invoke(cli, ["preview", str(SERIES / "reference"), "--source", str(SERIES / "srt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = sorted(p.name for p in out.iterdir())
+    assert len(pages) == 24 and "ep01.th.html" in pages and "ep06.vi.html" in pages
+    assert "ฉัน" in (out / "ep01.th.html").read_text("utf-8")
+
+
+def test_dry_run_without_a_tm_writes_nothing(runner, tmp_path: Path, monkeypatch) -> None:
+    shutil.copytree(SERIES / "srt", tmp_path / "srt")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["translate", "srt", "--to", "th,vi", "--backend", "pseudo", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run" in result.stdout and "th\t326\t308\t0\t308" in result.stdout
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == sorted(
+        ["srt", *(f"srt/{p.name}" for p in (SERIES / "srt").iterdir())])
+
+
+def test_tm_stats_without_a_tm_writes_nothing(runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(cli, ["tm", "stats"])
+    assert list(tmp_path.rglob("*")) == []
+
+
+FORMATS_ALL = ("text", "concise", "json", "github", "junit", "sarif")
+
+
+def test_default_jobs_use_only_idle_cores(monkeypatch) -> None:
+    import os
+
+    from subloc import check as engine
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    assert engine._auto_jobs(90) == 2 and engine._auto_jobs(39) == 1  # few files: start-up would cost more
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))
+    assert engine._auto_jobs(90) == 1  # one core busy elsewhere: a second worker would wait for it
+    monkeypatch.setattr(os, "getloadavg", lambda: (11.0, 9.0, 8.0))
+    assert engine._auto_jobs(1000) == 1

@@ -132,3 +132,38 @@ def test_indonesian_and_malay_lines_do_not_end_with_a_preposition() -> None:
     top, bottom = wrap("Anak-anak itu sudah pergi ke rumah sakit bersama Tuan Muda", get_profile("id"))
     assert "Anak-anak" in top
     assert break_problem("Mereka masih anak-", "anak", "ms") is not None
+
+
+THAI_DIALOGUE = [
+    "คุณชายคะ ท่านประธานรออยู่ที่ห้องประชุมชั้นสิบสองแล้วค่ะ",
+    "ฉันไม่เคยคิดจะแย่งอะไรของเธอเลยนะ",
+    "แม่ต้องการเงินสองล้านห้าแสนบาทภายในพรุ่งนี้",
+    "ถ้าเธอกล้าแตะต้องลูกฉันอีกครั้งเดียว ฉันจะไม่ปล่อยเธอไว้แน่",
+    "เขาไปซื้อของที่ห้างกับคุณหนูตั้งแต่เช้าแล้วครับ",
+    "สัญญาฉบับนี้มีผลตั้งแต่วันที่ 15 เดือนหน้าเป็นต้นไป",
+    "พี่กำลังจะบอกความจริงกับคุณย่าเมื่อกี้นี้เอง",
+    "ทั้งที่รู้ว่าเป็นแผนของเขา เธอก็ยังยอมเป็นเจ้าสาวตัวแทน",
+    "เงินห้าสิบล้านหยวนนี่ แลกกับอิสรภาพของฉันไม่ได้หรอก",
+    "อย่ามายุ่งกับครอบครัวเราอีกเลย ไปให้พ้นเดี๋ยวนี้",
+]
+
+
+def test_thai_phrase_prefilter_never_hides_a_warning() -> None:
+    """L104's Thai phrase check asks the segmenter only when the words around a break can object; at every
+    break point of real dialogue the answer is the one the segmenter gives (and most breaks skip it)."""
+    from subloc.linebreak import _thai_phrase_possible, thai_phrase_problem
+    from subloc.scripts import is_thai, thai_words
+
+    skipped = found = 0
+    for line in THAI_DIALOGUE:
+        for cut in range(1, len(line)):
+            left, right = line[:cut], line[cut:]
+            if not (is_thai(left[-1]) and is_thai(right[0])):
+                continue
+            tail, head = left.rsplit(" ", 1)[-1][-12:], right.split(" ", 1)[0][:12]
+            problem = thai_phrase_problem(thai_words(tail)[-2:], thai_words(head)[:1])
+            found += problem is not None
+            if not _thai_phrase_possible(tail, head):
+                skipped += 1
+                assert problem is None, (left, right, problem)
+    assert found >= 10 and skipped >= 100  # both paths are exercised

@@ -22,6 +22,7 @@ from subloc.preview import render_preview
 from subloc.profiles import get_profile
 from subloc.project import Projects, find_project
 from subloc.qa import all_rules, check_track
+from subloc.visible import plural
 
 SOURCE = """1
 00:00:01,000 --> 00:00:03,200
@@ -125,7 +126,7 @@ def test_pack_refuses_and_summarizes_as_check_does(drama: Path, tmp_path: Path) 
     expected = _check(drama)
     options = PackOptions(languages=("th",), output_dir=tmp_path / "dist", translations=(drama / "out",))
     [refused] = build_pack(drama, options)
-    assert refused.path is None and f"{expected.errors} QA error(s)" in refused.refused[0]
+    assert refused.path is None and f"{plural(expected.errors, 'QA error')}" in refused.refused[0]
     assert refused.qa["by_code"]["L101"] == sum(1 for f in expected.findings if f.code == "L101")
     [packed] = build_pack(drama, PackOptions(languages=("th",), output_dir=tmp_path / "dist",
                                              translations=(drama / "out",), allow_errors=True))

@@ -81,3 +81,19 @@ def test_srt_validating_pattern_agrees_with_the_parser(fields: list[str], frac: 
         except TimecodeError:
             valid = False
         assert (SRT_TIMING_VALID.match(line) is not None) == valid, line
+
+
+def test_srt_timing_reads_as_pysrt_reads_it() -> None:
+    """The SRT reader takes a valid timing line's milliseconds and coordinates from the strict parser
+    instead of pysrt's SubRipItem: both give the same reading of every form the reader accepts."""
+    import pysrt
+
+    from subloc.timecode import SRT_TIMING_VALID, parse_srt_timing
+
+    lines = ["00:00:01,000 --> 00:00:02,500", "0:00:01,000 --> 0:00:02,040", "00:00:01.250 --> 00:00:03.999",
+             "123:59:59,999 --> 124:00:00,000", "00:01:02,003-->00:01:04,005", " 00:00:05,000\t-->  00:00:06,000 ",
+             "00:00:07,000 --> 00:00:08,000 X1:40 X2:600 Y1:20 Y2:50", "01:02:03,456 --> 01:02:04,000  X1:1 Y1:2"]
+    for line in lines:
+        assert SRT_TIMING_VALID.match(line), line
+        item = pysrt.SubRipItem.from_lines(["1", line, "ข้อความ"])
+        assert parse_srt_timing(line) == (item.start.ordinal, item.end.ordinal, item.position), line

@@ -482,7 +482,7 @@ def test_cli_exit_1_when_an_episode_is_incomplete(runner, series: Path, tmp_path
     result = runner.invoke(cli, ["translate", str(series / "srt"), "--to", "th", "--backend", "tm",
                                  "--tm", str(tmp_path / "empty.sqlite"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "NOT WRITTEN" in result.stderr and "not in the translation memory" in result.stderr
+    assert ": not written, " in result.stderr and "not in the translation memory" in result.stderr
 
 
 def test_rate_limiter_spaces_requests_and_honours_retry_after() -> None:

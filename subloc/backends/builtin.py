@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from ..errors import BackendError
+from ..visible import plural
 from ..scripts import count
 from . import BackendInfo, BackendOptions, Request
 
@@ -27,7 +28,7 @@ class TMBackend:
         pass
 
     def translate(self, request: Request) -> dict[str, str]:
-        raise BackendError(f"not in the translation memory ({len(request.segments)} segment(s))", retryable=False,
+        raise BackendError(f"not in the translation memory ({plural(len(request.segments), 'segment')})", retryable=False,
                            hint="add them (subloc tm import) or use a translation backend")
 
 

@@ -2,7 +2,7 @@
 
 deep-translator has no timeouts (a silent server blocks it forever), raises exceptions without a
 common base, drops the response (so a 429's Retry-After is lost) and catches the builtin
-ConnectionError where requests raises its own (shared/spec/libraries.md §f). This adapter guards it
+ConnectionError where requests raises its own (docs/libraries.md). This adapter guards it
 without touching ``requests``: the name ``requests`` inside deep-translator's service modules is bound
 to a router that, only while a subloc call runs on that thread, sends through subloc's own session
 with a deadline (and --base-url), and remembers the response so every failure becomes a BackendError

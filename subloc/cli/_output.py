@@ -8,6 +8,8 @@ from typing import Any, Sequence
 
 import click
 
+from ..visible import plural  # noqa: F401 - the commands' one way of writing counts
+
 
 def is_terminal(stream: Any = None) -> bool:
     stream = stream or sys.stdout
@@ -25,17 +27,33 @@ def table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any
           right: Sequence[int] = ()) -> None:
     """A rich table on a terminal; tab-separated plain lines otherwise (easy to grep and cut)."""
     if is_terminal():
+        from rich.cells import cell_len
         from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
-        # Text, not markup: a cell holding "[/b]" (a glossary rendering, a file name) is shown as it is.
+        console = Console()
+        cells = [[str(v) for v in row] for row in rows]
+        natural = sum(max(cell_len(h), *(cell_len(r[i]) for r in cells)) + 3 for i, h in enumerate(headers)) + 1
+        if natural > console.width:
+            # Too wide for the terminal: one record per row, so no path is cut or folded into ambiguity.
+            # Text, not markup: a cell holding "[/b]" (a glossary rendering, a file name) is shown as it is.
+            if title:
+                console.print(Text(title))
+            for row in cells:
+                console.print(Text(row[0], style="bold"), soft_wrap=True)
+                line = Text("  ")
+                for n, (h, v) in enumerate(zip(headers[1:], row[1:])):
+                    line.append(("  " if n else "") + f"{h}:", style="dim")
+                    line.append(f" {v}")
+                console.print(line, soft_wrap=True)
+            return
         grid = Table(title=Text(title) if title else None, title_justify="left")
         for i, header in enumerate(headers):
-            grid.add_column(header, justify="right" if i in right else "left")
-        for row in rows:
-            grid.add_row(*(Text(str(v)) for v in row))
-        Console().print(grid)
+            grid.add_column(header, justify="right" if i in right else "left", overflow="fold")
+        for row in cells:
+            grid.add_row(*(Text(v) for v in row))
+        console.print(grid)
         return
     if title:
         click.echo(f"# {title}")

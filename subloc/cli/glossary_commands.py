@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..visible import visible
-from ._output import note, table, write_or_echo
+from ._output import note, plural, table, write_or_echo
 from ._params import Language
 
 
@@ -74,7 +74,7 @@ def glossary_check(paths: tuple[str, ...]) -> None:
             click.echo(visible(str(problem)))
             errors += problem.severity == "error"
             warnings += problem.severity == "warning"
-    click.echo(f"{len(files)} file(s), {errors} error(s), {warnings} warning(s)", err=True)
+    click.echo(f"{plural(len(files), 'file')}, {plural(errors, 'error')}, {plural(warnings, 'warning')}", err=True)
     if errors:
         sys.exit(1)
 

@@ -140,23 +140,33 @@ def pack_verify(packs: tuple[str, ...]) -> None:
 Examples:
   subloc preview out/ep01.th.srt --source samples/stand-in-bride/srt/ep01.zh-Hans.srt -o preview.html
   subloc preview ep01.vi.vtt --placement app -o ep01.html
+  subloc preview out/ --source samples/stand-in-bride/srt -o previews/   # one page per file
 """)
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True))
 @click.option("--source", type=click.Path(exists=True), help="The source track (a file, or a folder matched by episode).")
 @click.option("--lang", type=Language(), help="Language (default: from the file name).")
 @click.option("--placement", type=click.Choice(["app", "social-burnin", "tiktok"]),
               help="Where cues sit and how large the text is (default: social-burnin; WebVTT settings win).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The HTML file to write (for a folder: the folder for one <name>.html per file).")
 def preview(file: str, source: str | None, lang: str | None, placement: str | None, output: str) -> None:
     """A self-contained HTML page: each cue on a 9:16 phone frame at the profile's font size, the TikTok,
     Reels and Shorts safe zones drawn over it, cues with findings highlighted, source beside target, and a
     timeline of reading speed. Lines that overflow the safe width in the browser are marked."""
-    from ..formats import OutputGuard, atomic_write
+    from ..formats import OutputGuard, atomic_write, expand_paths
     from ..preview import render_preview
-    from ..project import find_project
+    from ..project import Projects
 
-    OutputGuard([file, *([source] if source else [])]).check(output, hint="write the page to an .html file")
-    html = render_preview(Path(file), source=Path(source) if source else None, language=lang, placement=placement,
-                          project=find_project(file))
-    atomic_write(Path(output), html.encode("utf-8"))
-    click.echo(f"preview written to {output}", err=True)
+    projects = Projects()
+    if Path(file).is_dir():
+        pages = [(path, Path(output) / f"{path.stem}.html") for path in expand_paths([file], projects.walk_filter())]
+    else:
+        pages = [(Path(file), Path(output))]
+    guard = OutputGuard([*(path for path, _ in pages), *([source] if source else [])])
+    for _, target in pages:  # no page may replace an input, checked before any page is written
+        guard.check(target, hint="write the pages to .html files (for a folder: -o a new folder)")
+    for path, target in pages:
+        html = render_preview(path, source=Path(source) if source else None, language=lang, placement=placement,
+                              project=projects.for_path(path))
+        atomic_write(target, html.encode("utf-8"))
+        click.echo(f"preview written to {target}", err=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
-from ._output import emit_json, is_terminal, table
+from ._output import emit_json, is_terminal, plural, table
 from ._params import AtLeast, FrameRate, Language
 
 FORMAT_CHOICES = ["text", "concise", "json", "github", "junit", "sarif"]
@@ -40,48 +41,85 @@ Examples:
   subloc check out/th --lang th --source samples/stand-in-bride/srt --format json -o report.json
   subloc check out/ --format sarif -o subloc.sarif    # for GitHub code scanning
   subloc check out/ --select T,L101 --ignore L105 --strict
+  subloc check out/ --extend-ignore L109 --statistics
+  subloc check out/ --baseline .subloc-baseline.json --write-baseline   # record what is known, then:
+  subloc check out/ --baseline .subloc-baseline.json                    # only new findings
+  cat ep01.th.srt | subloc check - --stdin-filename out/ep01.th.srt
   subloc check out/ --fix                        # apply the safe fixes of `subloc fix`, then report the rest
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--lang", type=Language(), help="Language of the files (default: from the file name, e.g. ep01.th.srt or th/, or detected).")
+@click.option("--lang", type=Language(), help="Language of the files (default: from the file name, e.g. ep01.th.srt "
+                                              "or th/, or detected).")
 @click.option("--source", type=click.Path(), help="The source track (a file, or a folder matched by episode name) "
                                                    "for the consistency (X) and glossary (G) rules.")
-@click.option("--glossary", type=click.Path(exists=True), help="Glossary for the G rules: a .tsv file or a folder of <lang>.tsv "
-                                                     "(default: the language's glossary from the project or subloc).")
+@click.option("--glossary", type=click.Path(exists=True), help="Glossary for the G rules: a .tsv file or a folder of "
+              "<lang>.tsv (default: the language's glossary from the project or subloc).")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES),
               help="Report format (default: text; github when GITHUB_ACTIONS is set).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--select", help="Only these rule codes or prefixes, comma-separated (T,L101).")
+@click.option("--extend-select", help="Add these codes or prefixes to the selection (the configuration's or --select's).")
 @click.option("--ignore", help="Skip these rule codes or prefixes, comma-separated.")
+@click.option("--extend-ignore", help="Skip these codes or prefixes as well as the configuration's ignore.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Use this subloc.toml or pyproject.toml for every file (default: the nearest one above each file).")
 @click.option("--screen", type=click.Choice(["vertical", "landscape"]), help="Profile screen (default: vertical).")
 @click.option("--fps", type=FrameRate(), help="Frame rate for frame-based limits (default: 30).")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are errors (2 still means unreadable input).")
+@click.option("--statistics", is_flag=True, help="Only a count per rule code, most frequent first.")
+@click.option("--show-files", is_flag=True, help="List the files that would be checked, and stop.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Hide the findings recorded in this file "
+              "(matched by file, code and cue text, so renumbering keeps them hidden).")
+@click.option("--write-baseline", is_flag=True, help="Record every current finding in --baseline "
+                                                     "(default .subloc-baseline.json) and exit 0.")
+@click.option("--stdin-filename", help="With PATH '-': the name of the text read from stdin, for messages, the "
+                                       "language and the configuration.")
 @click.option("--encoding", help="Source encoding (default: detect).")
-@click.option("--jobs", type=AtLeast(1, fix="--jobs 1 checks in this process"), help="Worker processes (default: one per core for 40+ files).")
+@click.option("--jobs", type=AtLeast(1, fix="--jobs 1 checks in this process"),
+              help="Worker processes (default: one per core for 40+ files).")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply the safe fixes of `subloc fix` in place first.")
 @click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff; write nothing.")
 def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary: str | None, fmt: str | None,
-          output: str | None, select: str | None, ignore: str | None, screen: str | None, fps: str | None,
-          strict: bool, encoding: str | None, jobs: int | None, apply_fix: bool, diff: bool) -> None:
+          output: str | None, select: str | None, extend_select: str | None, ignore: str | None,
+          extend_ignore: str | None, config_file: str | None, screen: str | None, fps: str | None, strict: bool,
+          exit_zero: bool, statistics: bool, show_files: bool, baseline: str | None, write_baseline: bool,
+          stdin_filename: str | None, encoding: str | None, jobs: int | None, apply_fix: bool, diff: bool) -> None:
     """Check subtitle files for vertical video: timing, line length, reading speed, language, glossary.
 
     Counting is script-aware (Thai without combining marks, Chinese half-width as ½, Vietnamese in
     NFC). Rules, limits and severities come from subloc.toml or [tool.subloc] in pyproject.toml,
-    found by walking up from each file; flags win. Exit 0 when there are no errors (warnings too with
-    --strict), 1 when there are, 2 on bad usage, configuration or unreadable input.
+    found by walking up from each file (or --config); flags win. Folders are walked without what
+    .gitignore files and the configuration's exclude/extend-exclude leave out. PATH '-' reads stdin.
+    A WebVTT block `NOTE subloc: ignore CODE` hides CODE for the cue after it. Exit 0 when there are
+    no errors (warnings too with --strict), 1 when there are, 2 on bad usage, configuration or
+    unreadable input.
     """
-    from ..check import CheckOptions, check_paths
+    from ..check import CheckOptions, SourceFinder, check_file, check_paths
+    from ..errors import UsageError
     from ..project import Projects
-    from ..qa.report import render, summary
+    from ..qa.report import render, render_statistics, summary
 
     options = CheckOptions(language=lang, screen=screen, fps=fps, select=_codes(select), ignore=_codes(ignore) or (),
+                           extend_select=_codes(extend_select) or (), extend_ignore=_codes(extend_ignore) or (),
                            source=source, glossary=glossary, encoding=encoding)
     from ..formats import expand_inputs
     from .io_commands import Batch
 
-    inputs = expand_inputs(paths)
-    files = [item.path for item in inputs]
-    projects = Projects()
+    stdin = "-" in paths
+    if stdin and (len(paths) > 1 or apply_fix or diff):
+        raise UsageError("'-' (stdin) is checked alone and cannot be fixed in place",
+                         hint="pass '-' as the only path, without --fix/--diff")
+    if stdin_filename and not stdin:
+        raise UsageError("--stdin-filename names the text read from stdin", hint="pass '-' as the path")
+    projects = Projects(config_file)  # --config: this file for every path, else the nearest one above each
+    # Folders are walked without what each file's project excludes and what .gitignore files leave out.
+    inputs = [] if stdin else expand_inputs(paths, projects.walk_filter())
+    files = [Path(stdin_filename or "-")] if stdin else [item.path for item in inputs]
+    if show_files:
+        for f in files:
+            click.echo(str(f))
+        return
     projects.for_paths(files)  # every file's configuration, read once: a bad one is one error before any work
     if diff or apply_fix:
         # A file that cannot be fixed (unreadable, damaged blocks) is left as it is: the check reports it.
@@ -90,18 +128,31 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
         if diff:
             sys.exit(1 if changed else 0)
         if changed:
-            click.echo(f"fixed {changed} file(s) in place", err=True)
-    results = check_paths(files, options, jobs=jobs, projects=projects)
+            click.echo(f"fixed {plural(changed, 'file')} in place", err=True)
+    if stdin:
+        data = sys.stdin.buffer.read()
+        results = [check_file(str(files[0]), options, SourceFinder(source, encoding), projects, data=data)]
+    else:
+        results = check_paths(files, options, jobs=jobs, projects=projects)
+    if write_baseline:
+        from ..qa.baseline import write_baseline as write
+        target = baseline or ".subloc-baseline.json"
+        count = write(target, results)
+        click.echo(f"baseline written to {target}: {plural(count, 'finding')} recorded", err=True)
+        sys.exit(2 if summary(results)["unreadable"] else 0)
+    if baseline:
+        from ..qa.baseline import apply_baseline
+        hidden = apply_baseline(baseline, results)
+        if hidden:
+            click.echo(f"{plural(hidden, 'known finding')} hidden by the baseline {baseline}", err=True)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    text = render(results, fmt)
+    text = render_statistics(results, fmt) if statistics else render(results, fmt)
     if output:
-        from pathlib import Path
-
         from ..formats import OutputGuard, atomic_write
         OutputGuard(files).check(output, hint="write the report to another file")
         atomic_write(Path(output), text.encode("utf-8"))
         click.echo(f"report written to {output}", err=True)
-    elif fmt == "text" and is_terminal():
+    elif fmt == "text" and not statistics and is_terminal():
         _print_rich(results)
     else:
         click.echo(text, nl=False)
@@ -109,7 +160,7 @@ def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary
     strict = strict or any(projects.for_path(f).strict for f in files[:1])
     if counts["unreadable"]:
         sys.exit(2)
-    if counts["errors"] or (strict and counts["warnings"]):
+    if not exit_zero and (counts["errors"] or (strict and counts["warnings"])):
         sys.exit(1)
 
 
@@ -119,16 +170,17 @@ def _print_rich(results) -> None:  # type: ignore[no-untyped-def]
 
     from ..qa.report import summary_line
 
-    console = Console(highlight=False)
+    # The severity is always a word; colour only repeats it (and NO_COLOR turns it off).
+    console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=True)
     for r in results:
         if r.error:
-            console.print(f"[bold red]{escape(r.error)}[/] [dim]\\[not checked][/]")
+            console.print(f"[bold red]error:[/] {escape(r.error)} [dim]\\[not checked][/]")
         for note in r.notes:
             console.print(f"[yellow]warning:[/] {escape(note)}")
         for f in r.findings:
             color = "red" if f.severity == "error" else "yellow"
-            console.print(f"[bold]{escape(f.file)}:{f.line}:{f.column}[/]: [{color}]{f.code}[/] "
-                          f"[dim]{f.name}[/] cue {f.cue}: {escape(f.message)}")
+            console.print(f"[bold]{escape(f.file)}:{f.line}:{f.column}[/]: [{color}]{f.code} \\[{f.severity}][/] "
+                          f"[dim]{f.name}[/]: cue {f.cue}: {escape(f.message)}")
     counts_color = "red" if any(r.errors or r.error for r in results) else "green"
     console.print(f"[{counts_color}]{escape(summary_line(results))}[/]")
 
@@ -287,6 +339,6 @@ def fix(paths: tuple[str, ...], lang: str | None, output_dir: str | None, in_pla
             click.echo("nothing to fix")
         batch.exit()
         sys.exit(1 if changed else 0)
-    click.echo(f"{changed} file(s) changed, {unfixed} problem(s) left to fix by hand", err=True)
+    click.echo(f"{plural(changed, 'file')} changed, {plural(unfixed, 'problem')} left to fix by hand", err=True)
     batch.exit()
     sys.exit(1 if unfixed else 0)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._output import emit_json, is_terminal, note, table
+from ._output import emit_json, is_terminal, note, plural, table
 from ._params import AtLeast, Language, LanguagePair, Languages
 
 
@@ -45,11 +45,11 @@ class _PlainProgress:
         if self.quiet:
             return
         if result.path:
-            click.echo(f"{result.language} {result.episode}: {result.path} ({result.errors} QA errors, "
-                       f"{result.warnings} warnings)", err=True)
+            click.echo(f"{result.language} {result.episode}: {result.path} ({plural(result.errors, 'QA error')}, "
+                       f"{plural(result.warnings, 'warning')})", err=True)
         else:
-            click.echo(f"{result.language} {result.episode}: NOT WRITTEN, {result.missing} segment(s) untranslated: "
-                       f"{'; '.join(result.reasons)[:300]}", err=True)
+            click.echo(f"{result.language} {result.episode}: not written, {plural(result.missing, 'segment')} "
+                       f"untranslated: {'; '.join(result.reasons)[:300]}", err=True)
 
 
 class _RichProgress(_PlainProgress):
@@ -79,8 +79,9 @@ class _RichProgress(_PlainProgress):
 
     def episode_done(self, result: Any) -> None:
         if not result.path:
-            self.bar.console.print(f"[red]{result.language} {result.episode}: not written[/], {result.missing} "
-                                   f"segment(s) untranslated: {'; '.join(result.reasons)[:200]}")
+            self.bar.console.print(f"[red]{result.language} {result.episode}: not written[/], "
+                                   f"{plural(result.missing, 'segment')} untranslated: "
+                                   f"{'; '.join(result.reasons)[:200]}")
 
     def stop(self) -> None:
         self.bar.stop()
@@ -260,7 +261,7 @@ def _summary(report: Any) -> None:
             note(f"{r.language}: {r.rejected_language} repl(ies) in the wrong language or script were rejected and "
                  f"asked again")
         if r.reasked:
-            note(f"{r.language}: {r.reasked} segment(s) missed a glossary term and were asked again naming it; "
+            note(f"{r.language}: {plural(r.reasked, 'segment')} missed a glossary term and were asked again naming it; "
                  f"{r.reask_fixed} now comply (the rest are in the QA findings)")
         written = sum(1 for e in r.episodes if e.path)
         tokens = f"{r.prompt_tokens}/{r.completion_tokens}" + ("~" if r.tokens_estimated else "")

@@ -131,15 +131,17 @@ def loads(text: str, path: str = "<string>", fmt: str | None = None, conformance
 
 
 def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | None = None,
-         conformance: bool = False, language: str | None = None, salvage: bool = False) -> Track:
+         conformance: bool = False, language: str | None = None, salvage: bool = False,
+         data: bytes | None = None) -> Track:
     """Read a subtitle file into a Track. Raises SubtitleParseError (with file and line) on bad input.
 
     The language (given, or from the file name: ep01.th.srt) guides the detection of legacy
     encodings. ``salvage``: keep every readable cue and list the damaged blocks in ``Track.damaged``.
+    ``data``: the file's bytes when they do not come from ``path`` (stdin), which then only names them.
     """
     name = os.fspath(path)
     try:
-        data = Path(name).read_bytes()
+        data = Path(name).read_bytes() if data is None else data
     except IsADirectoryError:
         raise SubtitleParseError("is a directory", path=name, hint="pass a file, or let the command expand the folder") from None
     except OSError as exc:
@@ -181,8 +183,8 @@ def _refuse_other_files(data: bytes, name: str) -> None:
     if ext in (".ass", ".ssa") or head.startswith(b"[Script Info]"):
         raise SubtitleParseError("ASS/SSA is not supported yet: convert it to SRT with "
                                  f"`ffmpeg -i {Path(name).name} {Path(name).stem}.srt`", path=name, line=1)
-    kind = next((what for offset, magic, what in _MAGIC
-                 if data[offset:offset + len(magic)] == magic and (magic != b"\x47" or data[188:189] == data[376:377] == b"\x47")), None)
+    kind = next((what for offset, magic, what in _MAGIC if data[offset:offset + len(magic)] == magic
+                 and (magic != b"\x47" or data[188:189] == data[376:377] == b"\x47")), None)  # TS: a sync byte / 188
     if kind or ext in _MEDIA_EXTENSIONS:
         raise SubtitleParseError(f"not a subtitle file ({kind or ext[1:] + ' file'})", path=name,
                                  hint=f"pass the .srt or .vtt file; to take subtitles out of a video: "
@@ -329,10 +331,13 @@ class Input(NamedTuple):
     relative: Path
 
 
-def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Input]:
+def expand_inputs(paths: Iterable[str | os.PathLike[str]],
+                  skip: Callable[[Path, Path], bool] | None = None) -> list[Input]:
     """Files as given; folders expand to their subtitle files, recursively, in natural episode order.
 
-    Hidden folders (``.subloc`` and the like) are skipped. A missing path is a UsageError.
+    Hidden folders (``.subloc`` and the like) are skipped, and so is a file found walking a folder for
+    which ``skip(file, folder)`` is true (the CLI passes :meth:`subloc.project.Projects.walk_filter`: the
+    configuration's ``exclude`` and ``.gitignore`` files). A missing path is a UsageError.
     """
     result: list[Input] = []
     seen: set[Path] = set()
@@ -340,7 +345,8 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Input]:
         path = Path(raw)
         if path.is_dir():
             found = [Input(p, p.relative_to(path)) for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS
-                     and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+                     and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                     and not (skip is not None and skip(p, path))]
             found.sort(key=lambda item: natural_key(item.relative))
             if not found:
                 raise UsageError(f"no .srt or .vtt files in {path}", hint="pass subtitle files or a folder that has them")
@@ -356,9 +362,10 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Input]:
     return result
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike[str]],
+                 skip: Callable[[Path, Path], bool] | None = None) -> list[Path]:
     """The files of ``expand_inputs``."""
-    return [item.path for item in expand_inputs(paths)]
+    return [item.path for item in expand_inputs(paths, skip)]
 
 
 def language_from_path(path: str | os.PathLike[str]) -> str | None:

@@ -2,7 +2,7 @@
 
 webvtt-py (>= 0.6, which keeps cue settings, ids, NOTE/STYLE/REGION blocks and header metadata)
 parses the cues and writes the file. Around it, this adapter enforces the W3C parsing rules where
-webvtt-py is lenient (shared/spec/libraries.md §c) and records what webvtt-py does not keep:
+webvtt-py is lenient (docs/libraries.md) and records what webvtt-py does not keep:
 
 * the signature: exactly one optional BOM, then ``WEBVTT`` followed by a space, a tab or the end
   of the line (webvtt-py accepts ``WEBVTTfoo``, ``WEBVTT\\f`` and two BOMs);

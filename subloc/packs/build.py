@@ -33,7 +33,7 @@ from ..project import Project, Projects
 from ..provenance import sha256_hex
 from ..tm import is_url, location, open_tm
 from ..translate import TranslateOptions, Translator
-from ..visible import visible
+from ..visible import plural, visible
 from .status import EpisodeStatus, episode_statuses, find_translations, series_sources
 from .verify import MANIFEST_VERSION, entry_name_problem
 
@@ -230,7 +230,7 @@ class Packer:
             by_code.update(f.code for f in findings)
             if e and not self.options.allow_errors:
                 first = next(f for f in findings if f.severity == "error")
-                result.refused.append(f"{status.episode}: {e} QA error(s), e.g. {first.file}:{first.line}: {first.code} "
+                result.refused.append(f"{status.episode}: {plural(e, 'QA error')}, e.g. {first.file}:{first.line}: {first.code} "
                                       f"{first.message} (fix them, or pass --allow-errors)")
             srt_track = track if track.format == "srt" else _to_srt(track)
             vtt_track = _vtt_for_pack(track, self.options.placement, self.options.hls_mpegts if self.options.hls else None)

@@ -3,6 +3,7 @@ business (:mod:`subloc.project`); reading files and running many of them is :mod
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
@@ -35,5 +36,22 @@ def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None 
         findings = [replace(f, severity=severity[f.code]) if f.code in severity else f for f in findings]  # type: ignore[arg-type]
     # One finding per problem: a term met twice in a cue (妈妈) is one missing rendering, not two.
     findings = list(dict.fromkeys(findings))
+    ignored = ignored_in_notes(track)
+    if ignored:
+        findings = [f for f in findings if not any(f.code.startswith(c) for c in ignored.get(f.cue - 1, ()))]
     findings.sort(key=lambda f: (f.line, f.cue, f.code))
     return findings
+
+
+_IGNORE_NOTE = re.compile(r"^\s*subloc:\s*ignore\s+([A-Za-z0-9,\s]+?)\s*$")
+
+
+def ignored_in_notes(track: Track) -> dict[int, tuple[str, ...]]:
+    """Codes (or prefixes) a WebVTT ``NOTE subloc: ignore CODE, CODE`` block suppresses for the cue after it."""
+    out: dict[int, tuple[str, ...]] = {}
+    for block in track.blocks:
+        match = _IGNORE_NOTE.match(block.text) if block.kind == "NOTE" else None
+        if match:
+            codes = tuple(c.upper() for c in re.split(r"[\s,]+", match.group(1)) if c)
+            out[block.before_cue] = (*out.get(block.before_cue, ()), *codes)
+    return out

@@ -45,6 +45,7 @@ class FileResult:
     cues: int = 0
     profile: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # checked, but not fully (e.g. no source found: X rules skipped)
+    cue_texts: list[str] = field(default_factory=list)  # the text of each finding's cue (for baselines)
 
     @property
     def errors(self) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
+from ..visible import plural
 from .findings import FileResult
 from .model import Finding, all_rules
 
@@ -28,13 +29,30 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
 
 def summary_line(results: Sequence[FileResult]) -> str:
     s = summary(results)
-    text = (f"{s['errors']} error{'s' * (s['errors'] != 1)}, {s['warnings']} warning{'s' * (s['warnings'] != 1)} "
-            f"in {s['files']} file{'s' * (s['files'] != 1)}")
+    text = f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')} in {plural(s['files'], 'file')}"
     if s["unreadable"]:
         text += f"; {s['unreadable']} could not be checked"
     if s["partly_checked"]:
         text += f"; {s['partly_checked']} checked without {'its' if s['partly_checked'] == 1 else 'their'} source"
     return text
+
+
+def statistics(results: Sequence[FileResult]) -> list[tuple[str, str, str, int]]:
+    """(code, name, severity, count) per code, most frequent first, then by code."""
+    from collections import Counter
+
+    counts = Counter((f.code, f.name, f.severity) for f in _findings(results))
+    return sorted(((c, n, s, k) for (c, n, s), k in counts.items()), key=lambda row: (-row[3], row[0], row[2]))
+
+
+def render_statistics(results: Sequence[FileResult], fmt: str = "text") -> str:
+    rows = statistics(results)
+    if fmt == "json":
+        return json.dumps([{"code": c, "name": n, "severity": s, "count": k} for c, n, s, k in rows],
+                          ensure_ascii=False, indent=2) + "\n"
+    width = max((len(str(k)) for *_, k in rows), default=1)
+    lines = [f"{k:>{width}}  {c}  [{s}] {n}" for c, n, s, k in rows]
+    return "\n".join([*lines, summary_line(results)]) + "\n"
 
 
 def render_text(results: Sequence[FileResult]) -> str:
@@ -50,7 +68,7 @@ def render_text(results: Sequence[FileResult]) -> str:
 
 
 def render_concise(results: Sequence[FileResult]) -> str:
-    lines = [f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}" for f in _findings(results)]
+    lines = [f"{f.file}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}" for f in _findings(results)]
     lines += [f"{r.path}:1:1: E000 {r.error}" for r in results if r.error]
     lines += [f"warning: {note}" for r in results for note in r.notes]
     return "\n".join(lines) + ("\n" if lines else "")
@@ -102,8 +120,8 @@ def render_junit(results: Sequence[FileResult]) -> str:
             out.append(f"      <error message={quoteattr(r.error)}/>")
         errors = [f for f in r.findings if f.severity == "error"]
         if errors:
-            body = "\n".join(f"{f.file}:{f.line}: {f.code} {f.message}" for f in errors)
-            out.append(f"      <failure message={quoteattr(f'{len(errors)} error(s)')} type=\"subloc\">{escape(body)}"
+            body = "\n".join(f"{f.file}:{f.line}: {f.code} [error] {f.message}" for f in errors)
+            out.append(f"      <failure message={quoteattr(plural(len(errors), 'error'))} type=\"subloc\">{escape(body)}"
                        "</failure>")
         warnings = [f for f in r.findings if f.severity == "warning"]
         if warnings:

@@ -24,7 +24,7 @@ from ..provenance import read_provenance, record_provenance
 from ..project import Projects
 from ..scheduler import Budget, Item, Scheduler, pack
 from ..segments import CuePlan, build_track
-from ..tm import TMStore, display, open_tm
+from ..tm import TMStore, display, is_url, open_tm
 from .reask import reask_misses
 from .report import EpisodeResult, LanguageReport, RunReport, account, group_by_language  # noqa: F401
 from .shared import run_shared
@@ -212,7 +212,9 @@ class Translator:
         if not o.dry_run:
             check_writable(o.output_dir)
         self.budget = Budget(o.max_requests, o.max_tokens)
-        tm = open_tm(self.tm_path)
+        # A dry run writes nothing: without a TM file yet, it looks up an empty one in memory.
+        empty = o.dry_run and not is_url(self.tm_path) and not Path(self.tm_path).exists()
+        tm = open_tm(":memory:" if empty else self.tm_path)
         opened: dict[str, Backend] = {}
         try:
             for language in self.targets:

@@ -1,4 +1,4 @@
-"""T: timing rules (shared/spec/subtitle-rules.md §2 and §6)."""
+"""T: timing rules (docs/profile.md)."""
 
 from __future__ import annotations
 
