@@ -20,7 +20,7 @@ from ..formats import episode_name, load, save
 from ..glossary import Glossary, glossary_for, glossary_misses, mask, series_dir_for
 from ..languages import canonical, script_family
 from ..model import Track
-from ..provenance import read_provenance, record_provenance
+from ..provenance import ProvenanceLog, read_provenance
 from ..project import Projects
 from ..scheduler import Budget, Item, Scheduler, pack
 from ..segments import CuePlan, build_track
@@ -216,10 +216,12 @@ class Translator:
         empty = o.dry_run and not is_url(self.tm_path) and not Path(self.tm_path).exists()
         tm = open_tm(":memory:" if empty else self.tm_path)
         opened: dict[str, Backend] = {}
+        self.provenance = ProvenanceLog()  # written once, at the end (an interrupted run included)
         try:
             for language in self.targets:
                 report.languages.append(self._language(language, tm, opened))
         finally:
+            self.provenance.flush()
             for backend in opened.values():
                 report.notes.extend(n for n in getattr(backend, "notes", []) if n not in report.notes)
                 backend.close()
@@ -420,8 +422,8 @@ class Translator:
                     track = replace(track, blocks=(Block("NOTE", "pseudo-localized by subloc: not a translation", 0),
                                                    *track.blocks))
                 save(track, target_path, fmt)
-                record_provenance(target_path, episode.source, language, self.options.backend, display(self.tm_path),
-                                  self.options.backend_options)
+                self.provenance.note(target_path, episode.source, language, self.options.backend,
+                                     display(self.tm_path), self.options.backend_options)
                 er = EpisodeResult(episode.name, language, str(target_path), 0)
                 if o.check:
                     findings = projects.for_path(target_path).check(
