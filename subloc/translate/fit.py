@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..model import Track
 from ..profiles import Profile
@@ -125,3 +126,17 @@ def distribution(values: list[float], limit: float) -> dict[str, float]:
     p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
     return {"median": round(median, 1), "p90": round(p90, 1), "over": round(sum(v > limit for v in values) / n, 3),
             "cues": n}
+
+
+def draft_speeds(episode: Any, texts: dict[tuple[int, int], Any], profile: Any, language: str) -> list[float]:
+    """Reading speed of each cue as first translated, on the source's times."""
+    out = []
+    for c, (cue, p) in enumerate(zip(episode.source.cues, episode.plans)):
+        duration = cue.end - cue.start
+        if not p.units or duration <= 0:
+            continue
+        chars = sum(count(strip_markup(texts.get((c, u)) or ""), language) for u in range(len(p.units)))
+        if p.dialogue:
+            chars += len(p.units) * count(profile.dialogue_dash, language)
+        out.append(chars * 1000 / duration)
+    return out

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 from ..backends import Backend, BackendOptions, create, get_class
 from ..errors import UsageError
 from ..formats import episode_name, load, save
-from ..glossary import Glossary, glossary_for, glossary_misses, mask, series_dir_for
+from ..glossary import Glossary, glossary_for, glossary_misses, mask
 from ..languages import canonical, script_family
 from ..model import Track
 from ..provenance import ProvenanceLog, read_provenance
@@ -25,8 +25,9 @@ from ..project import Projects
 from ..scheduler import Budget, Item, Scheduler, pack
 from ..segments import CuePlan, build_track
 from ..tm import TMStore, display, is_url, open_tm
+from .preflight import check_writable, create_check, default_tm_path
 from .reask import reask_misses
-from .report import EpisodeResult, LanguageReport, RunReport, account, group_by_language  # noqa: F401
+from .report import EpisodeResult, LanguageReport, RunReport, account
 from .shared import run_shared
 from .units import merge_adjacent_terms, verifier
 
@@ -75,15 +76,6 @@ class Progress:
     def segment_done(self, language: str) -> None: ...
     def request_sent(self, language: str, segments: int) -> None: ...
     def episode_done(self, result: EpisodeResult) -> None: ...
-
-
-def default_tm_path(files: Sequence[Path]) -> Path:
-    """``.subloc/tm.sqlite`` in the series folder (the one with series.toml), else next to the inputs."""
-    series = series_dir_for(files[0])
-    if series is None:
-        import os
-        series = Path(os.path.commonpath([str(f.resolve().parent) for f in files]))
-    return series / ".subloc" / "tm.sqlite"
 
 
 def _source_language(options: TranslateOptions, tracks: list[Track], series: Any) -> str:
@@ -406,7 +398,7 @@ class Translator:
                 track = build_track(episode.source, episode.plans, translations, profile, language, protect, per_unit)
                 track = track.with_cues([replace(cue, text=put_back(cue.text, episode.unit_voices[c], p.dialogue))
                                          for c, (cue, p) in enumerate(zip(track.cues, episode.plans))])
-                before.extend(_draft_speeds(episode, drafts or texts, profile, language))
+                before.extend(fit.draft_speeds(episode, drafts or texts, profile, language))
                 if o.fit:
                     spans = fit.windows(episode.source, profile)
                     track, moved = fit.retime(track, spans, profile)
@@ -438,40 +430,3 @@ class Translator:
         if before or after:
             result.speed_before = fit.distribution(before, profile.cps_error)
             result.speed_after = fit.distribution(after, profile.cps_error)
-
-
-def create_check(name: str, options: BackendOptions, source: str, target: str) -> None:
-    """Validate that a backend can take this language pair (and has its key) without sending anything."""
-    from ..backends import preflight
-    preflight(name, options, source, target)
-
-
-def check_writable(folder: Path) -> None:
-    """Refuse before anything is sent when the output folder cannot be written."""
-    import os
-    import tempfile
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".subloc-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise UsageError(f"cannot write to the output folder {folder}: {exc.strerror or exc}",
-                         hint="choose another -o, or fix its permissions") from None
-
-
-def _draft_speeds(episode: Episode, texts: dict[tuple[int, int], Any], profile: Any, language: str) -> list[float]:
-    """Reading speed of each cue as first translated, on the source's times."""
-    from ..scripts import count, strip_markup
-
-    out = []
-    for c, (cue, p) in enumerate(zip(episode.source.cues, episode.plans)):
-        duration = cue.end - cue.start
-        if not p.units or duration <= 0:
-            continue
-        chars = sum(count(strip_markup(texts.get((c, u)) or ""), language) for u in range(len(p.units)))
-        if p.dialogue:
-            chars += len(p.units) * count(profile.dialogue_dash, language)
-        out.append(chars * 1000 / duration)
-    return out
