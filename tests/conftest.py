@@ -72,3 +72,18 @@ def tm_spec(request, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "tm.sqlite")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def series(tmp_path: Path) -> Path:
+    """Two sample episodes in a series folder of their own (series.toml and series glossaries)."""
+    import shutil
+
+    sample = SAMPLES / "stand-in-bride"
+    folder = tmp_path / "series"
+    (folder / "srt").mkdir(parents=True)
+    for name in ["series.toml", *[p.name for p in sample.glob("glossary.*.tsv")]]:
+        shutil.copy(sample / name, folder / name)
+    for ep in ("ep01", "ep02"):
+        shutil.copy(sample / "srt" / f"{ep}.zh-Hans.srt", folder / "srt" / f"{ep}.zh-Hans.srt")
+    return folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,16 +24,6 @@ from .servers import (BaiduServer, DeeplServer, GoogleServer, LibreServer, Micro
 
 SERIES = SAMPLES / "stand-in-bride"
 
-
-@pytest.fixture
-def series(tmp_path: Path) -> Path:
-    folder = tmp_path / "series"
-    (folder / "srt").mkdir(parents=True)
-    for name in ["series.toml", *[p.name for p in SERIES.glob("glossary.*.tsv")]]:
-        shutil.copy(SERIES / name, folder / name)
-    for ep in ("ep01", "ep02"):
-        shutil.copy(SERIES / "srt" / f"{ep}.zh-Hans.srt", folder / "srt" / f"{ep}.zh-Hans.srt")
-    return folder
 
 
 def run(series: Path, tmp_path: Path, backend: str, targets=("th",), **kw):  # type: ignore[no-untyped-def]

@@ -26,17 +26,6 @@ from .servers import (DeeplServer, GoogleServer, LibreServer, MicrosoftServer, M
 SERIES = SAMPLES / "stand-in-bride"
 
 
-@pytest.fixture
-def series(tmp_path: Path) -> Path:
-    """Two sample episodes in a series folder of their own (series.toml and series glossaries)."""
-    folder = tmp_path / "series"
-    (folder / "srt").mkdir(parents=True)
-    for name in ["series.toml", *[p.name for p in SERIES.glob("glossary.*.tsv")]]:
-        shutil.copy(SERIES / name, folder / name)
-    for ep in ("ep01", "ep02"):
-        shutil.copy(SERIES / "srt" / f"{ep}.zh-Hans.srt", folder / "srt" / f"{ep}.zh-Hans.srt")
-    return folder
-
 
 @pytest.fixture
 def openai():

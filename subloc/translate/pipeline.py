@@ -146,17 +146,12 @@ class Translator:
 
     def _context(self, glossary: Glossary | None, language: str, neighbours: dict[str, tuple[str, str]]
                  ) -> Callable[[list[Item]], dict[str, Any]]:
-        from .story import glossary_entries
+        from .story import base_context
 
         series = self.series.context(language) if self.series else None
 
         def build(items: list[Item]) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            if series:
-                out["series"] = series
-            entries = glossary_entries(glossary, [item.key for item in items])
-            if entries:
-                out["glossary"] = entries
+            out = base_context(series, glossary, [item.key for item in items])
             before = neighbours.get(items[0].key, ("", ""))[0]
             after = neighbours.get(items[-1].key, ("", ""))[1]
             if before or after:

@@ -84,6 +84,17 @@ def glossary_entries(glossary: Glossary | None, texts: list[str]) -> list[dict[s
     return list(seen.values())
 
 
+def base_context(series: dict[str, Any] | None, glossary: Glossary | None, texts: list[str]) -> dict[str, Any]:
+    """What every request of a batch carries before its own lines: the series and the glossary entries met."""
+    out: dict[str, Any] = {}
+    if series:
+        out["series"] = series
+    entries = glossary_entries(glossary, texts)
+    if entries:
+        out["glossary"] = entries
+    return out
+
+
 def _key(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
@@ -243,13 +254,7 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
     over: list[Occurrence] = []
 
     def base(items: list[Item]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if series:
-            out["series"] = series
-        entries = glossary_entries(glossary, [item.text for item in items])
-        if entries:
-            out["glossary"] = entries
-        return out
+        return base_context(series, glossary, [item.text for item in items])
 
     def context(items: list[Item]) -> dict[str, Any]:
         out = base(items)
