@@ -26,7 +26,7 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .backends import Backend, ContextTooLong, Refusal, Request, Segment, Usage
@@ -39,11 +39,17 @@ EARLY_STOP = 8
 
 @dataclass
 class Item:
-    key: str  # the unit's source text (TM key)
+    key: str  # the unit's source text (TM key), or an occurrence's id (story mode: see ``source``)
     text: str  # what is sent (may carry placeholders)
     verify: Callable[[str], str] | None = None  # turns a reply into the final text, or raises ValueError
     fields: dict[str, Any] = field(default_factory=dict)  # more Segment fields (max_chars, speaker, extra)
     batch: str = ""  # items of different batches never share a request (story order: one episode's lines)
+    source: str = ""  # the source text when ``key`` is not it
+
+    @property
+    def original(self) -> str:
+        """The source text, without placeholders: what a reply is checked against, asked again unmasked."""
+        return self.source or self.key
 
 
 @dataclass
@@ -274,9 +280,10 @@ class Scheduler:
         hint = f" ({exc.hint})" if exc.hint else ""
         if isinstance(exc, ContextTooLong):
             if not single:
-                # Remembered: batches not sent yet are no larger than the halves (see run()).
-                self.max_segments = min(self.max_segments, max(1, len(batch) // 2))
-                return self._split(task)
+                # Remembered: batches not sent yet are no larger than what fits (see run()).
+                size = self._fitting(batch, exc)
+                self.max_segments = min(self.max_segments, size or max(1, len(batch) // 2))
+                return self._split(task, size)
             self.stop_reason = redact(f"{exc.message}; even one line does not fit: {exc.fixed}{hint}")
             self._fail(batch, self.stop_reason)
             return []
@@ -316,11 +323,34 @@ class Scheduler:
         self._fail(batch, reason)
         return []
 
-    def _split(self, task: _Task) -> list[_Task]:
+    def _split(self, task: _Task, size: int | None = None) -> list[_Task]:
+        """The batch in halves, or in even pieces of at most ``size``."""
         self.stats.split += 1
-        half = len(task.batch) // 2
-        return [_Task(task.batch[:half], second_chance=task.second_chance),
-                _Task(task.batch[half:], second_chance=task.second_chance)]
+        n = len(task.batch)
+        size = -(-n // -(-n // size)) if size else n // 2  # 40 by at most 17: 14 + 14 + 12
+        return [_Task(task.batch[i:i + size], second_chance=task.second_chance) for i in range(0, n, size)]
+
+    def _fitting(self, batch: list[Item], exc: ContextTooLong) -> int | None:
+        """How many of the batch's first lines fit the context, from the server's numbers (its limit and
+        this request's size) and the backend's estimate of smaller requests, the context they carry
+        included; None when the server gave no numbers or the backend cannot estimate (then: halves)."""
+        measure = getattr(self.backend, "prompt_tokens", None)
+        if measure is None or not exc.limit or not exc.asked:
+            return None
+        scale = exc.asked / max(1, measure(self._request(batch)))
+        lo, hi = 0, len(batch) - 1
+        while lo < hi:  # the largest count whose request fits, with a margin for the estimate
+            mid = (lo + hi + 1) // 2
+            if measure(self._request(batch[:mid])) * scale <= exc.limit * 0.95:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo or None
+
+    def _request(self, batch: list[Item]) -> Request:
+        return Request(self.source_lang, self.target_lang,
+                       tuple(Segment(f"s{n}", item.text, **item.fields) for n, item in enumerate(batch, 1)),
+                       self.context(batch))
 
     def _accept(self, outcome: _Outcome) -> list[_Task]:
         assert outcome.reply is not None
@@ -341,9 +371,10 @@ class Scheduler:
             try:
                 final = item.verify(text) if item.verify else text
             except ValueError:
-                unmasked.append(Item(item.key, item.key))  # placeholders broken: ask again without them
+                # placeholders broken: ask again without them
+                unmasked.append(replace(item, text=item.original, verify=None))
                 continue
-            problem = language_problem(item.key, final, self.source_lang, self.target_lang) \
+            problem = language_problem(item.original, final, self.source_lang, self.target_lang) \
                 if self.check_language else None
             if problem:
                 wrong.append((item, problem))
@@ -361,7 +392,7 @@ class Scheduler:
                     error = BackendReplyError(f"{self.backend.info.name}: {problem}",
                                               hint="try another model, or --fallback another backend")
                     error.kind = "wrong-language"  # type: ignore[attr-defined]
-                    self._fail([item], f"{error.message} (asked twice); the line: «{item.key}»")
+                    self._fail([item], f"{error.message} (asked twice); the line: «{item.original}»")
                     self._count_error(error)
             else:
                 again.append(_Task([item for item, _ in wrong], second_chance=True))
@@ -385,8 +416,7 @@ class Scheduler:
             self.sleep(wait)
         self.limiter.acquire()
         ids = {f"s{n}": item for n, item in enumerate(task.batch, 1)}
-        request = Request(self.source_lang, self.target_lang,
-                          tuple(Segment(sid, item.text, **item.fields) for sid, item in ids.items()), self.context(task.batch))
+        request = self._request(task.batch)
         name = self.backend.info.name
         try:
             reply = self.backend.translate(request)

@@ -52,15 +52,16 @@ def count_tokens(text: str) -> int:
 
 # How servers word a prompt that does not fit (status, body).
 CONTEXT_ERRORS = {
-    "openai": (400, {"error": {"message": "This model's maximum context length is 8192 tokens. However, your messages "
-                                          "resulted in 9000 tokens.", "type": "invalid_request_error",
+    "openai": (400, {"error": {"message": "This model's maximum context length is {limit} tokens. However, your "
+                                          "messages resulted in {prompt} tokens.", "type": "invalid_request_error",
                                "param": "messages", "code": "context_length_exceeded"}}),
-    "vllm": (400, {"object": "error", "message": "This model's maximum context length is 4096 tokens. However, you "
-                                                 "requested 5123 tokens (4123 in the messages, 1000 in the completion).",
+    "vllm": (400, {"object": "error", "message": "This model's maximum context length is {limit} tokens. However, you "
+                                                 "requested {prompt} tokens ({prompt} in the messages, 0 in the "
+                                                 "completion).",
                    "type": "BadRequestError", "param": None, "code": 400}),
     "llamacpp": (400, {"error": {"code": 400, "message": "the request exceeds the available context size, try "
                                                          "increasing it", "type": "exceed_context_size_error",
-                                 "n_prompt_tokens": 5000, "n_ctx": 4096}}),
+                                 "n_prompt_tokens": "{prompt}", "n_ctx": "{limit}"}}),
 }
 
 
@@ -232,8 +233,10 @@ class OpenAIServer(FakeServer):
                                                            "param": "response_format"}}))
             return
         if self.context_limit is not None and prompt_tokens > self.context_limit:
-            status, error = CONTEXT_ERRORS[self.context_style]
-            self.reply(handler, status, json.dumps(error))
+            status, error = CONTEXT_ERRORS[self.context_style]  # with this request's numbers
+            text = json.dumps(error).replace("{limit}", str(self.context_limit)).replace("{prompt}", str(prompt_tokens))
+            self.reply(handler, status, text.replace(f'"{prompt_tokens}"', str(prompt_tokens))
+                       .replace(f'"{self.context_limit}"', str(self.context_limit)))
             return
         action = self.behave(n, user)
         if self.fault(handler, action):

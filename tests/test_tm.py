@@ -502,3 +502,30 @@ def test_concurrent_claims_never_overlap(tm_spec: str) -> None:
     for store in stores:
         store.close()
     assert sorted(sum(got, [])) == sorted(lines)  # every line claimed by exactly one worker
+
+
+def test_runs_starting_together_all_open_a_new_sqlite_tm(tmp_path: Path) -> None:
+    """Runs started at once on one new file (one CI job per series × language): while one of them
+    creates it and switches it to WAL, SQLite answers the others "database is locked" without waiting
+    (about one round in ten below, before the fix); every opener must get in."""
+    for round_ in range(40):
+        path = tmp_path / f"team{round_}.sqlite"
+        barrier = threading.Barrier(6)
+        errors: list[BaseException] = []
+
+        def opener(i: int) -> None:
+            try:
+                barrier.wait()
+                with open_tm(str(path)) as tm:
+                    tm.add(f"第{i}集：你给我站住！", "zh-Hans", "th", f"หยุดนะ! ({i})", "openai")
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=opener, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors, (round_, errors)
+        with open_tm(str(path)) as tm:
+            assert tm.stats()["segments"] == 6

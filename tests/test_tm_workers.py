@@ -15,6 +15,7 @@ import pytest
 from subloc import load
 from subloc.backends import BackendOptions
 from subloc.cli import cli
+from subloc.scripts import count
 from subloc.segments import plan_track
 from subloc.tm import open_tm
 from subloc.translate import TranslateOptions, Translator
@@ -54,23 +55,47 @@ def units_of(folder: Path) -> set[str]:
     return {u for p in (folder / "srt").glob("*.srt") for plan in plan_track(load(p), "zh-Hans") for u in plan.units}
 
 
-def translate(folder: Path, tm: str, server: OpenAIServer):  # type: ignore[no-untyped-def]
+def translate(folder: Path, tm: str, server: OpenAIServer, story: bool = True):  # type: ignore[no-untyped-def]
     options = TranslateOptions(targets=("th",), output_dir=folder / "out", backend="openai", tm_path=tm,
                                backend_options=BackendOptions(base_url=server.url), batch_size=6, concurrency=2,
-                               backoff=0.01, check=False, story=False)  # claims share the dedupe-mode work
+                               backoff=0.01, check=False, story=story)
     return Translator(sorted((folder / "srt").glob("*.srt")), options).run()
 
 
 def sent(server: OpenAIServer, since: int = 0) -> Counter[str]:
-    """How often each segment text was sent (glossary re-asks, which name required terms, are not resends)."""
+    """How often each segment text was sent: first asks only (glossary re-asks name required terms, fit
+    re-asks carry ``too_long``; both ask again for what this run sent, they are not resends)."""
     return Counter(s["text"] for e in server.log.requests[since:] if "required_terms" not in e["user"]
-                   for s in e["user"]["segments"])
+                   for s in e["user"]["segments"] if "too_long" not in s)
 
 
-def test_three_runs_on_one_tm_send_each_segment_once(tm_spec: str, tmp_path: Path, server: OpenAIServer) -> None:
+def floor(tmp_path: Path, story: bool) -> Counter[str]:
+    """What one run over every episode of the three series sends on an empty TM: each unique segment once
+    (in story mode a short line once per context it appears in)."""
+    folder = tmp_path / "floor"
+    (folder / "srt").mkdir(parents=True)
+    for extra in ["series.toml", *[p.name for p in SERIES.glob("glossary.*.tsv")]]:
+        shutil.copy(SERIES / extra, folder / extra)
+    for episode in sorted({e for pair in SPLITS.values() for e in pair}):
+        shutil.copy(SERIES / "srt" / f"{episode}.zh-Hans.srt", folder / "srt" / f"{episode}.zh-Hans.srt")
+    alone = OpenAIServer()
+    try:
+        assert translate(folder, str(tmp_path / "floor.sqlite"), alone, story).incomplete == 0
+        return sent(alone)
+    finally:
+        alone.close()
+
+
+@pytest.mark.parametrize("story", [True, False], ids=["story", "dedupe"])
+def test_three_runs_on_one_tm_send_each_segment_once(tm_spec: str, tmp_path: Path, server: OpenAIServer,
+                                                     story: bool) -> None:
     folders = [make_series(tmp_path, name) for name in SPLITS]
     union = set().union(*(units_of(f) for f in folders))
     assert sum(len(units_of(f)) for f in folders) >= 1.8 * len(union)  # the series do share most lines
+    once = floor(tmp_path, story)
+    assert set(once) == union
+    if story:  # short lines recur in other scenes (你说什么？), each scene its own work
+        assert sum(once.values()) > len(union)
     reports: dict[str, object] = {}
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(folders))
@@ -78,7 +103,7 @@ def test_three_runs_on_one_tm_send_each_segment_once(tm_spec: str, tmp_path: Pat
     def worker(folder: Path) -> None:
         try:
             barrier.wait()
-            reports[folder.name] = translate(folder, tm_spec, server)
+            reports[folder.name] = translate(folder, tm_spec, server, story)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -94,21 +119,22 @@ def test_three_runs_on_one_tm_send_each_segment_once(tm_spec: str, tmp_path: Pat
             sorted(f"{e}.th.srt" for e in SPLITS[folder.name])
     counts = sent(server)
     assert set(counts) == union
-    assert sum(counts.values()) <= 1.2 * len(union), counts.most_common(5)
-    assert max(counts.values()) == 1  # not one segment sent twice
+    assert sum(counts.values()) <= 1.2 * sum(once.values()), counts.most_common(5)
+    assert counts == once, counts - once  # not one segment (or short line in one scene) sent twice
     # Each run's own report adds up: what it sent plus what it found or waited for covers its segments.
-    assert sum(r.languages[0].sent for r in reports.values()) == len(union)
+    assert sum(r.languages[0].sent for r in reports.values()) == sum(once.values())
     # A fourth run over all three series sends nothing.
     before = len(server.log.requests)
     for folder in folders:
-        assert translate(folder, tm_spec, server).incomplete == 0
+        assert translate(folder, tm_spec, server, story).incomplete == 0
     assert len(server.log.requests) == before
 
 
 def test_a_dead_workers_claims_expire(tm_spec: str, tmp_path: Path, server: OpenAIServer) -> None:
     folder = make_series(tmp_path, "a")
     units = sorted(units_of(folder))
-    held = units[:7]
+    # Long lines (story mode claims them by source; a short line is claimed in its scene)
+    held = [u for u in units if count(u, "zh-Hans") > TranslateOptions(("th",), Path(".")).short_chars][:7]
     with open_tm(tm_spec) as dead:  # a worker that claimed seven lines and was killed (-9) before sending
         assert dead.claim(held, "zh-Hans", "th", 0.6) == held
         start = time.monotonic()  # (the server logs time.monotonic() too)
@@ -116,7 +142,7 @@ def test_a_dead_workers_claims_expire(tm_spec: str, tmp_path: Path, server: Open
         waited = time.monotonic() - start
     assert report.incomplete == 0
     counts = sent(server)
-    assert set(counts) == set(units) and max(counts.values()) == 1
+    assert set(counts) == set(units) and all(counts[u] == 1 for u in held)
     held_at = min(i for i, e in enumerate(server.log.requests) if any(s["text"] in held for s in e["user"]["segments"]))
     assert server.log.times[held_at] - start >= 0.55  # the held lines went only once the lease ran out
     assert waited < 20

@@ -20,7 +20,7 @@ from subloc.cli import cli
 from subloc.translate import TranslateOptions, Translator
 
 from .conftest import SAMPLES
-from .servers import OpenAIServer, fake_translate
+from .servers import OpenAIServer, count_tokens, fake_translate
 
 SERIES = SAMPLES / "stand-in-bride"
 EPISODES = ("ep01", "ep02")
@@ -40,27 +40,30 @@ def series(tmp_path_factory) -> Path:
 def translate(series: Path, out: Path, server: OpenAIServer, language: str = "th", **kw):  # type: ignore[no-untyped-def]
     options = TranslateOptions(targets=(language,), output_dir=out / "out", backend="openai",
                                tm_path=out / "tm.sqlite", backoff=0.01, check=kw.pop("check", False),
-                               story=kw.pop("story", False),  # the scheduler's faults, on the dedupe mode
+                               story=kw.pop("story", False),
                                backend_options=kw.pop("backend_options", BackendOptions(base_url=server.url)), **kw)
     return Translator(sorted((series / "srt").glob("*.srt")), options).run()
 
 
 @pytest.fixture(scope="module")
-def clean(series: Path, tmp_path_factory) -> dict[str, object]:
-    """A clean run per language: its requests, tokens and the files it writes."""
-    out: dict[str, object] = {}
-    for language in ("th", "id"):
+def clean(series: Path, tmp_path_factory) -> dict[object, object]:
+    """A clean run per language (dedupe mode under the language's code; story mode, the default, under
+    (code, "story")): its requests, tokens and the files it writes."""
+    out: dict[object, object] = {}
+    for language, story in (("th", False), ("id", False), ("th", True), ("id", True)):
         server = OpenAIServer()
         folder = tmp_path_factory.mktemp(f"clean-{language}")
         try:
-            report = translate(series, folder, server, language)
+            report = translate(series, folder, server, language, story=story)
         finally:
             server.close()
         assert report.incomplete == 0
-        out[language] = {"requests": len(server.log.requests), "sizes": {len(e["user"]["segments"])
+        out[(language, "story") if story else language] = {"requests": len(server.log.requests), "sizes": {len(e["user"]["segments"])
                                                                         for e in server.log.requests},
                          "files": {ep: (folder / "out" / f"{ep}.{language}.srt").read_bytes() for ep in EPISODES},
-                         "tokens": (server.log.prompt_tokens, server.log.completion_tokens)}
+                         "tokens": (server.log.prompt_tokens, server.log.completion_tokens),
+                         "largest": max(sum(count_tokens(m["content"]) for m in e["body"]["messages"])
+                                        for e in server.log.requests)}
     return out
 
 
@@ -86,12 +89,9 @@ RECOVERABLE = {
     "prose around json": lambda server: setattr(server, "behave", lambda n, p: ("prose",)),
     "numeric ids": lambda server: setattr(server, "behave", lambda n, p: ("numeric_ids",)),
     "400 on response_format": lambda server: setattr(server, "no_response_format", True),
-    "context length (openai)": lambda server: (setattr(server, "context_limit", 2900),
-                                               setattr(server, "context_style", "openai")),
-    "context length (vllm)": lambda server: (setattr(server, "context_limit", 2900),
-                                             setattr(server, "context_style", "vllm")),
-    "context length (llama.cpp)": lambda server: (setattr(server, "context_limit", 2900),
-                                                  setattr(server, "context_style", "llamacpp")),
+    "context length (openai)": lambda server: setattr(server, "context_style", "openai"),
+    "context length (vllm)": lambda server: setattr(server, "context_style", "vllm"),
+    "context length (llama.cpp)": lambda server: setattr(server, "context_style", "llamacpp"),
     "empty choices": lambda server: setattr(server, "behave", lambda n, p: ("empty_choices",) if n % 2 else None),
     "error in a 200": lambda server: setattr(server, "behave", lambda n, p: ("error_in_200",) if n % 2 else None),
     "cut body": lambda server: setattr(server, "behave", lambda n, p: ("cut",) if n % 2 else None),
@@ -100,17 +100,21 @@ RECOVERABLE = {
 }
 
 
+@pytest.mark.parametrize("story", [True, False], ids=["story", "dedupe"])
 @pytest.mark.parametrize("language", ["th", "id"])
 @pytest.mark.parametrize("mode", list(RECOVERABLE))
 def test_recoverable_modes_write_every_episode_as_a_clean_run(series: Path, tmp_path: Path, clean, mode: str,
-                                                              language: str) -> None:
+                                                              language: str, story: bool) -> None:
     server = OpenAIServer()
     RECOVERABLE[mode](server)
+    base = clean[(language, "story") if story else language]
+    if mode.startswith("context length"):  # a little less than the default batches need, in both modes
+        server.context_limit = 2900
+        assert 2900 < base["largest"]
     try:
-        report = translate(series, tmp_path, server, language)
+        report = translate(series, tmp_path, server, language, story=story)
     finally:
         server.close()
-    base = clean[language]
     lang = report.languages[0]
     assert report.incomplete == 0 and lang.failures == 0, lang.episodes[0].reasons
     for ep in EPISODES:
@@ -127,7 +131,7 @@ def test_recoverable_modes_write_every_episode_as_a_clean_run(series: Path, tmp_
         assert sum(1 for e in server.log.requests if "response_format" in e["body"]) <= 4
     if mode == "wrong-language lines":
         assert lang.rejected_language == 5
-    FIGURES[(mode, language)] = (len(server.log.requests), server.log.prompt_tokens, server.log.completion_tokens)
+    FIGURES[(mode, language + (" story" if story else ""))] = (len(server.log.requests), server.log.prompt_tokens, server.log.completion_tokens)
 
 
 FIGURES: dict[tuple[str, str], tuple[int, int, int]] = {}

@@ -121,11 +121,15 @@ class Reply(dict):  # type: ignore[type-arg]
 
 class ContextTooLong(BackendReplyError):
     """The request does not fit the model's context; smaller batches may. ``fixed`` describes what every
-    request carries (the series synopsis, characters, glossary), for the message when one line alone fails."""
+    request carries (the series synopsis, characters, glossary), for the message when one line alone fails;
+    ``limit`` and ``asked``, the context and the request's size in tokens when the server said them (the
+    scheduler then cuts the batch to what fits rather than halving it again and again)."""
 
-    def __init__(self, message: str, *, fixed: str = "", **kwargs: Any) -> None:
+    def __init__(self, message: str, *, fixed: str = "", limit: int | None = None, asked: int | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(message, retryable=False, **kwargs)
         self.fixed = fixed
+        self.limit, self.asked = limit, asked
         self.kind = "context"
 
 

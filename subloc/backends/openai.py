@@ -115,6 +115,10 @@ class OpenAIBackend:
         return [{"role": "system", "content": system},
                 {"role": "user", "content": json.dumps(payload, ensure_ascii=False)}]
 
+    def prompt_tokens(self, request: Request) -> int:
+        """The request's prompt in tokens, estimated (see :func:`estimate_tokens`)."""
+        return sum(estimate_tokens(m["content"]) for m in self.messages(request))
+
     def translate(self, request: Request) -> Reply:
         messages = self.messages(request)
         headers = {"Content-Type": "application/json"}
@@ -180,10 +184,20 @@ class OpenAIBackend:
         parts["neighbouring lines"] = len(json.dumps(request.context.get("context", {}), ensure_ascii=False))
         listed = ", ".join(f"{k} {v:,}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]) if v > 2)
         fixed = f"every request carries {sum(parts.values()):,} characters besides the lines ({listed})"
+        limit, asked = _LIMIT.search(said), _ASKED.search(said)
         return ContextTooLong(f"openai: the request exceeds the model's context ({redact(said)[:120]})", fixed=fixed,
+                              limit=int(limit.group(1) or limit.group(2)) if limit else None,
+                              asked=int(asked.group(1) or asked.group(2)) if asked else None,
                               hint="shorten the synopsis or characters in series.toml, use a smaller --glossary, or "
                                    "give the model a longer context (llama.cpp -c, vLLM --max-model-len, "
                                    "Ollama num_ctx)")
+
+
+# The numbers in a context error: OpenAI "maximum context length is 8192 tokens. However, your messages
+# resulted in 9000 tokens", vLLM "... However, you requested 5123 tokens (...)", llama.cpp's n_ctx and
+# n_prompt_tokens fields.
+_LIMIT = re.compile(r"maximum context length is (\d+)|\"n_ctx\"\s*:\s*(\d+)")
+_ASKED = re.compile(r"(?:resulted in|requested) (\d+) tokens|\"n_prompt_tokens\"\s*:\s*(\d+)")
 
 
 def segment_item(segment: Segment) -> dict[str, Any]:

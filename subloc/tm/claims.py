@@ -11,10 +11,9 @@ lease runs out and they are claimed and sent here. Each unique segment is theref
 from __future__ import annotations
 
 import threading
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
-from .entry import TMEntry
-from .store import TMStore
+from .store import Lookup, TMStore
 
 LEASE_S = 30.0  # a dead worker's claims are free again after this long; live workers renew every third of it
 
@@ -43,16 +42,21 @@ class _Renewer:
 
 def share_work(tm: TMStore, units: Sequence[str], source_lang: str, target_lang: str,
                translate: Callable[[list[str]], object], *, round_size: int, lease_s: float = LEASE_S,
-               poll_s: float = 0.25) -> dict[str, TMEntry]:
+               poll_s: float = 0.25, lookup: Lookup | None = None) -> dict[str, Any]:
     """Translate ``units`` through ``translate`` (which commits each arrival to the TM) without sending
-    what another worker on the same TM sends; returns the TM entries those other workers produced."""
-    found: dict[str, TMEntry] = {}
+    what another worker on the same TM sends; returns what those other workers produced: their TM
+    entries, or what ``lookup`` finds when the units are not plain sources (story mode claims a short
+    line per context: ``lookup`` maps such tokens to their in-context translations)."""
+    if lookup is None:
+        def lookup(keys: list[str]) -> Mapping[str, Any]:
+            return tm.lookup_many(keys, source_lang, target_lang)
+    found: dict[str, Any] = {}
     todo = list(dict.fromkeys(units))
     while todo:
         deferred: list[str] = []
         for start in range(0, len(todo), max(1, round_size)):
             chunk = [u for u in todo[start:start + round_size] if u not in found]
-            fresh = tm.lookup_many(chunk, source_lang, target_lang)  # others may have done some
+            fresh = lookup(chunk)  # others may have done some
             found.update(fresh)
             chunk = [u for u in chunk if u not in fresh]
             if not chunk:
@@ -63,7 +67,7 @@ def share_work(tm: TMStore, units: Sequence[str], source_lang: str, target_lang:
             if not mine:
                 continue
             # Claimed after the lookup: a worker that finished one of these in between has committed it.
-            done = tm.lookup_many(mine, source_lang, target_lang)
+            done = lookup(mine)
             found.update(done)
             mine = [u for u in mine if u not in done]
             renewer = _Renewer(tm, mine, source_lang, target_lang, lease_s)
@@ -75,6 +79,6 @@ def share_work(tm: TMStore, units: Sequence[str], source_lang: str, target_lang:
         if not deferred:
             break
         # Wait for what others hold; what they gave up (or their lease ran out on) is tried again here.
-        found.update(tm.wait_for(deferred, source_lang, target_lang, poll_s=poll_s))
+        found.update(tm.wait_for(deferred, source_lang, target_lang, poll_s=poll_s, lookup=lookup))
         todo = [u for u in deferred if u not in found]
     return found

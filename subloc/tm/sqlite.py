@@ -14,6 +14,7 @@ import os
 import socket
 import sqlite3
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,16 +70,28 @@ class SQLiteTM(SQLStore):
             return
         if self._db is not None:
             self._db.close()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes, fast commits
-        except (sqlite3.Error, OSError) as exc:
-            raise TranslationMemoryError(f"cannot open the translation memory: {exc}", path=self.location,
-                                         hint=_hint(exc) if isinstance(exc, sqlite3.Error) else None) from None
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
+                self._db.execute("PRAGMA busy_timeout = 30000")
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes, fast commits
+                break
+            except sqlite3.OperationalError as exc:
+                # Switching to WAL takes an exclusive lock without waiting on the busy handler: runs that
+                # start together (one CI job per series) may meet here; try again for a while.
+                if time.monotonic() < deadline and ("locked" in str(exc) or "busy" in str(exc)):
+                    self.close()
+                    time.sleep(0.05)
+                    continue
+                raise TranslationMemoryError(f"cannot open the translation memory: {exc}", path=self.location,
+                                             hint=_hint(exc)) from None
+            except (sqlite3.Error, OSError) as exc:
+                raise TranslationMemoryError(f"cannot open the translation memory: {exc}", path=self.location,
+                                             hint=_hint(exc) if isinstance(exc, sqlite3.Error) else None) from None
         self._migrate("")
 
     def _connect_readonly(self) -> sqlite3.Connection:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import time
 from contextlib import AbstractContextManager
-from typing import Any, Iterable, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, runtime_checkable
 
 from ..errors import TranslationMemoryError
 from .entry import TMEntry, _now, claim_key, normalize
 from .schema import CONFLICT_KEY, MIGRATIONS, SCHEMA_VERSION, check_version
+
+
+# Finds which of the given claim tokens are done: token -> its TM entry or translation.
+Lookup = Callable[[list[str]], Mapping[str, Any]]
 
 
 @runtime_checkable
@@ -42,7 +46,7 @@ class TMStore(Protocol):
     def release(self, sources: Sequence[str], source_lang: str, target_lang: str) -> None: ...
     def claimed_by_others(self, sources: Sequence[str], source_lang: str, target_lang: str) -> set[str]: ...
     def wait_for(self, sources: Sequence[str], source_lang: str, target_lang: str, *, timeout: float | None = None,
-                 poll_s: float = 0.25) -> dict[str, TMEntry]: ...
+                 poll_s: float = 0.25, lookup: Lookup | None = None) -> dict[str, Any]: ...
 
 
 _COLUMNS = ("source, source_lang, target_lang, target, backend, created, approved, note, approved_by, approved_at, "
@@ -281,14 +285,15 @@ class SQLStore:
                         (self.owner, *chunk))
 
     def wait_for(self, sources: Sequence[str], source_lang: str, target_lang: str, *, timeout: float | None = None,
-                 poll_s: float = 0.25) -> dict[str, TMEntry]:
+                 poll_s: float = 0.25, lookup: Lookup | None = None) -> dict[str, Any]:
         """Wait until each source is in the TM or no other worker holds a live claim on it (it finished,
-        gave up, or died and its lease ran out); the entries found. ``timeout`` bounds the wait."""
+        gave up, or died and its lease ran out); the entries found. ``timeout`` bounds the wait.
+        ``lookup`` finds what is done when claims are not on plain sources (story mode's in-context keys)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         pending = list(dict.fromkeys(sources))
-        found: dict[str, TMEntry] = {}
+        found: dict[str, Any] = {}
         while pending:
-            found.update(self.lookup_many(pending, source_lang, target_lang))
+            found.update(lookup(pending) if lookup is not None else self.lookup_many(pending, source_lang, target_lang))
             pending = [s for s in pending if s not in found]
             if not pending:
                 break

@@ -32,6 +32,7 @@ from ..speakers import Voice, addressees, prefix_length, speaker_field
 from ..tm import TMStore, normalize
 from . import fit
 from .memory import ContextStore, Examples
+from .shared import run_shared
 
 if TYPE_CHECKING:
     from ..profiles import Profile
@@ -192,6 +193,28 @@ def decide(plan: Plan, tm: TMStore, store: ContextStore, source_lang: str, langu
             first_long[occ.source] = occ
 
 
+def _claim_token(occ: Occurrence) -> str:
+    """What a run claims for an occurrence it sends: the source, or for a short line the source in its
+    context (see .shared)."""
+    return f"{occ.source}\x1f{occ.keys[0]}" if occ.short else occ.source
+
+
+def _lookup_tokens(tokens: list[str], tm: TMStore, store: ContextStore, source_lang: str,
+                   language: str) -> dict[str, str]:
+    """The translations already in the TM of the claim tokens given."""
+    plain = [t for t in tokens if "\x1f" not in t]
+    found = {k: e.target for k, e in tm.lookup_many(plain, source_lang, language).items()} if plain else {}
+    wanted: dict[str, set[str]] = {}
+    for t in tokens:
+        if "\x1f" in t:
+            source, key = t.split("\x1f", 1)
+            wanted.setdefault(source, set()).add(key)
+    if wanted:
+        found.update({f"{source}\x1f{key}": target
+                      for (source, key), target in store.lookup(wanted, source_lang, language).items()})
+    return found
+
+
 def batches(occs: list[Occurrence], max_segments: int, max_chars: int) -> list[list[Occurrence]]:
     """Consecutive occurrences to send, in batches within the limits, cut at the last scene gap when full."""
     out: list[list[Occurrence]] = []
@@ -295,7 +318,7 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
         if occ.again and "too_long" not in extra:
             more["earlier_translation"] = latest.get(occ.source, occ.hint)
         fields["extra"] = {k: v for k, v in more.items() if v}
-        return Item(occ.id, occ.source, fields=fields)
+        return Item(occ.id, occ.source, fields=fields, source=occ.source)
 
     def done(item: Item, text: str) -> None:
         occ = by_id[item.key]
@@ -322,20 +345,38 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
 
     # Rounds: the next batch of every episode at once; an episode's batches go one after the other, so
     # each request's ``previous`` lines are translated by the time it is sent.
-    queues = [batches(occs, scheduler.max_segments, scheduler.max_chars) for occs in per_episode if occs]
-    for round_ in range(max((len(q) for q in queues), default=0)):
+    # Other runs on the same TM (other series sharing lines, other workers): each round is claimed
+    # first, and what another run is sending is waited for and taken from the TM (see .shared).
+    # Each round's batches are cut with the scheduler's limits of the moment: a server whose context
+    # turned out smaller than a batch lowers them for every batch after (see Scheduler).
+    queues = [occs for occs in per_episode if occs]
+    from_others: dict[str, str] = {}
+    round_ = 0
+    while any(queues):
         items = []
         for e, queue in enumerate(queues):
-            if round_ < len(queue):
-                items += [replace(item_for(occ), batch=f"{e}:{round_}") for occ in queue[round_]]
-        scheduler.run(items)
+            if queue:
+                batch = batches(queue, scheduler.max_segments, scheduler.max_chars)[0]
+                del queue[:len(batch)]
+                items += [replace(item_for(occ), batch=f"{e}:{round_}") for occ in batch]
+        round_ += 1
+        _, others = run_shared(scheduler, items, tm, tr.source_lang, language, round_size=len(items),
+                               token=lambda item: _claim_token(by_id[item.key]),
+                               lookup=lambda tokens: _lookup_tokens(tokens, tm, store, tr.source_lang, language))
+        for key, text in others.items():
+            occ = by_id[key]
+            occ.state, occ.text, occ.backend = ("context" if occ.short else "tm"), text, "tm"
+            latest[occ.source] = text
+            tr.progress.segment_done(language)
+        from_others.update(others)
     stats = scheduler.stats
     account(result, stats, o.backend_options)
     result.rejected_language += stats.rejected_language
     if stats.stopped and not result.stopped:
         result.stopped = f"{backend_name}: {stats.stopped}"
-    result.sent = len(sending)
-    result.context_again = sum(1 for occ in sending if occ.again)
+    result.sent = len(sending) - len(from_others)
+    result.tm_hits += len(from_others)
+    result.context_again = sum(1 for occ in sending if occ.again and occ.id not in from_others)
     failures = {key: reason for key, reason in stats.failures.items() if by_id[key].text is None}
 
     if glossary is not None and missed:
