@@ -2,9 +2,12 @@
 
     python benchmarks/bench_tm_workers.py            # SQLite, and PostgreSQL when its binaries exist
     python benchmarks/bench_tm_workers.py --size     # also: TM size per million segments (100k inserted)
+    python benchmarks/bench_tm_workers.py story      # only story mode (the default of translate); or dedupe
 
 Each series: 10 episodes × 40 cues; 60% of every series' lines come from one pool all series share
-(240 lines), the rest are its own (160). An OpenAI-compatible server (tests/servers.py, in its own
+(240 lines), the rest are its own (160). Story mode (translate's default) and dedupe mode (--no-story)
+each run; in story mode a short line is translated once per scene, so its floor is what one worker
+sends. An OpenAI-compatible server (tests/servers.py, in its own
 process) answers each request after 200 ms. Worker k translates series k, k+N, … one after another
 (one process per worker, as one CI job or Kubernetes Job would), into Indonesian, batch 20, 2 requests
 in flight per worker. Reported per store and N: segments sent (the floor is the unique segments),
@@ -59,7 +62,7 @@ def make_series(root: Path) -> list[Path]:
     return folders
 
 
-def worker(url: str, tm: str, folders: list[str]) -> None:
+def worker(url: str, tm: str, story: bool, folders: list[str]) -> None:
     """One worker process: translate its series one after another; one JSON line per series."""
     from subloc.backends import BackendOptions
     from subloc.translate import TranslateOptions, Translator
@@ -67,18 +70,18 @@ def worker(url: str, tm: str, folders: list[str]) -> None:
     for folder in folders:
         options = TranslateOptions(targets=(TARGET,), output_dir=Path(folder) / "out", backend="openai", tm_path=tm,
                                    backend_options=BackendOptions(base_url=url), batch_size=BATCH,
-                                   concurrency=CONCURRENCY, check=False)
+                                   concurrency=CONCURRENCY, check=False, story=story)
         report = Translator(sorted(Path(folder).glob("*.srt")), options).run()
         lang = report.languages[0]
         print(json.dumps({"sent": lang.sent, "requests": lang.requests, "segments": lang.segments,
                           "incomplete": report.incomplete}), flush=True)
 
 
-def run(url: str, tm: str, folders: list[Path], workers: int) -> dict[str, float]:
+def run(url: str, tm: str, folders: list[Path], workers: int, story: bool) -> dict[str, float]:
     import resource
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, __file__, "--worker", url, tm,
+    procs = [subprocess.Popen([sys.executable, __file__, "--worker", url, tm, "story" if story else "dedupe",
                                *[str(f) for f in folders[k::workers]]], stdout=subprocess.PIPE, text=True)
              for k in range(workers)]
     rows = []
@@ -131,22 +134,27 @@ def main() -> None:
             stores.append(("PostgreSQL", lambda n: cluster.new_database()))
         print(f"{SERIES} series × {EPISODES} episodes × {CUES} cues, {SHARED:.0%} of each series' lines shared; "
               f"server latency {LATENCY * 1000:.0f} ms; batch {BATCH}, {CONCURRENCY} in flight per worker\n")
-        print("| store | workers | segments sent (unique) | requests | wall | workers' CPU | segments/s "
+        print("| store | mode | workers | segments sent (floor) | requests | wall | workers' CPU | segments/s "
               "| vs 1 worker |")
-        print("|---|---|---|---|---|---|---|---|")
-        for label, spec in stores:
+        print("|---|---|---|---|---|---|---|---|---|")
+        modes = [m for m in ("story", "dedupe") if m in sys.argv] or ["story", "dedupe"]
+        for (label, spec), mode in ((s, m) for s in stores for m in modes):
             base = None
+            floor = 0
             for n in (1, 2, 4):
-                root = work / f"{label}-{n}"
+                root = work / f"{label}-{mode}-{n}"
                 root.mkdir()
                 folders = make_series(root)
                 unique = len({line for f in folders for p in f.glob("*.srt")
                               for line in p.read_text("utf-8").splitlines() if line and line[0] not in "0123456789"})
-                r = run(url, spec(n), folders, n)
+                r = run(url, spec(f"{mode}-{n}"), folders, n, mode == "story")
                 assert r["incomplete"] == 0
+                # The floor: each unique line once; in story mode each short line once per scene (the
+                # lines around it), which one worker alone sends.
+                unique = unique if mode == "dedupe" else (floor := floor if n > 1 else r["sent"])
                 rate = r["segments"] / r["wall"]
                 base = base or rate
-                print(f"| {label} | {n} | {r['sent']:,} ({unique:,}) | {r['requests']} | {r['wall']:.1f} s | "
+                print(f"| {label} | {mode} | {n} | {r['sent']:,} ({unique:,}) | {r['requests']} | {r['wall']:.1f} s | "
                       f"{r['cpu']:.1f} s | {rate:.0f} | ×{rate / base:.2f} |", flush=True)
         if "--size" in sys.argv:
             print("\n| store | insert | size of 100k | per million (×10) |\n|---|---|---|---|")
@@ -162,6 +170,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        worker(sys.argv[2], sys.argv[3], sys.argv[4:])
+        worker(sys.argv[2], sys.argv[3], sys.argv[4] == "story", sys.argv[5:])
     else:
         main()

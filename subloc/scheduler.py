@@ -338,10 +338,17 @@ class Scheduler:
         if measure is None or not exc.limit or not exc.asked:
             return None
         scale = exc.asked / max(1, measure(self._request(batch)))
+        room = exc.limit * 0.97  # a margin for the estimate (the context every request carries can be most of it)
+
+        def fits(size: int) -> bool:
+            pieces = self._split(_Task(batch), size)
+            self.stats.split -= 1  # only measuring
+            return all(measure(self._request(p.batch)) * scale <= room for p in pieces)
+
         lo, hi = 0, len(batch) - 1
-        while lo < hi:  # the largest count whose request fits, with a margin for the estimate
+        while lo < hi:  # the largest size whose every piece fits
             mid = (lo + hi + 1) // 2
-            if measure(self._request(batch[:mid])) * scale <= exc.limit * 0.95:
+            if fits(mid):
                 lo = mid
             else:
                 hi = mid - 1
