@@ -529,3 +529,20 @@ def test_runs_starting_together_all_open_a_new_sqlite_tm(tmp_path: Path) -> None
         assert not errors, (round_, errors)
         with open_tm(str(path)) as tm:
             assert tm.stats()["segments"] == 6
+
+
+def test_the_example_pool_is_bounded_approved_first_then_newest(tm_spec: str) -> None:
+    """Story mode looks for similar entries among a bounded pool, so a team memory of millions is not read
+    whole into every run: the pair's approved entries first, then the newest; never in-context entries,
+    pseudo output or other pairs."""
+    with open_tm(tm_spec) as tm:
+        tm.add("我不嫁！", "zh-Hans", "th", "ฉันไม่แต่ง!", "openai", approved=True, created="2026-01-01T00:00:00Z")
+        tm.add_many(TMEntry(f"第{i}次：你到底想怎么样？", "zh-Hans", "th", f"ครั้งที่ {i}: คุณต้องการอะไรกันแน่?",
+                            "openai", f"2026-02-01T00:00:{i:02d}Z") for i in range(30))
+        tm.add("你说什么？", "zh-Hans", "th", "ว่าไงนะ?", "openai", context_key="n:abc")
+        tm.add("你说什么？", "zh-Hans", "th", "[pseudo]", "pseudo")
+        tm.add("你说什么？", "zh-Hans", "vi", "Cô nói gì?", "openai")
+        pool = tm.example_pool("zh-Hans", "th", limit=5)
+        assert list(pool) == ["我不嫁！", *[f"第{i}次：你到底想怎么样？" for i in (29, 28, 27, 26)]]
+        assert "你说什么？" not in tm.example_pool("zh-Hans", "th")
+        assert tm.example_pool("zh-Hans", "th", pseudo=True) == {"你说什么？": "[pseudo]"}

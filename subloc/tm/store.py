@@ -40,6 +40,8 @@ class TMStore(Protocol):
             context_key: str | None = None) -> None: ...
     def add_many(self, rows: Iterable[TMEntry]) -> int: ...
     def entries(self) -> Iterator[TMEntry]: ...
+    def example_pool(self, source_lang: str, target_lang: str, *, pseudo: bool = False,
+                     limit: int = 20000) -> dict[str, str]: ...
     def stats(self) -> dict[str, object]: ...
     def claim(self, sources: Sequence[str], source_lang: str, target_lang: str, lease_s: float) -> list[str]: ...
     def renew(self, sources: Sequence[str], source_lang: str, target_lang: str, lease_s: float) -> None: ...
@@ -230,6 +232,20 @@ class SQLStore:
             for row in rows:
                 yield _entry(row[1:])
             last = rows[-1][0]
+
+    def example_pool(self, source_lang: str, target_lang: str, *, pseudo: bool = False,
+                     limit: int = 20000) -> dict[str, str]:
+        """Where similar entries are looked for (source -> target): one language pair's entries for any
+        context, approved ones first, then the newest, at most ``limit`` (a team memory of millions is
+        not read whole into every run)."""
+        kind = "backend = 'pseudo'" if pseudo else "backend <> 'pseudo'"
+        rows = self._query(f"SELECT source, target FROM segments WHERE source_lang = ? AND target_lang = ? AND {kind} "
+                           "AND context_key IS NULL ORDER BY approved DESC, id DESC LIMIT ?",
+                           (source_lang, target_lang, int(limit)))
+        pool: dict[str, str] = {}
+        for source, target in rows:
+            pool.setdefault(source, target)  # approved first, then the newest
+        return pool
 
     def stats(self) -> dict[str, object]:
         pairs: dict[tuple[str, str], dict[str, Any]] = {}

@@ -9,6 +9,7 @@ from ..tm import TMEntry, TMStore
 from ..tm.entry import _now
 
 FUZZY = 75  # minimum similarity (percent) of a TM example
+POOL = 20000  # entries searched for examples: a language pair's approved ones first, then the newest
 
 
 class ContextStore:
@@ -44,14 +45,11 @@ class ContextStore:
 
 
 class Examples:
-    """Similar TM entries (rapidfuzz ratio ≥ FUZZY) as examples for the model."""
+    """Similar TM entries (rapidfuzz ratio ≥ FUZZY) as examples for the model, among the pair's POOL
+    approved or newest entries."""
 
     def __init__(self, tm: TMStore, source_lang: str, language: str, pseudo: bool) -> None:
-        self.pairs: dict[str, str] = {}
-        for e in tm.entries():
-            if e.source_lang == source_lang and e.target_lang == language and (e.backend == "pseudo") == pseudo:
-                if e.approved or e.source not in self.pairs:
-                    self.pairs[e.source] = e.target
+        self.pairs: dict[str, str] = tm.example_pool(source_lang, language, pseudo=pseudo, limit=POOL)
         self.sources = list(self.pairs)
 
     def similar(self, text: str, limit: int = 2) -> list[dict[str, Any]]:
