@@ -90,3 +90,26 @@ class AtLeast(click.ParamType):
             bound = f"more than {low}" if self.open else f"{low} or more"
             self.fail(f"must be {bound}, not {value}" + (f": {self.fix}" if self.fix else ""), param, ctx)
         return number
+
+
+class BaseURL(click.ParamType):
+    """An http(s) URL with a host: ``localhost:8080`` alone would be read as a scheme and fail only after
+    the run has started."""
+
+    name = "URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from urllib.parse import urlsplit
+
+        text = str(value).strip()
+        try:
+            parts = urlsplit(text)
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            ok = False
+        if not ok:
+            fix = "write it as http(s)://HOST[:PORT][/PATH], e.g. http://localhost:11434/v1" if "://" in text else \
+                f"write it with its scheme, e.g. http://{text}"
+            self.fail(f"{value!r} is not an http(s) URL: {fix}", param, ctx)
+        return text

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ._output import emit_json, is_terminal, note, plural, table
-from ._params import AtLeast, Language, LanguagePair, Languages
+from ._params import AtLeast, BaseURL, Language, LanguagePair, Languages
 
 
 def register(cli: click.Group) -> None:
@@ -106,9 +106,9 @@ Examples:
                    "(default: .subloc/tm.sqlite in the series folder).")
 @click.option("--format", "out_format", type=click.Choice(["srt", "vtt"]), help="Output format (default: the input's).")
 @click.option("--dry-run", is_flag=True, help="Report what would be sent (segments, characters, requests); send nothing.")
-@click.option("--base-url", help="Backend endpoint (openai-compatible servers, self-hosted LibreTranslate, mirrors).")
+@click.option("--base-url", type=BaseURL(), help="Backend endpoint (openai-compatible servers, self-hosted LibreTranslate, mirrors).")
 @click.option("--model", help="Model name (openai backend).")
-@click.option("--fallback-base-url", help="Endpoint of the fallback backend.")
+@click.option("--fallback-base-url", type=BaseURL(), help="Endpoint of the fallback backend.")
 @click.option("--fallback-model", help="Model of the fallback backend.")
 @click.option("--timeout", type=AtLeast(0, real=True, open=True), help="Deadline per request in seconds (default: 60).")
 @click.option("--concurrency", type=AtLeast(1), help="Requests in flight (default: the backend's).")
