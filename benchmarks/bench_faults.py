@@ -21,17 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.servers import OpenAIServer  # noqa: E402
-from tests.test_translate_faults import EPISODES, RECOVERABLE, SERIES, translate  # noqa: E402
-
-
-def series(work: Path) -> Path:
-    folder = work / "series"
-    (folder / "srt").mkdir(parents=True)
-    for name in ["series.toml", *[p.name for p in SERIES.glob("glossary.*.tsv")]]:
-        shutil.copy(SERIES / name, folder / name)
-    for ep in EPISODES:
-        shutil.copy(SERIES / "srt" / f"{ep}.zh-Hans.srt", folder / "srt" / f"{ep}.zh-Hans.srt")
-    return folder
+from tests.test_translate_faults import RECOVERABLE, make_series, translate  # noqa: E402
 
 
 def one(folder: Path, work: Path, language: str, story: bool, mode: str | None) -> tuple[int, int, int, float, int]:
@@ -53,7 +43,7 @@ def one(folder: Path, work: Path, language: str, story: bool, mode: str | None) 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="subloc-bench-faults-"))
     try:
-        folder = series(work)
+        folder = make_series(work)
         print("| mode | language | story: requests (× clean) | prompt + completion tokens (× clean) | wall s "
               "| dedupe: requests (× clean) | tokens (× clean) | wall s |")
         print("|---|---|---|---|---|---|---|---|")

@@ -28,7 +28,13 @@ EPISODES = ("ep01", "ep02")
 
 @pytest.fixture(scope="module")
 def series(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("faults") / "series"
+    return make_series(tmp_path_factory.mktemp("faults"))
+
+
+def make_series(root: Path) -> Path:
+    """The sample series' first episodes, with its series.toml and glossaries (benchmarks/bench_faults.py
+    translates the same)."""
+    folder = root / "series"
     (folder / "srt").mkdir(parents=True)
     for name in ["series.toml", *[p.name for p in SERIES.glob("glossary.*.tsv")]]:
         shutil.copy(SERIES / name, folder / name)
