@@ -12,7 +12,6 @@ word boundaries; longest term first, no overlaps, and not inside a longer Chines
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -124,32 +123,21 @@ _MIN_FREQ = 20
 _LONGEST = 6
 
 
-@lru_cache(maxsize=1)
-def _chinese_words() -> frozenset[str]:
-    """jieba's dictionary words of 2 to 6 characters with frequency >= 20, read once per process."""
-    from ..scripts import _package_dir
+def _chinese_word(word: str) -> bool:
+    """A word of jieba's dictionary (subloc.lexicon, cached) with frequency >= 20."""
+    from ..lexicon import chinese
 
-    folder = _package_dir("jieba")
-    if not folder:
-        return frozenset()
-    words = set()
-    with open(f"{folder}/dict.txt", encoding="utf-8") as handle:
-        for line in handle:
-            word, _, rest = line.partition(" ")
-            if 2 <= len(word) <= _LONGEST and int(rest.split(" ", 1)[0]) >= _MIN_FREQ:
-                words.add(word)
-    return frozenset(words)
+    return chinese().get(word) >= _MIN_FREQ
 
 
 def _covered(text: str, start: int, end: int, term: str, entries: set[str]) -> bool:
     """Whether a longer dictionary word (not a glossary entry, not the term repeated) covers text[start:end]."""
-    words = _chinese_words()
     for begin in range(max(0, start - _LONGEST + 1), start + 1):
         for stop in range(end, min(len(text), begin + _LONGEST) + 1):
             if stop - begin <= end - start:
                 continue
             word = text[begin:stop]
-            if word in words and word not in entries and word != term * (len(word) // len(term)):
+            if _chinese_word(word) and word not in entries and word != term * (len(word) // len(term)):
                 return True
     return False
 
