@@ -420,7 +420,9 @@ def zh_words(text: str) -> list[str]:
     return out
 
 
-def _zh_block(sentence: str) -> list[str]:
+def _zh_route(sentence: str) -> list[str]:
+    """The dictionary words of the most probable route through a block (jieba's DAG and route), before
+    the HMM: an unknown character is a word of its own."""
     import math
 
     from .lexicon import chinese
@@ -441,22 +443,32 @@ def _zh_block(sentence: str) -> list[str]:
                 if not known or step > best:
                     best, known = step, True
         route[start] = best
+    out = []
+    x = 0
+    while x < n:
+        y = route[x][1] + 1
+        out.append(sentence[x:y])
+        x = y
+    return out
+
+
+def _zh_block(sentence: str) -> list[str]:
+    from .lexicon import chinese
+
+    words = chinese()
     out: list[str] = []
     single = ""
-    x = 0
-    while x <= n:
-        y = route[x][1] + 1 if x < n else n + 1
-        if x < n and y - x == 1:
-            single += sentence[x]
-        else:
-            if len(single) == 1 or (single and words.get(single)):
-                out.extend(single)
-            elif single:
-                out.extend(_zh_unknown(single))
-            single = ""
-            if x < n:
-                out.append(sentence[x:y])
-        x = y
+    for token in [*_zh_route(sentence), ""]:
+        if len(token) == 1:
+            single += token
+            continue
+        if len(single) == 1 or (single and words.get(single)):
+            out.extend(single)
+        elif single:
+            out.extend(_zh_unknown(single))
+        single = ""
+        if token:
+            out.append(token)
     return out
 
 
@@ -520,8 +532,9 @@ def zh_break_splits_word(left: str, right: str) -> str | None:
     a, b = left[-_ZH_WINDOW:], right[:_ZH_WINDOW]
     if not a or not b or not (is_han(a[-1]) and is_han(b[0])):
         return None
-    offset, position = 0, len(a)
-    for token in zh_words(a + b):
+    text, position = a + b, len(a)
+    offset = 0
+    for token in zh_words(text):
         if offset < position < offset + len(token):
             return token
         offset += len(token)

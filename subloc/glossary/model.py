@@ -83,7 +83,8 @@ class Glossary:
         index = self._index()
         candidates: list[Match] = []
         for i, ch in enumerate(text):
-            for key in {ch, ch.casefold()}:
+            folded_ch = ch.casefold()
+            for key in (ch,) if folded_ch == ch else (ch, folded_ch):
                 for entry in index.get(key, ()):
                     src = entry.source
                     end = i + len(src)
@@ -123,21 +124,17 @@ _MIN_FREQ = 20
 _LONGEST = 6
 
 
-def _chinese_word(word: str) -> bool:
-    """A word of jieba's dictionary (subloc.lexicon, cached) with frequency >= 20."""
-    from ..lexicon import chinese
-
-    return chinese().get(word) >= _MIN_FREQ
-
-
 def _covered(text: str, start: int, end: int, term: str, entries: set[str]) -> bool:
     """Whether a longer dictionary word (not a glossary entry, not the term repeated) covers text[start:end]."""
+    from ..lexicon import chinese
+
+    words = chinese()  # jieba's dictionary (subloc.lexicon, cached); a word's value is its frequency
     for begin in range(max(0, start - _LONGEST + 1), start + 1):
-        for stop in range(end, min(len(text), begin + _LONGEST) + 1):
-            if stop - begin <= end - start:
+        for stop, freq in words.matches(text[:begin + _LONGEST], begin):
+            if stop < end or stop - begin <= end - start or freq < _MIN_FREQ:
                 continue
             word = text[begin:stop]
-            if _chinese_word(word) and word not in entries and word != term * (len(word) // len(term)):
+            if word not in entries and word != term * (len(word) // len(term)):
                 return True
     return False
 
