@@ -21,14 +21,14 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 import threading
 import unicodedata
 from array import array
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
-FORMAT = 4  # bump when the cached layout changes
+FORMAT = 5  # bump when the cached layout changes
 _SEP = "\n"
 
 
@@ -56,29 +56,64 @@ class Lexicon:
 
     def __init__(self, buckets: dict[str, bytes], extra: dict | None = None) -> None:
         self._raw = buckets
-        self._parsed: dict[str, tuple[dict[str, int], int]] = {}
+        self._parsed: dict[str, tuple[dict[str, int], int, list[str]]] = {}
         self.extra = extra or {}
+
+    def _entry(self, first: str) -> tuple[dict[str, int], int, list[str]]:
+        got = self._parsed.get(first)
+        if got is None:
+            words, ordered = _parse(self._raw.get(first, b"").decode("utf-8"))
+            got = self._parsed[first] = (words, max(map(len, ordered), default=0), ordered)
+        return got
 
     def bucket(self, first: str) -> tuple[dict[str, int], int]:
         """The words starting with ``first`` (word → value) and the length of the longest."""
-        got = self._parsed.get(first)
-        if got is None:
-            words = _parse(self._raw.get(first, b"").decode("utf-8"))
-            got = self._parsed[first] = (words, max(map(len, words), default=0))
-        return got
+        words, longest, _ = self._entry(first)
+        return words, longest
 
     def get(self, word: str, default: int = 0) -> int:
-        return self.bucket(word[0])[0].get(word, default) if word else default
+        return self._entry(word[0])[0].get(word, default) if word else default
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and bool(word) and word in self.bucket(word[0])[0]
+        return isinstance(word, str) and bool(word) and word in self._entry(word[0])[0]
 
     def matches(self, text: str, start: int = 0) -> list[tuple[int, int]]:
-        """(end offset, value) of each word of this list starting at ``text[start]``, shortest first."""
-        words, longest = self.bucket(text[start])
-        get = words.get
-        return [(end, value) for end in range(start + 1, min(len(text), start + longest) + 1)
-                if (value := get(text[start:end]))]
+        """(end offset, value) of each word of this list starting at ``text[start]``, shortest first.
+
+        A walk along the sorted bucket (a trie's walk): it stops as soon as no word starts with the
+        text read so far, so a Thai bucket's 40-letter words cost nothing at a 3-letter word."""
+        words, longest, ordered = self._entry(text[start])
+        out = []
+        size = len(ordered)
+        for end in range(start + 1, min(len(text), start + longest) + 1):
+            frag = text[start:end]
+            k = bisect_left(ordered, frag)
+            if k == size or not ordered[k].startswith(frag):
+                break
+            if ordered[k] == frag:
+                out.append((end, words[frag]))
+        return out
+
+    def crosses(self, text: str, position: int) -> bool:
+        """Whether a word of this list starts before ``position`` in ``text`` and ends after it."""
+        n = len(text)
+        for start in range(position):
+            _, longest, ordered = self._entry(text[start])
+            if start + longest <= position:
+                continue
+            size = len(ordered)
+            frag = text[start:position]
+            k = bisect_left(ordered, frag)
+            if k == size or not ordered[k].startswith(frag):
+                continue  # no word starts with the text up to the break
+            for end in range(position + 1, min(n, start + longest) + 1):
+                frag = text[start:end]
+                k = bisect_left(ordered, frag, k)
+                if k == size or not ordered[k].startswith(frag):
+                    break
+                if ordered[k] == frag:
+                    return True
+        return False
 
     def prefixes(self, text: str, start: int = 0) -> list[int]:
         """End offsets of the words of this list that start at ``text[start]``, shortest first."""
@@ -88,14 +123,15 @@ class Lexicon:
         return sum(raw.split(b"\0", 1)[0].count(b"\n") + 1 for raw in self._raw.values() if raw)
 
 
-def _parse(raw: str) -> dict[str, int]:
-    """A bucket's text: the words, and their values (none: all 1), separated by NUL."""
+def _parse(raw: str) -> tuple[dict[str, int], list[str]]:
+    """A bucket's text: the words in code point order, and their values (none: all 1), separated by NUL."""
     if not raw:
-        return {}
+        return {}, []
     words, values = raw.split("\0")
+    ordered = words.split(_SEP)
     if values:
-        return dict(zip(words.split(_SEP), map(int, values.split(_SEP))))
-    return dict.fromkeys(words.split(_SEP), 1)
+        return dict(zip(ordered, map(int, values.split(_SEP)))), ordered
+    return dict.fromkeys(ordered, 1), ordered
 
 
 # --- building -------------------------------------------------------------------------------------
@@ -104,7 +140,7 @@ def _bucketed(words: dict[str, int], with_values: bool) -> dict[str, bytes]:
     """{first character: the bucket's text, UTF-8} (see _parse). Bytes: marshal loads them as they are,
     and only the buckets a run meets are decoded."""
     grouped: dict[str, list[str]] = {}
-    for word in words:
+    for word in sorted(words):
         grouped.setdefault(word[0], []).append(word)
     return {first: "\0".join((_SEP.join(group), _SEP.join(str(words[w]) for w in group) if with_values else ""))
             .encode("utf-8") for first, group in grouped.items()}
@@ -183,6 +219,8 @@ def _read_cache(path: str) -> tuple[dict[str, bytes], dict] | None:
 def _write_cache(path: str, buckets: dict[str, bytes], extra: dict) -> None:
     """Write atomically (temporary file in the same folder, then rename); a failure is ignored: the
     cache only saves time. (formats.atomic_write sits above this module's layer; a cache needs no fsync.)"""
+    import tempfile
+
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, exist_ok=True)

@@ -250,7 +250,7 @@ def thai_break_splits_word(left: str, right: str) -> str | None:
     text, position = a + b, len(a)
     # When no dictionary word crosses the break, no segmentation can put one there: skip the segmenter
     # (four breaks in five in real subtitles, at a fraction of the cost).
-    if not any(end > position for start in range(position) for end in words.prefixes(text, start)):
+    if not words.crosses(text, position):
         return None
     offset = 0
     for token in thai_words(text):
@@ -399,7 +399,6 @@ _ZH_SKIP = re.compile(r"(\r\n|\s)")
 _ZH_HMM_HAN = re.compile("([\u4E00-\u9FD5]+)")
 _ZH_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _ZH_PREVIOUS = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
-_ZH_STATE = {"B": 0, "M": 1, "E": 2, "S": 3}
 _ZH_MIN = -3.14e100
 
 
@@ -433,6 +432,8 @@ def _zh_route(sentence: str) -> list[str]:
     log_total = log(words.extra["total"] or 1)
     route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
     for start in range(n - 1, -1, -1):
+        # (Chinese buckets are small and their words short: a dictionary look-up per length is faster
+        # here than Lexicon.matches' walk.)
         found, longest = bucket(sentence[start])
         best = (route[start + 1][0] - log_total, start)  # an unknown character is a word of its own
         known = False
@@ -482,30 +483,49 @@ def _zh_unknown(text: str) -> list[str]:
     return out
 
 
-def _zh_viterbi(text: str) -> list[str]:
-    """jieba's finalseg: the most probable B(egin)/M(iddle)/E(nd)/S(ingle) tags of a run of characters."""
-    from .lexicon import chinese, chinese_emissions
+@lru_cache(maxsize=1)
+def _zh_hmm() -> tuple[list[float], list[tuple[int, int, float, int, float]]]:
+    """jieba's start log-probabilities by state (B, M, E, S) and, for each state, its two possible
+    previous states with their transition log-probabilities (in jieba's order: ties go as in jieba)."""
+    from .lexicon import chinese
 
     extra = chinese().extra
-    start_p, trans_p, emit = extra["start"], extra["trans"], chinese_emissions()
+    start_p, trans_p = extra["start"], extra["trans"]
+    order = "BMES"
+    moves = []
+    for k, y in enumerate(order):
+        first, second = _ZH_PREVIOUS[y]
+        moves.append((k, order.index(first), trans_p[first].get(y, _ZH_MIN),
+                      order.index(second), trans_p[second].get(y, _ZH_MIN)))
+    return [start_p[y] for y in order], moves
+
+
+def _zh_viterbi(text: str) -> list[str]:
+    """jieba's finalseg: the most probable B(egin)/M(iddle)/E(nd)/S(ingle) tags of a run of characters."""
+    from .lexicon import chinese_emissions
+
+    emit = chinese_emissions()
+    start, moves = _zh_hmm()
     unknown = (_ZH_MIN,) * 4
-    moves = [(y, _ZH_STATE[y], [(y0, trans_p[y0].get(y, _ZH_MIN)) for y0 in _ZH_PREVIOUS[y]]) for y in "BMES"]
-    first = emit.get(text[0], unknown)
-    probs = {y: start_p[y] + first[_ZH_STATE[y]] for y in "BMES"}
-    paths = {y: y for y in "BMES"}
+    emitted = emit.get(text[0]) or unknown
+    probs = [start[k] + emitted[k] for k in range(4)]
+    paths = list("BMES")
     for ch in text[1:]:
-        emitted = emit.get(ch, unknown)
-        row, new_paths = {}, {}
-        for y, k, previous in moves:
-            em = emitted[k]
-            prob, state = max((probs[y0] + move + em, y0) for y0, move in previous)
-            row[y] = prob
-            new_paths[y] = paths[state] + y
-        probs, paths = row, new_paths
-    _, last = max((probs[y], y) for y in "ES")
+        emitted = emit.get(ch) or unknown
+        new_probs, new_paths = [0.0] * 4, [""] * 4
+        for k, a, to_a, b, to_b in moves:
+            pa, pb = probs[a] + to_a + emitted[k], probs[b] + to_b + emitted[k]
+            # jieba takes max((prob, state letter)): on equal probabilities the later letter wins
+            if pa > pb or (pa == pb and "BMES"[a] > "BMES"[b]):
+                new_probs[k], new_paths[k] = pa, paths[a] + "BMES"[k]
+            else:
+                new_probs[k], new_paths[k] = pb, paths[b] + "BMES"[k]
+        probs, paths = new_probs, new_paths
+    last = 2 if (probs[2], "E") > (probs[3], "S") else 3
+    tags = paths[last]
     out: list[str] = []
     begin = done = 0
-    for i, tag in enumerate(paths[last]):
+    for i, tag in enumerate(tags):
         if tag == "B":
             begin = i
         elif tag == "E":
