@@ -12,6 +12,7 @@ word boundaries; longest term first, no overlaps, and not inside a longer Chines
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -94,7 +95,7 @@ class Glossary:
                         hit = folded is not None and folded.startswith(src.casefold(), i)
                     if not hit:
                         continue
-                    if spaced(src) and ((i > 0 and is_word_char(text[i - 1])) or
+                    if _spaced(src) and ((i > 0 and is_word_char(text[i - 1])) or
                                          (end < len(text) and is_word_char(text[end]))):
                         continue
                     candidates.append(Match(entry, i, end))
@@ -130,17 +131,24 @@ def _covered(text: str, start: int, end: int, term: str, entries: set[str]) -> b
 
     words = chinese()  # jieba's dictionary (subloc.lexicon, cached); a word's value is its frequency
     for begin in range(max(0, start - _LONGEST + 1), start + 1):
-        for stop, freq in words.matches(text[:begin + _LONGEST], begin):
-            if stop < end or stop - begin <= end - start or freq < _MIN_FREQ:
-                continue
+        found, longest = words.bucket(text[begin])
+        for stop in range(max(end, begin + end - start + 1), min(len(text), begin + min(_LONGEST, longest)) + 1):
             word = text[begin:stop]
-            if word not in entries and word != term * (len(word) // len(term)):
+            if found.get(word, 0) >= _MIN_FREQ and word not in entries and word != term * (len(word) // len(term)):
                 return True
     return False
+
+
+_spaced = lru_cache(maxsize=4096)(spaced)  # asked for every hit of every cue: once per term
+
+
+@lru_cache(maxsize=4096)
+def _han_term(source: str) -> bool:
+    """A term written in Han characters (not in a spaced script): the longer-word test applies."""
+    return not spaced(source) and any("\u3400" <= ch <= "\u9fff" for ch in source)
 
 
 def _not_inside_longer_words(text: str, candidates: list[Match]) -> list[Match]:
     entries = {m.entry.source for m in candidates}
     return [m for m in candidates
-            if spaced(m.entry.source) or not any("\u3400" <= ch <= "\u9fff" for ch in m.entry.source)
-            or not _covered(text, m.start, m.end, m.entry.source, entries)]
+            if not _han_term(m.entry.source) or not _covered(text, m.start, m.end, m.entry.source, entries)]
