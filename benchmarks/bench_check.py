@@ -195,8 +195,8 @@ def main() -> None:
         check_cli = cli_time([sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"])
         print(f"Whole processes, 90 {title} episodes: python+pysrt read {read_cli * 1000:.0f} ms, "
               f"`subloc check` {check_cli * 1000:.0f} ms ({check_cli / read_cli:.2f}×)")
-    print(f"\n(cores available: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}; "
-          f"load average at the end {_load()})")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"\n(cores available: {cores}; load average at the end {_load()})")
 
 
 def _load() -> str:

@@ -193,7 +193,7 @@ def foreign_cue(text: str, language: str) -> str | None:
 
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    letters = len(_LETTERS.findall(text))
+    letters = _LETTERS.subn("", text)[1]  # a count without a list of one-letter strings
     if letters < 6:
         return None
     family = script_family(language)
@@ -203,13 +203,14 @@ def foreign_cue(text: str, language: str) -> str | None:
                 continue
             if len(pattern.findall(text)) / letters >= 0.5:
                 return f"{name} script"
-    latin = len(_LATIN.findall(text)) / letters
     lang = language.split("-")[0]
-    if latin < 0.8 and lang not in ("id", "ms"):
-        return None  # English and Malay/Indonesian both need a Latin cue; Vietnamese is looked for in id/ms
-    viet = len(_VIET.findall(text))
-    if viet and lang not in ("id", "ms"):
+    malay_file = lang in ("id", "ms")
+    if not malay_file and _VIET.search(text):
         return None  # English and Malay/Indonesian both need a cue without Vietnamese letters
+    latin = _LATIN.subn("", text)[1] / letters
+    if latin < 0.8 and not malay_file:
+        return None  # English and Malay/Indonesian both need a Latin cue; Vietnamese is looked for in id/ms
+    viet = len(_VIET.findall(text)) if malay_file else 0
     words = _WORD.findall(text.lower())
     english = sum(1 for w in words if w in _EN)
     malay = sum(1 for w in words if w in _MALAY_FAMILY or w in _MS_MARKERS or w in _ID_MARKERS)

@@ -150,9 +150,15 @@ def thai_words(text: str) -> list[str]:
 _THAI_ATTACHED = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e45" + "".join(map(chr, range(0x0E34, 0x0E3B)))
                            + "".join(map(chr, range(0x0E47, 0x0E4F))))
 _THANTHAKHAT = "\u0e4c"
-_THAI_NONTHAI = re.compile(r"[-a-zA-Z]+|\d+(?:[,.]\d+)*|[ \t]+|\r?\n|[^\u0E00-\u0E7F \t\r\n]+")
-_THAI_TWO_CONSONANTS = re.compile("[ก-ฮ]{,2}$")
+# Patterns of the segmenters, compiled on first use (every compile at import delays every subloc command).
+_THAI_NONTHAI = r"[-a-zA-Z]+|\d+(?:[,.]\d+)*|[ \t]+|\r?\n|[^\u0E00-\u0E7F \t\r\n]+"
+_THAI_TWO_CONSONANTS = "[ก-ฮ]{,2}$"
 _NEWMM_MAX_GRAPH = 50
+
+
+@lru_cache(maxsize=None)
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _thai_boundaries(text: str) -> bytearray:
@@ -160,8 +166,9 @@ def _thai_boundaries(text: str) -> bytearray:
     valid = bytearray(b"\x01") * (n + 1)
     for i in range(1, n):
         ch, before = text[i], text[i - 1]
-        if ch in _THAI_ATTACHED or before in THAI_NO_LINE_END or text[i + 1:i + 2] == _THANTHAKHAT or \
-                (text[i + 2:i + 3] == _THANTHAKHAT and ("\u0e01" <= text[i + 1] <= "\u0e2e" or text[i + 1] in "\u0e34\u0e38")):
+        silenced = text[i + 1:i + 2] == _THANTHAKHAT or (  # ศักดิ์, จันทร์: the silent letters end the cluster
+            text[i + 2:i + 3] == _THANTHAKHAT and ("\u0e01" <= text[i + 1] <= "\u0e2e" or text[i + 1] in "\u0e34\u0e38"))
+        if ch in _THAI_ATTACHED or before in THAI_NO_LINE_END or silenced:
             valid[i] = 0
     return valid
 
@@ -222,14 +229,15 @@ def _fewest_words(graph: dict[int, list[int]], start: int, goal: int) -> list[in
 
 
 def _thai_unknown_end(text: str, begin: int, valid: bytearray, words) -> int:  # type: ignore[no-untyped-def]
-    m = _THAI_NONTHAI.match(text, begin)
+    m = _pattern(_THAI_NONTHAI).match(text, begin)
     if m:
         return m.end()
     for pos in range(begin + 1, len(text)):
         if valid[pos]:
-            if any(valid[end] and not _THAI_TWO_CONSONANTS.match(text[pos:end]) for end in words.prefixes(text, pos)):
+            two_consonants = _pattern(_THAI_TWO_CONSONANTS).match
+            if any(valid[end] and not two_consonants(text[pos:end]) for end in words.prefixes(text, pos)):
                 return pos
-            if _THAI_NONTHAI.match(text, pos):
+            if _pattern(_THAI_NONTHAI).match(text, pos):
                 return pos
     return len(text)
 
@@ -394,10 +402,10 @@ def vi_break_splits_word(left: str, right: str) -> str | None:
 # blocks of Han, Latin letters and digits; in a block the most probable route through the dictionary
 # words (log frequency − log total); a run of single characters that is not itself a word goes to the
 # HMM (Viterbi over B/M/E/S), which joins unknown words (廣場, names).
-_ZH_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
-_ZH_SKIP = re.compile(r"(\r\n|\s)")
-_ZH_HMM_HAN = re.compile("([\u4E00-\u9FD5]+)")
-_ZH_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+_ZH_BLOCK = "([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)"
+_ZH_SKIP = r"(\r\n|\s)"
+_ZH_HMM_HAN = "([\u4E00-\u9FD5]+)"
+_ZH_HMM_SKIP = r"([a-zA-Z0-9]+(?:\.\d+)?%?)"
 _ZH_PREVIOUS = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
 _ZH_MIN = -3.14e100
 
@@ -405,14 +413,14 @@ _ZH_MIN = -3.14e100
 def zh_words(text: str) -> list[str]:
     """Chinese word segmentation: jieba's algorithm on jieba's dictionary (subloc.lexicon)."""
     out: list[str] = []
-    for block in _ZH_BLOCK.split(text):
+    for block in _pattern(_ZH_BLOCK).split(text):
         if not block:
             continue
-        if _ZH_BLOCK.match(block):
+        if _pattern(_ZH_BLOCK).match(block):
             out.extend(_zh_block(block))
             continue
-        for part in _ZH_SKIP.split(block):
-            if _ZH_SKIP.match(part):
+        for part in _pattern(_ZH_SKIP).split(block):
+            if _pattern(_ZH_SKIP).match(part):
                 out.append(part)
             else:
                 out.extend(part)
@@ -475,11 +483,11 @@ def _zh_block(sentence: str) -> list[str]:
 
 def _zh_unknown(text: str) -> list[str]:
     out: list[str] = []
-    for block in _ZH_HMM_HAN.split(text):
-        if _ZH_HMM_HAN.match(block):
+    for block in _pattern(_ZH_HMM_HAN).split(text):
+        if _pattern(_ZH_HMM_HAN).match(block):
             out.extend(_zh_viterbi(block))
         else:
-            out.extend(part for part in _ZH_HMM_SKIP.split(block) if part)
+            out.extend(part for part in _pattern(_ZH_HMM_SKIP).split(block) if part)
     return out
 
 

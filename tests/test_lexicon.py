@@ -122,7 +122,8 @@ def test_the_segmenters_give_jiebas_and_newmms_tokens_on_random_text() -> None:
     rare = [chr(c) for c in range(0x4E00, 0x9FD6, 37)]
     differ = []
     for _ in range(600):
-        text = "".join(rng.choice(rare) if rng.random() < 0.3 else rng.choice(common) for _ in range(rng.randint(1, 14)))
+        size = rng.randint(1, 14)
+        text = "".join(rng.choice(rare) if rng.random() < 0.3 else rng.choice(common) for _ in range(size))
         if rng.random() < 0.2:
             text = text[:3] + "8点" + text[3:] + "OK，"
         if zh_words(text) != jieba.lcut(text):
