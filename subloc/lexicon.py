@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -246,11 +245,11 @@ def _write_cache(path: str, buckets: dict[str, bytes], extra: dict) -> None:
                 pass
 
 
-_LOCK = threading.Lock()
-
-
 def load(name: str, source: str, build: Callable[[str], tuple[dict[str, bytes], dict]]) -> Lexicon:
-    """The lexicon of ``source``: from the cache when it matches the file, else built (and cached)."""
+    """The lexicon of ``source``: from the cache when it matches the file, else built (and cached).
+
+    No lock: two threads or processes loading at once each read (or build) it, and the atomic write
+    keeps the file whole; a lock held by a thread when check forks its workers would hang them."""
     cached = _cache_file(name, source)
     data = _read_cache(cached) if cached else None
     if data is None:
@@ -273,8 +272,7 @@ _EMPTY = Lexicon({})
 def chinese() -> Lexicon:
     """jieba's dictionary: word → frequency; ``extra`` holds ``total`` and the HMM tables."""
     source = _source("jieba", "dict.txt")
-    with _LOCK:
-        return load("zh-jieba", source, _build_chinese) if source else _EMPTY
+    return load("zh-jieba", source, _build_chinese) if source else _EMPTY
 
 
 class Emissions:
@@ -300,13 +298,11 @@ def chinese_emissions() -> Emissions:
 def thai() -> Lexicon:
     """PyThaiNLP's Thai word list (the one newmm segments with)."""
     source = _source("pythainlp", "corpus", "words_th.txt")
-    with _LOCK:
-        return load("th-pythainlp", source, _build_thai) if source else _EMPTY
+    return load("th-pythainlp", source, _build_thai) if source else _EMPTY
 
 
 @lru_cache(maxsize=1)
 def vietnamese() -> Lexicon:
     """Viet74K's words of two to four syllables, lower-case NFC (shipped with underthesea)."""
     source = _source("underthesea", "corpus", "data", "Viet74K.txt")
-    with _LOCK:
-        return load("vi-viet74k", source, _build_vietnamese) if source else _EMPTY
+    return load("vi-viet74k", source, _build_vietnamese) if source else _EMPTY
