@@ -7,11 +7,11 @@ to whom, about what, with numbers, times and names), so almost no two lines repe
 series: 90 episodes × 60 cues (5,400 cues) in Chinese (the source), in Thai (dictionary word
 segmentation for line breaks) and in Vietnamese (syllables: dictionary, then CRF, for line breaks), a
 Thai series checked against its Chinese source (X and G rules), and 1,340 episodes (80,400 cues) in
-Chinese. The check runs in one process, with the default --jobs, and in two processes. In-process
-timings are the median of 3 interleaved runs after one warm-up; CLI timings are whole processes
-(interpreter start included), median of 5. Goals: checking costs at most 1.5× reading the files with
-pysrt in one process, at most 2× as whole processes, and the default --jobs is never slower than one
-process.
+Chinese. The check runs in one process, with the default --jobs, and in two processes. Every timing is
+the median of 5 rounds after a warm-up round, the read and the checks of a case taking turns in each
+round; CLI timings are whole processes (interpreter start included). Goals: checking costs at most
+1.5× reading the files with pysrt in one process, at most 2× as whole processes, and the default
+--jobs is never slower than one process.
 ``--profile`` prints where one in-process check of each 5,400-cue series spends its time (cProfile).
 """
 
@@ -124,23 +124,22 @@ def make_series(name: str, episodes: int, make_line, lang: str, seed: int = 7) -
     return folder
 
 
-def median_time(fn, runs: int = 3) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def interleaved(fns: list, runs: int = 5) -> list[float]:  # type: ignore[type-arg]
+    """Median seconds of each function, timed in turns (one round of each, ``runs`` rounds, after one
+    warm-up round) so that a busy moment of a shared machine falls on all of them alike."""
+    for fn in fns:
         fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def cli_time(args: list[str], runs: int = 5) -> float:
-    samples = []
+    samples: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for k, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            samples[k].append(time.perf_counter() - start)
+    return [statistics.median(times) for times in samples]
+
+
+def _run(args: list[str]):  # type: ignore[no-untyped-def]
+    return lambda: subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def profile(folder: Path, options: CheckOptions) -> None:
@@ -179,10 +178,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for title, folder, options in cases:
         files = expand_paths([folder])
-        read = median_time(lambda: [pysrt.open(str(f)) for f in files])
-        one = median_time(lambda: check_paths(files, options, jobs=1))
-        auto = median_time(lambda: check_paths(files, options))
-        two = median_time(lambda: check_paths(files, options, jobs=2))
+        read, one, auto, two = interleaved([lambda: [pysrt.open(str(f)) for f in files],
+                                            lambda: check_paths(files, options, jobs=1),
+                                            lambda: check_paths(files, options),
+                                            lambda: check_paths(files, options, jobs=2)])
         findings = sum(len(r.findings) for r in check_paths(files, options, jobs=1))
         print(f"| {title} | {len(files) * 60:,} | {read:.3f} | {one:.3f} | {one / read:.2f} | {auto:.3f} "
               f"({_auto_jobs(len(files))}) | {auto / read:.2f} | {two:.3f} | {two / read:.2f} |"
@@ -191,8 +190,8 @@ def main() -> None:
     for title, folder in (("Chinese", zh), ("Thai", th), ("Vietnamese", vi)):
         py_read = ("import pysrt, pathlib; "
                    f"[pysrt.open(str(p)) for p in sorted(pathlib.Path({str(folder)!r}).glob('*.srt'))]")
-        read_cli = cli_time([sys.executable, "-c", py_read])
-        check_cli = cli_time([sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"])
+        check = [sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"]
+        read_cli, check_cli = interleaved([_run([sys.executable, "-c", py_read]), _run(check)])
         print(f"Whole processes, 90 {title} episodes: python+pysrt read {read_cli * 1000:.0f} ms, "
               f"`subloc check` {check_cli * 1000:.0f} ms ({check_cli / read_cli:.2f}×)")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
