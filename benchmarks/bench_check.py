@@ -4,12 +4,15 @@
 
 Series are generated into benchmarks/data/ (seed 7) from a grammar of micro-drama dialogue (who speaks
 to whom, about what, with numbers, times and names), so almost no two lines repeat, as in a real
-series: 90 episodes × 60 cues (5,400 cues) in Chinese (the source) and in Thai (the costliest target:
-dictionary word segmentation for line breaks), a Thai series checked against its Chinese source (X
-and G rules), and 1,340 episodes (80,400 cues) in Chinese. In-process timings are the median of 3
-interleaved runs after one warm-up; CLI timings are whole processes (interpreter start included),
-median of 5. Goals: checking costs at most 1.5× reading the files with pysrt in one process, at most
-2× as whole processes, and the default --jobs is never slower than one process.
+series: 90 episodes × 60 cues (5,400 cues) in Chinese (the source), in Thai (dictionary word
+segmentation for line breaks) and in Vietnamese (syllables: dictionary, then CRF, for line breaks), a
+Thai series checked against its Chinese source (X and G rules), and 1,340 episodes (80,400 cues) in
+Chinese. The check runs in one process, with the default --jobs, and in two processes. Every timing is
+the median of 5 rounds after a warm-up round, the read and the checks of a case taking turns in each
+round; the in-process check is also timed in CPU time (steadier than the wall clock when other
+people's work shares the cores); CLI timings are whole processes (interpreter start included).
+Goals: checking costs at most 1.5× reading the files with pysrt in one process, at most 2× as whole
+processes, and the default --jobs is never slower than one process.
 ``--profile`` prints where one in-process check of each 5,400-cue series spends its time (cProfile).
 """
 
@@ -62,6 +65,25 @@ TH_TEMPLATES = [
     "{who}รู้ไหม\nว่าคุณ{do}", "อย่าลืมนะ\n{when}ต้อง{do}", "{who}…", "{who}!", "อะไรนะ\n{who}{do}แล้วเหรอ",
     "นี่ {money}\n{when}ต้อง{do}", "ฉันไม่มีวัน{do}\nตายก็ไม่ทำ",
 ]
+VI_WHO = ["Cố tổng", "thiếu phu nhân", "cô Tô", "cậu chủ Lâm", "mẹ", "bố", "chị gái", "lão phu nhân", "thư ký Trần",
+          "dì Vương", "anh Thẩm", "Tiểu Vũ", "anh trai", "bác sĩ Tống", "luật sư Chu", "quản lý Trương", "nhà họ Lâm",
+          "nhà họ Tô", "cô", "tôi"]
+VI_DO = ["ký bản hợp đồng này", "mang đơn ly hôn tới đây", "vào bệnh viện thăm bà ngoại", "quay về nhà họ Tô",
+         "điều tra rõ chuyện đêm hôm đó", "trả tiền lại cho tôi", "rời khỏi nơi này", "gả vào nhà họ Cố",
+         "thay cô ấy gả đi", "đưa đứa bé đi", "giải thích cho tôi", "quỳ xuống xin lỗi", "mở camera giám sát ra xem",
+         "đến công ty họp", "nhận tấm thẻ này", "rút khỏi hội đồng quản trị", "dọn ra khỏi biệt thự",
+         "hủy bỏ hôn ước", "trả lại sợi dây chuyền", "gọi điện cho luật sư"]
+VI_WHEN = ["tối nay lúc {h} giờ", "sáng mai", "trong vòng ba ngày", "{d} ngày nữa", "tháng sau", "bây giờ", "ngay lập tức",
+           "trước cuối tuần", "trước {h} giờ", "vừa nãy"]
+VI_MONEY = ["{n} triệu", "{n} tỷ", "{n} nghìn đồng", "{n} vạn tệ"]
+VI_TEMPLATES = [
+    "{who}, {when}\ncô nhất định phải {do}", "{when} phải {do},\nnếu không thì đừng trách tôi",
+    "{who} bắt tôi {do} sao?\nNằm mơ đi!", "Tôi đã {do} rồi,\n{who} hài lòng chưa?", "{who} đưa tôi {money}\nđể tôi {do}",
+    "Cô nghĩ {money}\nlà có thể bắt tôi {do} sao?", "{who}, tôi xin cô\nđừng {do}", "Ai cho phép cô {do}?",
+    "{when},\ntôi sẽ tự mình {do}", "{who} nói đúng,\nchúng ta nên {do}", "{who} có biết\ncô {do} không?",
+    "Đừng quên,\n{when} phải {do}", "{who}…", "{who}!", "Cái gì?\n{who} {do} rồi sao?",
+    "Đây là {money},\n{when} phải {do}", "Tôi sẽ không bao giờ {do},\nchết cũng không",
+]
 
 
 def _fill(rng: random.Random, template: str, who: list[str], do: list[str], when: list[str], money: list[str]) -> str:
@@ -81,6 +103,11 @@ def th_line(rng: random.Random) -> str:
     return _fill(rng, rng.choice(TH_TEMPLATES), TH_WHO, TH_DO, TH_WHEN, TH_MONEY)
 
 
+def vi_line(rng: random.Random) -> str:
+    text = _fill(rng, rng.choice(VI_TEMPLATES), VI_WHO, VI_DO, VI_WHEN, VI_MONEY)
+    return text[0].upper() + text[1:]
+
+
 def make_series(name: str, episodes: int, make_line, lang: str, seed: int = 7) -> Path:  # type: ignore[no-untyped-def]
     """``episodes`` × 60 cues of generated dialogue; the same seed gives the same timings in every language."""
     folder = DATA / name
@@ -98,23 +125,24 @@ def make_series(name: str, episodes: int, make_line, lang: str, seed: int = 7) -
     return folder
 
 
-def median_time(fn, runs: int = 3) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def interleaved(fns: list, runs: int = 5, cpu: bool = False) -> list[float]:  # type: ignore[type-arg]
+    """Median seconds of each function, timed in turns (one round of each, ``runs`` rounds, after one
+    warm-up round) so that a busy moment of a shared machine falls on all of them alike. ``cpu``: this
+    process's CPU time instead of the wall clock (not counting the time it waits for a core)."""
+    clock = time.process_time if cpu else time.perf_counter
+    for fn in fns:
         fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def cli_time(args: list[str], runs: int = 5) -> float:
-    samples = []
+    samples: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for k, fn in enumerate(fns):
+            start = clock()
+            fn()
+            samples[k].append(clock() - start)
+    return [statistics.median(times) for times in samples]
+
+
+def _run(args: list[str]):  # type: ignore[no-untyped-def]
+    return lambda: subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def profile(folder: Path, options: CheckOptions) -> None:
@@ -135,37 +163,52 @@ def main() -> None:
     DATA.mkdir(exist_ok=True)
     zh = make_series("check-zh-90-v2", 90, zh_line, "zh-Hans")
     th = make_series("check-th-90-v2", 90, th_line, "th")
+    vi = make_series("check-vi-90-v2", 90, vi_line, "vi")
     big = make_series("check-zh-1340-v2", 1340, zh_line, "zh-Hans")
     cases = [("Chinese source, 90 episodes", zh, CheckOptions()),
              ("Thai target, 90 episodes", th, CheckOptions()),
              ("Thai target against its source (X, G rules)", th, CheckOptions(source=str(zh))),
+             ("Vietnamese target, 90 episodes", vi, CheckOptions()),
              ("Chinese source, 1,340 episodes", big, CheckOptions())]
     if "--profile" in sys.argv:
-        for _, folder, options in cases[:3]:
+        for _, folder, options in cases[:4]:
             profile(folder, options)
         return
     lines = {line for f in expand_paths([th]) for line in f.read_text("utf-8").splitlines()[2::4]}
-    print(f"(Thai series: {len(lines):,} distinct first lines in 5,400 cues)\n")
-    print("| case | cues | pysrt read s | check, 1 process s | × | check, default jobs s (workers) | × |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"(Thai series: {len(lines):,} distinct first lines in 5,400 cues; load average {_load()})\n")
+    print("| case | cues | pysrt read s | check, 1 process s | × | × in CPU time | check, default jobs s (workers) "
+          "| × | check, 2 processes s | × |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for title, folder, options in cases:
         files = expand_paths([folder])
-        read = median_time(lambda: [pysrt.open(str(f)) for f in files])
-        one = median_time(lambda: check_paths(files, options, jobs=1))
-        auto = median_time(lambda: check_paths(files, options))
+        read, one, auto, two = interleaved([lambda: [pysrt.open(str(f)) for f in files],
+                                            lambda: check_paths(files, options, jobs=1),
+                                            lambda: check_paths(files, options),
+                                            lambda: check_paths(files, options, jobs=2)])
+        read_cpu, one_cpu = interleaved([lambda: [pysrt.open(str(f)) for f in files],
+                                         lambda: check_paths(files, options, jobs=1)], cpu=True)
         findings = sum(len(r.findings) for r in check_paths(files, options, jobs=1))
-        print(f"| {title} | {len(files) * 60:,} | {read:.3f} | {one:.3f} | {one / read:.2f} | {auto:.3f} "
-              f"({_auto_jobs(len(files))}) | {auto / read:.2f} |"
+        print(f"| {title} | {len(files) * 60:,} | {read:.3f} | {one:.3f} | {one / read:.2f} | {one_cpu / read_cpu:.2f} "
+              f"| {auto:.3f} "
+              f"({_auto_jobs(len(files))}) | {auto / read:.2f} | {two:.3f} | {two / read:.2f} |"
               f"   ({findings} findings)")
     print()
-    for title, folder in (("Chinese", zh), ("Thai", th)):
+    for title, folder in (("Chinese", zh), ("Thai", th), ("Vietnamese", vi)):
         py_read = ("import pysrt, pathlib; "
                    f"[pysrt.open(str(p)) for p in sorted(pathlib.Path({str(folder)!r}).glob('*.srt'))]")
-        read_cli = cli_time([sys.executable, "-c", py_read])
-        check_cli = cli_time([sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"])
+        check = [sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"]
+        read_cli, check_cli = interleaved([_run([sys.executable, "-c", py_read]), _run(check)])
         print(f"Whole processes, 90 {title} episodes: python+pysrt read {read_cli * 1000:.0f} ms, "
               f"`subloc check` {check_cli * 1000:.0f} ms ({check_cli / read_cli:.2f}×)")
-    print(f"\n(cores available: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()})")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"\n(cores available: {cores}; load average at the end {_load()})")
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

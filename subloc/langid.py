@@ -178,6 +178,10 @@ _OTHER_SCRIPTS = {"Hangul": _HANGUL, "Japanese kana": _KANA,
                   "Cyrillic": re.compile(r"[\u0400-\u04ff]"), "Arabic": re.compile(r"[\u0600-\u06ff]"),
                   "Thai": _THAI}
 _LETTERS = re.compile(r"[^\W\d_]")
+# Any character of another script, so that most cues skip the per-script counts (one scan, not five).
+_ANY_OTHER = {thai_file: re.compile("|".join(p.pattern for name, p in _OTHER_SCRIPTS.items()
+                                             if not (thai_file and name == "Thai")))
+              for thai_file in (False, True)}
 
 
 def foreign_cue(text: str, language: str) -> str | None:
@@ -187,22 +191,29 @@ def foreign_cue(text: str, language: str) -> str | None:
     function words with none of the file's own."""
     from .languages import script_family
 
-    text = unicodedata.normalize("NFC", text)
-    letters = len(_LETTERS.findall(text))
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    letters = _LETTERS.subn("", text)[1]  # a count without a list of one-letter strings
     if letters < 6:
         return None
     family = script_family(language)
-    for name, pattern in _OTHER_SCRIPTS.items():
-        if name == "Thai" and family == "thai":
-            continue
-        if len(pattern.findall(text)) / letters >= 0.5:
-            return f"{name} script"
-    latin = len(_LATIN.findall(text)) / letters
+    if _ANY_OTHER[family == "thai"].search(text):
+        for name, pattern in _OTHER_SCRIPTS.items():
+            if name == "Thai" and family == "thai":
+                continue
+            if len(pattern.findall(text)) / letters >= 0.5:
+                return f"{name} script"
+    lang = language.split("-")[0]
+    malay_file = lang in ("id", "ms")
+    if not malay_file and _VIET.search(text):
+        return None  # English and Malay/Indonesian both need a cue without Vietnamese letters
+    latin = _LATIN.subn("", text)[1] / letters
+    if latin < 0.8 and not malay_file:
+        return None  # English and Malay/Indonesian both need a Latin cue; Vietnamese is looked for in id/ms
+    viet = len(_VIET.findall(text)) if malay_file else 0
     words = _WORD.findall(text.lower())
     english = sum(1 for w in words if w in _EN)
     malay = sum(1 for w in words if w in _MALAY_FAMILY or w in _MS_MARKERS or w in _ID_MARKERS)
-    viet = len(_VIET.findall(text))
-    lang = language.split("-")[0]
     if latin >= 0.8 and english >= 3 and len(words) >= 4 and malay == 0 and viet == 0 and lang != "en":
         return "English"
     if lang == "vi" and latin >= 0.8 and viet == 0 and malay >= 3 and english == 0 and len(words) >= 4:

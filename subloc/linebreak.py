@@ -6,13 +6,14 @@
 * Vietnamese: at spaces, but spaces separate syllables, not words: never between the syllables of a
   word (phẫu|thuật, bà|nội) when another break fits: underthesea's word segmenter decides
   (scripts.vi_word_spaces), glossary terms stay whole.
-* Thai: at spaces, or between words found by dictionary segmentation (PyThaiNLP newmm); never
-  before ๆ, ฯ, ะ, า, ำ or a combining mark, never after a leading vowel (เ แ โ ใ ไ); between phrases
-  rather than after a preposition, possessive or auxiliary (อยู่ที่|, ของ|, ต้อง|, กำลัง|, ไม่เคย|) or
-  inside an amount (สองล้านห้า|แสนบาท).
+* Thai: at spaces, or between words found by dictionary segmentation (newmm's maximal matching on
+  PyThaiNLP's word list, scripts.thai_words); never before ๆ, ฯ, ะ, า, ำ or a combining mark, never
+  after a leading vowel (เ แ โ ใ ไ); between phrases rather than after a preposition, possessive or
+  auxiliary (อยู่ที่|, ของ|, ต้อง|, กำลัง|, ไม่เคย|) or inside an amount (สองล้านห้า|แสนบาท).
 * Chinese: after punctuation first, then at a space that separates clauses (你给我站住 我有话要说),
-  then between words (jieba); never inside a word (明|天) when another break fits; never before
-  closing or after opening punctuation (kinsoku), never inside a run of Latin letters or digits.
+  then between words (jieba's algorithm and dictionary, scripts.zh_words); never inside a word (明|天)
+  when another break fits; never before closing or after opening punctuation (kinsoku), never inside
+  a run of Latin letters or digits.
 
 Lines are balanced: the longest line is as short as possible, a slightly longer bottom line preferred
 (the eye starts lower on a vertical frame and the top line stays clear of faces).

@@ -9,9 +9,11 @@ One module that check, fix and translate all use (docs/profile.md, "Counting cha
 * Latin scripts (id, ms, vi, en): every code point counts, after NFC (Vietnamese from older input
   methods arrives decomposed: "Tiếng Việt" is 14 code points in NFD and 10 in NFC).
 
-It also holds the word segmenters line breaking needs, each imported on first use: PyThaiNLP newmm
-(Thai), underthesea's CRF word segmenter (Vietnamese, whose spaces separate syllables, not words) and
-jieba (Chinese).
+It also holds the word segmenters line breaking needs: Thai (newmm's maximal matching over Thai
+character clusters) and Chinese (jieba's most probable route through its dictionary, and its HMM for
+unknown words), both run by subloc on the dictionaries of the PyThaiNLP and jieba wheels
+(subloc.lexicon: cached, ready in milliseconds; neither package is imported), and underthesea's CRF
+word segmenter (Vietnamese, whose spaces separate syllables, not words), imported on first use.
 
 Markup never counts: ``<i>``, ``<c.yellow>``, ``<v Name>``, ``{\\an8}`` are removed and HTML
 character references (``&amp;``) count as the one character they stand for. Zero-width characters
@@ -138,22 +140,106 @@ def is_thai(ch: str) -> bool:
 
 
 def thai_words(text: str) -> list[str]:
-    """Dictionary word segmentation of Thai (PyThaiNLP newmm), imported and loaded on first use."""
-    return _thai_tokenizer()(text)
+    """Dictionary word segmentation of Thai: newmm's maximal matching (PyThaiNLP's algorithm and word
+    list, subloc.lexicon) over Thai character clusters; whitespace is dropped."""
+    return [token for token in (t.strip(" ") for t in _thai_segment(text)) if token]
 
 
-@lru_cache(maxsize=1)
-def _thai_tokenizer():  # type: ignore[no-untyped-def]
-    import os
-    import tempfile
+# Where a Thai character cluster may not end: before a combining mark or a following vowel (ะ า ำ ๅ),
+# after a leading vowel (เ แ โ ใ ไ), and before a consonant silenced by the thanthakhat (ศักดิ์, จันทร์).
+_THAI_ATTACHED = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e45" + "".join(map(chr, range(0x0E34, 0x0E3B)))
+                           + "".join(map(chr, range(0x0E47, 0x0E4F))))
+_THANTHAKHAT = "\u0e4c"
+# Patterns of the segmenters, compiled on first use (every compile at import delays every subloc command).
+_THAI_NONTHAI = r"[-a-zA-Z]+|\d+(?:[,.]\d+)*|[ \t]+|\r?\n|[^\u0E00-\u0E7F \t\r\n]+"
+_THAI_TWO_CONSONANTS = "[ก-ฮ]{,2}$"
+_NEWMM_MAX_GRAPH = 50
 
-    # PyThaiNLP creates ~/pythainlp-data even offline; keep it out of a read-only home.
-    home = os.path.expanduser("~")
-    if "PYTHAINLP_DATA" not in os.environ and not os.access(home, os.W_OK):
-        os.environ["PYTHAINLP_DATA"] = os.path.join(tempfile.gettempdir(), "pythainlp-data")
-    from pythainlp.tokenize import word_tokenize
 
-    return lambda text: word_tokenize(text, engine="newmm", keep_whitespace=False)
+@lru_cache(maxsize=None)
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def _thai_boundaries(text: str) -> bytearray:
+    n = len(text)
+    valid = bytearray(b"\x01") * (n + 1)
+    for i in range(1, n):
+        ch, before = text[i], text[i - 1]
+        silenced = text[i + 1:i + 2] == _THANTHAKHAT or (  # ศักดิ์, จันทร์: the silent letters end the cluster
+            text[i + 2:i + 3] == _THANTHAKHAT and ("\u0e01" <= text[i + 1] <= "\u0e2e" or text[i + 1] in "\u0e34\u0e38"))
+        if ch in _THAI_ATTACHED or before in THAI_NO_LINE_END or silenced:
+            valid[i] = 0
+    return valid
+
+
+def _thai_segment(text: str) -> list[str]:
+    """newmm: grow a graph of dictionary words over cluster boundaries; whenever one end position is
+    left, emit the path with the fewest words to it; a stretch no word starts in is one token up to
+    where a word of more than two consonants (or non-Thai text) starts."""
+    import heapq
+    from collections import defaultdict
+
+    from .lexicon import thai
+
+    words = thai()
+    n = len(text)
+    if not n:
+        return []
+    valid = _thai_boundaries(text)
+    graph: defaultdict[int, list[int]] = defaultdict(list)
+    size, pending, done, out = 0, [0], 0, []
+    while pending[0] < n:
+        begin = heapq.heappop(pending)
+        for end in words.prefixes(text, begin):
+            if valid[end]:
+                graph[begin].append(end)
+                size += 1
+                if end not in pending:
+                    heapq.heappush(pending, end)
+                if size > _NEWMM_MAX_GRAPH:
+                    break
+        if len(pending) == 1:
+            for pos in _fewest_words(graph, done, pending[0])[1:]:
+                out.append(text[done:pos])
+                done = pos
+            size = 0
+            graph.clear()
+        elif not pending:
+            done = _thai_unknown_end(text, begin, valid, words)
+            size = 0
+            graph.clear()
+            out.append(text[begin:done])
+            heapq.heappush(pending, done)
+    return out
+
+
+def _fewest_words(graph: dict[int, list[int]], start: int, goal: int) -> list[int]:
+    """Breadth first: the first path found to ``goal`` has the fewest edges (words)."""
+    seen, queue = {start}, [(start, [start])]
+    while queue:
+        vertex, path = queue.pop(0)
+        for pos in graph.get(vertex, ()):
+            if pos == goal:
+                return [*path, pos]
+            if pos not in seen:
+                seen.add(pos)
+                queue.append((pos, [*path, pos]))
+    return [start, goal]
+
+
+def _thai_unknown_end(text: str, begin: int, valid: bytearray, words) -> int:  # type: ignore[no-untyped-def]
+    m = _pattern(_THAI_NONTHAI).match(text, begin)
+    if m:
+        return m.end()
+    for pos in range(begin + 1, len(text)):
+        if valid[pos]:
+            two_consonants = _pattern(_THAI_TWO_CONSONANTS).match
+            if any(valid[end] and not two_consonants(text[pos:end]) for end in words.prefixes(text, pos)):
+                return pos
+            if _pattern(_THAI_NONTHAI).match(text, pos):
+                return pos
+    return len(text)
 
 
 # Characters of context on each side of a line break given to the segmenter: enough for the words
@@ -172,7 +258,7 @@ def thai_break_splits_word(left: str, right: str) -> str | None:
     text, position = a + b, len(a)
     # When no dictionary word crosses the break, no segmentation can put one there: skip the segmenter
     # (four breaks in five in real subtitles, at a fraction of the cost).
-    if not any(text[start:end] in words for start in range(position) for end in range(position + 1, len(text) + 1)):
+    if not words.crosses(text, position):
         return None
     offset = 0
     for token in thai_words(text):
@@ -184,12 +270,10 @@ def thai_break_splits_word(left: str, right: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _thai_dictionary() -> frozenset[str]:
-    _thai_tokenizer()  # sets up PyThaiNLP's data folder first
-    from pythainlp.corpus import thai_words as words
+def _thai_dictionary():  # type: ignore[no-untyped-def]
+    from .lexicon import thai
 
-    return frozenset(words())
+    return thai()
 
 
 # --- Vietnamese words -----------------------------------------------------------------------------
@@ -211,30 +295,20 @@ ngay lập tức|hôm nay|ngày mai|hôm qua|ly hôn|ly dị|kết hôn|hôn ư�
 """.replace("\n", "").split("|"))
 
 
-def _package_dir(name: str) -> str | None:
-    """A package's folder without importing it (importing underthesea costs 0.6 s)."""
-    import importlib.util
+class _ViWords:
+    """Viet74K's words of two to four syllables (subloc.lexicon) and the reviewed compounds above."""
 
-    spec = importlib.util.find_spec(name)
-    return spec.submodule_search_locations[0] if spec and spec.submodule_search_locations else None
+    def __contains__(self, phrase: object) -> bool:
+        from .lexicon import vietnamese
+
+        return phrase in VI_COMPOUNDS or phrase in vietnamese()
 
 
-@lru_cache(maxsize=1)
-def _vi_dictionary() -> frozenset[str]:
-    """Vietnamese words of two to four syllables, lower-case NFC: Viet74K (shipped with underthesea)
-    and the reviewed compounds above."""
-    import os
+def _vi_dictionary() -> _ViWords:
+    return _VI_WORDS
 
-    words = set(VI_COMPOUNDS)
-    folder = _package_dir("underthesea")
-    if folder:
-        path = os.path.join(folder, "corpus", "data", "Viet74K.txt")
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                line = unicodedata.normalize("NFC", line.strip().lower())
-                if 2 <= line.count(" ") + 1 <= 4:
-                    words.add(line)
-    return frozenset(words)
+
+_VI_WORDS = _ViWords()
 
 
 @lru_cache(maxsize=1)
@@ -324,19 +398,153 @@ def vi_break_splits_word(left: str, right: str) -> str | None:
 
 # --- Chinese words --------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _zh_segmenter():  # type: ignore[no-untyped-def]
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at INFO
-    return jieba.lcut
+# jieba's segmentation (its dictionary and HMM tables through subloc.lexicon, jieba itself not imported):
+# blocks of Han, Latin letters and digits; in a block the most probable route through the dictionary
+# words (log frequency − log total); a run of single characters that is not itself a word goes to the
+# HMM (Viterbi over B/M/E/S), which joins unknown words (廣場, names).
+_ZH_BLOCK = "([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)"
+_ZH_SKIP = r"(\r\n|\s)"
+_ZH_HMM_HAN = "([\u4E00-\u9FD5]+)"
+_ZH_HMM_SKIP = r"([a-zA-Z0-9]+(?:\.\d+)?%?)"
+_ZH_PREVIOUS = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
+_ZH_MIN = -3.14e100
 
 
 def zh_words(text: str) -> list[str]:
-    """Chinese word segmentation (jieba, its dictionary loaded on first use)."""
-    return _zh_segmenter()(text)
+    """Chinese word segmentation: jieba's algorithm on jieba's dictionary (subloc.lexicon)."""
+    out: list[str] = []
+    for block in _pattern(_ZH_BLOCK).split(text):
+        if not block:
+            continue
+        if _pattern(_ZH_BLOCK).match(block):
+            out.extend(_zh_block(block))
+            continue
+        for part in _pattern(_ZH_SKIP).split(block):
+            if _pattern(_ZH_SKIP).match(part):
+                out.append(part)
+            else:
+                out.extend(part)
+    return out
+
+
+def _zh_route(sentence: str) -> list[str]:
+    """The dictionary words of the most probable route through a block (jieba's DAG and route), before
+    the HMM: an unknown character is a word of its own."""
+    import math
+
+    from .lexicon import chinese
+
+    words = chinese()
+    bucket, log = words.bucket, math.log
+    n = len(sentence)
+    log_total = log(words.extra["total"] or 1)
+    route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+    for start in range(n - 1, -1, -1):
+        # (Chinese buckets are small and their words short: a dictionary look-up per length is faster
+        # here than Lexicon.matches' walk.)
+        found, longest = bucket(sentence[start])
+        best = (route[start + 1][0] - log_total, start)  # an unknown character is a word of its own
+        known = False
+        for end in range(start + 1, min(n, start + longest) + 1):
+            freq = found.get(sentence[start:end])
+            if freq:
+                step = (log(freq) - log_total + route[end][0], end - 1)
+                if not known or step > best:
+                    best, known = step, True
+        route[start] = best
+    out = []
+    x = 0
+    while x < n:
+        y = route[x][1] + 1
+        out.append(sentence[x:y])
+        x = y
+    return out
+
+
+def _zh_block(sentence: str) -> list[str]:
+    from .lexicon import chinese
+
+    words = chinese()
+    out: list[str] = []
+    single = ""
+    for token in [*_zh_route(sentence), ""]:
+        if len(token) == 1:
+            single += token
+            continue
+        if len(single) == 1 or (single and words.get(single)):
+            out.extend(single)
+        elif single:
+            out.extend(_zh_unknown(single))
+        single = ""
+        if token:
+            out.append(token)
+    return out
+
+
+def _zh_unknown(text: str) -> list[str]:
+    out: list[str] = []
+    for block in _pattern(_ZH_HMM_HAN).split(text):
+        if _pattern(_ZH_HMM_HAN).match(block):
+            out.extend(_zh_viterbi(block))
+        else:
+            out.extend(part for part in _pattern(_ZH_HMM_SKIP).split(block) if part)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _zh_hmm() -> tuple[list[float], list[tuple[int, int, float, int, float]]]:
+    """jieba's start log-probabilities by state (B, M, E, S) and, for each state, its two possible
+    previous states with their transition log-probabilities (in jieba's order: ties go as in jieba)."""
+    from .lexicon import chinese
+
+    extra = chinese().extra
+    start_p, trans_p = extra["start"], extra["trans"]
+    order = "BMES"
+    moves = []
+    for k, y in enumerate(order):
+        first, second = _ZH_PREVIOUS[y]
+        moves.append((k, order.index(first), trans_p[first].get(y, _ZH_MIN),
+                      order.index(second), trans_p[second].get(y, _ZH_MIN)))
+    return [start_p[y] for y in order], moves
+
+
+def _zh_viterbi(text: str) -> list[str]:
+    """jieba's finalseg: the most probable B(egin)/M(iddle)/E(nd)/S(ingle) tags of a run of characters."""
+    from .lexicon import chinese_emissions
+
+    emit = chinese_emissions()
+    start, moves = _zh_hmm()
+    unknown = (_ZH_MIN,) * 4
+    emitted = emit.get(text[0]) or unknown
+    probs = [start[k] + emitted[k] for k in range(4)]
+    paths = list("BMES")
+    for ch in text[1:]:
+        emitted = emit.get(ch) or unknown
+        new_probs, new_paths = [0.0] * 4, [""] * 4
+        for k, a, to_a, b, to_b in moves:
+            pa, pb = probs[a] + to_a + emitted[k], probs[b] + to_b + emitted[k]
+            # jieba takes max((prob, state letter)): on equal probabilities the later letter wins
+            if pa > pb or (pa == pb and "BMES"[a] > "BMES"[b]):
+                new_probs[k], new_paths[k] = pa, paths[a] + "BMES"[k]
+            else:
+                new_probs[k], new_paths[k] = pb, paths[b] + "BMES"[k]
+        probs, paths = new_probs, new_paths
+    last = 2 if (probs[2], "E") > (probs[3], "S") else 3
+    tags = paths[last]
+    out: list[str] = []
+    begin = done = 0
+    for i, tag in enumerate(tags):
+        if tag == "B":
+            begin = i
+        elif tag == "E":
+            out.append(text[begin:i + 1])
+            done = i + 1
+        elif tag == "S":
+            out.append(text[i])
+            done = i + 1
+    if done < len(text):
+        out.append(text[done:])
+    return out
 
 
 def is_han(ch: str) -> bool:
@@ -352,8 +560,9 @@ def zh_break_splits_word(left: str, right: str) -> str | None:
     a, b = left[-_ZH_WINDOW:], right[:_ZH_WINDOW]
     if not a or not b or not (is_han(a[-1]) and is_han(b[0])):
         return None
-    offset, position = 0, len(a)
-    for token in zh_words(a + b):
+    text, position = a + b, len(a)
+    offset = 0
+    for token in zh_words(text):
         if offset < position < offset + len(token):
             return token
         offset += len(token)

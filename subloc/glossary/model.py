@@ -84,7 +84,8 @@ class Glossary:
         index = self._index()
         candidates: list[Match] = []
         for i, ch in enumerate(text):
-            for key in {ch, ch.casefold()}:
+            folded_ch = ch.casefold()
+            for key in (ch,) if folded_ch == ch else (ch, folded_ch):
                 for entry in index.get(key, ()):
                     src = entry.source
                     end = i + len(src)
@@ -94,7 +95,7 @@ class Glossary:
                         hit = folded is not None and folded.startswith(src.casefold(), i)
                     if not hit:
                         continue
-                    if spaced(src) and ((i > 0 and is_word_char(text[i - 1])) or
+                    if _spaced(src) and ((i > 0 and is_word_char(text[i - 1])) or
                                          (end < len(text) and is_word_char(text[end]))):
                         continue
                     candidates.append(Match(entry, i, end))
@@ -124,38 +125,30 @@ _MIN_FREQ = 20
 _LONGEST = 6
 
 
-@lru_cache(maxsize=1)
-def _chinese_words() -> frozenset[str]:
-    """jieba's dictionary words of 2 to 6 characters with frequency >= 20, read once per process."""
-    from ..scripts import _package_dir
-
-    folder = _package_dir("jieba")
-    if not folder:
-        return frozenset()
-    words = set()
-    with open(f"{folder}/dict.txt", encoding="utf-8") as handle:
-        for line in handle:
-            word, _, rest = line.partition(" ")
-            if 2 <= len(word) <= _LONGEST and int(rest.split(" ", 1)[0]) >= _MIN_FREQ:
-                words.add(word)
-    return frozenset(words)
-
-
 def _covered(text: str, start: int, end: int, term: str, entries: set[str]) -> bool:
     """Whether a longer dictionary word (not a glossary entry, not the term repeated) covers text[start:end]."""
-    words = _chinese_words()
+    from ..lexicon import chinese
+
+    words = chinese()  # jieba's dictionary (subloc.lexicon, cached); a word's value is its frequency
     for begin in range(max(0, start - _LONGEST + 1), start + 1):
-        for stop in range(end, min(len(text), begin + _LONGEST) + 1):
-            if stop - begin <= end - start:
-                continue
+        found, longest = words.bucket(text[begin])
+        for stop in range(max(end, begin + end - start + 1), min(len(text), begin + min(_LONGEST, longest)) + 1):
             word = text[begin:stop]
-            if word in words and word not in entries and word != term * (len(word) // len(term)):
+            if found.get(word, 0) >= _MIN_FREQ and word not in entries and word != term * (len(word) // len(term)):
                 return True
     return False
+
+
+_spaced = lru_cache(maxsize=4096)(spaced)  # asked for every hit of every cue: once per term
+
+
+@lru_cache(maxsize=4096)
+def _han_term(source: str) -> bool:
+    """A term written in Han characters (not in a spaced script): the longer-word test applies."""
+    return not spaced(source) and any("\u3400" <= ch <= "\u9fff" for ch in source)
 
 
 def _not_inside_longer_words(text: str, candidates: list[Match]) -> list[Match]:
     entries = {m.entry.source for m in candidates}
     return [m for m in candidates
-            if spaced(m.entry.source) or not any("\u3400" <= ch <= "\u9fff" for ch in m.entry.source)
-            or not _covered(text, m.start, m.end, m.entry.source, entries)]
+            if not _han_term(m.entry.source) or not _covered(text, m.start, m.end, m.entry.source, entries)]

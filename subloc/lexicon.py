@@ -1,0 +1,308 @@
+"""Word lists for segmentation, ready in milliseconds: the dictionaries of the installed jieba, PyThaiNLP
+and underthesea wheels, read from their package folders without importing the packages.
+
+Importing jieba and loading its prefix dictionary costs about 2 s, building PyThaiNLP's trie of 62,000
+words about 2 s: every `subloc check` of a real series paid that for a few break judgements. Here each
+word list is read once, bucketed by first character and written to the user cache folder
+(``$XDG_CACHE_HOME/subloc`` or ``~/.cache/subloc``) as one marshal file keyed by the source file's
+path, size and modification time and a format version. A later process loads the buckets as strings
+and parses a bucket only when a lookup meets its first character, so a run pays for the characters
+it meets. A cache folder that cannot be written, or a damaged cache file, never fails a run: the list
+is built in memory (and the file rewritten when possible).
+
+* Chinese: jieba's ``dict.txt`` (word, frequency) and its HMM tables (finalseg: start, transition and
+  emission log-probabilities), for :func:`subloc.scripts.zh_words`.
+* Thai: PyThaiNLP's ``corpus/words_th.txt``, the list its newmm tokenizer uses.
+* Vietnamese: underthesea's ``Viet74K.txt``, words of two to four syllables, lower-case NFC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import unicodedata
+from array import array
+from bisect import bisect_left
+from functools import lru_cache
+from typing import Callable
+
+FORMAT = 5  # bump when the cached layout changes
+_SEP = "\n"
+
+
+def _package_dir(name: str) -> str | None:
+    """A package's folder without importing it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return spec.submodule_search_locations[0] if spec and spec.submodule_search_locations else None
+
+
+def cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "subloc")
+
+
+class Lexicon:
+    """Words bucketed by first character; a bucket is parsed on first use.
+
+    A bucket maps each word to its value (jieba's frequency; 1 for a plain list). ``extra`` holds
+    whatever else the list carries (jieba's total frequency, the HMM tables)."""
+
+    def __init__(self, buckets: dict[str, bytes], extra: dict | None = None) -> None:
+        self._raw = buckets
+        self._parsed: dict[str, tuple[dict[str, int], int, list[str]]] = {}
+        self.extra = extra or {}
+
+    def _entry(self, first: str) -> tuple[dict[str, int], int, list[str]]:
+        got = self._parsed.get(first)
+        if got is None:
+            words, ordered = _parse(self._raw.get(first, b"").decode("utf-8"))
+            got = self._parsed[first] = (words, max(map(len, ordered), default=0), ordered)
+        return got
+
+    def bucket(self, first: str) -> tuple[dict[str, int], int]:
+        """The words starting with ``first`` (word → value) and the length of the longest."""
+        words, longest, _ = self._entry(first)
+        return words, longest
+
+    def get(self, word: str, default: int = 0) -> int:
+        return self._entry(word[0])[0].get(word, default) if word else default
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(word) and word in self._entry(word[0])[0]
+
+    def matches(self, text: str, start: int = 0) -> list[tuple[int, int]]:
+        """(end offset, value) of each word of this list starting at ``text[start]``, shortest first.
+
+        A walk along the sorted bucket (a trie's walk): it stops as soon as no word starts with the
+        text read so far, so a Thai bucket's 40-letter words cost nothing at a 3-letter word."""
+        words, longest, ordered = self._entry(text[start])
+        out = []
+        size = len(ordered)
+        for end in range(start + 1, min(len(text), start + longest) + 1):
+            frag = text[start:end]
+            k = bisect_left(ordered, frag)
+            if k == size or not ordered[k].startswith(frag):
+                break
+            if ordered[k] == frag:
+                out.append((end, words[frag]))
+        return out
+
+    def crosses(self, text: str, position: int) -> bool:
+        """Whether a word of this list starts before ``position`` in ``text`` and ends after it."""
+        n = len(text)
+        for start in range(position):
+            _, longest, ordered = self._entry(text[start])
+            if start + longest <= position:
+                continue
+            size = len(ordered)
+            frag = text[start:position]
+            k = bisect_left(ordered, frag)
+            if k == size or not ordered[k].startswith(frag):
+                continue  # no word starts with the text up to the break
+            for end in range(position + 1, min(n, start + longest) + 1):
+                frag = text[start:end]
+                k = bisect_left(ordered, frag, k)
+                if k == size or not ordered[k].startswith(frag):
+                    break
+                if ordered[k] == frag:
+                    return True
+        return False
+
+    def prefixes(self, text: str, start: int = 0) -> list[int]:
+        """End offsets of the words of this list that start at ``text[start]``, shortest first."""
+        return [end for end, _ in self.matches(text, start)]
+
+    def __len__(self) -> int:
+        return sum(raw.split(b"\0", 1)[0].count(b"\n") + 1 for raw in self._raw.values() if raw)
+
+
+def _parse(raw: str) -> tuple[dict[str, int], list[str]]:
+    """A bucket's text: the words in code point order, and their values (none: all 1), separated by NUL."""
+    if not raw:
+        return {}, []
+    words, values = raw.split("\0")
+    ordered = words.split(_SEP)
+    if values:
+        return dict(zip(ordered, map(int, values.split(_SEP)))), ordered
+    return dict.fromkeys(ordered, 1), ordered
+
+
+# --- building -------------------------------------------------------------------------------------
+
+def _bucketed(words: dict[str, int], with_values: bool) -> dict[str, bytes]:
+    """{first character: the bucket's text, UTF-8} (see _parse). Bytes: marshal loads them as they are,
+    and only the buckets a run meets are decoded."""
+    grouped: dict[str, list[str]] = {}
+    for word in sorted(words):
+        grouped.setdefault(word[0], []).append(word)
+    return {first: "\0".join((_SEP.join(group), _SEP.join(str(words[w]) for w in group) if with_values else ""))
+            .encode("utf-8") for first, group in grouped.items()}
+
+
+def _build_chinese(path: str) -> tuple[dict[str, bytes], dict]:
+    import ast
+
+    freqs: dict[str, int] = {}
+    total = 0
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.strip().split(" ")
+            if len(parts) < 2 or not parts[0]:
+                continue
+            freq = int(parts[1])
+            total += freq
+            freqs[parts[0]] = freq  # as jieba: a repeated word keeps its last frequency
+    folder = os.path.join(os.path.dirname(path), "finalseg")
+    hmm = {}
+    for name in ("start", "trans", "emit"):
+        with open(os.path.join(folder, f"prob_{name}.py"), encoding="utf-8") as handle:
+            text = handle.read()
+        hmm[name] = ast.literal_eval(text[text.index("P=") + 2:].strip())
+    # emission log-probabilities as one array of doubles, four (B, M, E, S) per character of emit_chars:
+    # marshal loads 7,000 tuples of floats in 6 ms and this in a fraction of one
+    chars = "".join(sorted(set().union(*(table.keys() for table in hmm["emit"].values()))))
+    emit = array("d", (hmm["emit"][state].get(ch, _MIN_FLOAT) for ch in chars for state in "BMES"))
+    return _bucketed(freqs, True), {"total": total, "start": hmm["start"], "trans": hmm["trans"],
+                                    "emit_chars": chars, "emit": emit.tobytes()}
+
+
+_MIN_FLOAT = -3.14e100
+
+
+def _build_thai(path: str) -> tuple[dict[str, bytes], dict]:
+    with open(path, encoding="utf-8-sig") as handle:
+        words = dict.fromkeys((line.strip() for line in handle.read().splitlines()), 1)  # as PyThaiNLP's trie
+    words.pop("", None)
+    return _bucketed(words, False), {}
+
+
+def _build_vietnamese(path: str) -> tuple[dict[str, bytes], dict]:
+    words = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = unicodedata.normalize("NFC", line.strip().lower())
+            if 2 <= line.count(" ") + 1 <= 4:
+                words[line] = 1
+    return _bucketed(words, False), {}
+
+
+# --- the cache --------------------------------------------------------------------------------------
+
+def _cache_file(name: str, source: str) -> str | None:
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return None
+    key = hashlib.sha1(f"{os.path.abspath(source)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    return os.path.join(cache_dir(), f"{name}-v{FORMAT}-{key}.marshal")
+
+
+def _read_cache(path: str) -> tuple[dict[str, bytes], dict] | None:
+    try:
+        with open(path, "rb") as handle:
+            data = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if (not isinstance(data, tuple) or len(data) != 3 or data[0] != FORMAT or not isinstance(data[1], dict)
+            or not isinstance(data[2], dict) or not all(isinstance(v, bytes) for v in data[1].values())):
+        return None  # damaged or foreign: rebuilt
+    return data[1], data[2]
+
+
+def _write_cache(path: str, buckets: dict[str, bytes], extra: dict) -> None:
+    """Write atomically (temporary file in the same folder, then rename); a failure is ignored: the
+    cache only saves time. (formats.atomic_write sits above this module's layer; a cache needs no fsync.)"""
+    import tempfile
+
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".lexicon-", suffix=".tmp", dir=folder)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(marshal.dumps((FORMAT, buckets, extra)))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return
+    stem = os.path.basename(path).split("-v", 1)[0] + "-v"
+    for old in os.listdir(folder):  # the files of an older dictionary or format
+        if old.startswith(stem) and old.endswith(".marshal") and old != os.path.basename(path):
+            try:
+                os.unlink(os.path.join(folder, old))
+            except OSError:
+                pass
+
+
+def load(name: str, source: str, build: Callable[[str], tuple[dict[str, bytes], dict]]) -> Lexicon:
+    """The lexicon of ``source``: from the cache when it matches the file, else built (and cached).
+
+    No lock: two threads or processes loading at once each read (or build) it, and the atomic write
+    keeps the file whole; a lock held by a thread when check forks its workers would hang them."""
+    cached = _cache_file(name, source)
+    data = _read_cache(cached) if cached else None
+    if data is None:
+        data = build(source)
+        if cached:
+            _write_cache(cached, *data)
+    return Lexicon(data[0], data[1])
+
+
+def _source(package: str, *parts: str) -> str | None:
+    folder = _package_dir(package)
+    path = os.path.join(folder, *parts) if folder else None
+    return path if path and os.path.isfile(path) else None
+
+
+_EMPTY = Lexicon({})
+
+
+@lru_cache(maxsize=1)
+def chinese() -> Lexicon:
+    """jieba's dictionary: word → frequency; ``extra`` holds ``total`` and the HMM tables."""
+    source = _source("jieba", "dict.txt")
+    return load("zh-jieba", source, _build_chinese) if source else _EMPTY
+
+
+class Emissions:
+    """jieba's HMM emission log-probabilities: ``get(character)`` → (B, M, E, S), or None."""
+
+    def __init__(self, chars: str, values: bytes) -> None:
+        self._index = dict(zip(chars, range(0, 4 * len(chars), 4)))
+        self._values = array("d")
+        self._values.frombytes(values)
+
+    def get(self, ch: str, default: tuple[float, ...] | None = None) -> tuple[float, ...] | None:
+        k = self._index.get(ch)
+        return default if k is None else tuple(self._values[k:k + 4])
+
+
+@lru_cache(maxsize=1)
+def chinese_emissions() -> Emissions:
+    extra = chinese().extra
+    return Emissions(extra.get("emit_chars", ""), extra.get("emit", b""))
+
+
+@lru_cache(maxsize=1)
+def thai() -> Lexicon:
+    """PyThaiNLP's Thai word list (the one newmm segments with)."""
+    source = _source("pythainlp", "corpus", "words_th.txt")
+    return load("th-pythainlp", source, _build_thai) if source else _EMPTY
+
+
+@lru_cache(maxsize=1)
+def vietnamese() -> Lexicon:
+    """Viet74K's words of two to four syllables, lower-case NFC (shipped with underthesea)."""
+    source = _source("underthesea", "corpus", "data", "Viet74K.txt")
+    return load("vi-viet74k", source, _build_vietnamese) if source else _EMPTY
