@@ -344,11 +344,10 @@ def run_language(tr: Translator, language: str, tm: TMStore, backend: Any, backe
     per_episode = [[occ for occ in episode if occ.state == "send"] for episode in plan.episodes]
 
     # Rounds: the next batch of every episode at once; an episode's batches go one after the other, so
-    # each request's ``previous`` lines are translated by the time it is sent.
-    # Other runs on the same TM (other series sharing lines, other workers): each round is claimed
-    # first, and what another run is sending is waited for and taken from the TM (see .shared).
-    # Each round's batches are cut with the scheduler's limits of the moment: a server whose context
-    # turned out smaller than a batch lowers them for every batch after (see Scheduler).
+    # each request's ``previous`` lines are translated by the time it is sent. A round's batches are
+    # cut with the scheduler's limits of the moment (a context smaller than a batch lowers them for
+    # every later one), and the round is claimed first: what another run on the same TM is sending is
+    # waited for and taken from the TM (see .shared).
     queues = [occs for occs in per_episode if occs]
     from_others: dict[str, str] = {}
     round_ = 0
