@@ -331,9 +331,10 @@ class Scheduler:
         return [_Task(task.batch[i:i + size], second_chance=task.second_chance) for i in range(0, n, size)]
 
     def _fitting(self, batch: list[Item], exc: ContextTooLong) -> int | None:
-        """How many of the batch's first lines fit the context, from the server's numbers (its limit and
-        this request's size) and the backend's estimate of smaller requests, the context they carry
-        included; None when the server gave no numbers or the backend cannot estimate (then: halves)."""
+        """The largest piece size whose every piece of the batch fits the context, from the server's
+        numbers (its limit, this request's size) and the backend's ``prompt_tokens`` estimate of each
+        piece's request, the context it carries included; None when the server gave no numbers or the
+        backend cannot estimate (then: halves)."""
         measure = getattr(self.backend, "prompt_tokens", None)
         if measure is None or not exc.limit or not exc.asked:
             return None
