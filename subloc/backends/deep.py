@@ -16,7 +16,7 @@ as one text joined by newlines and split back, which the scheduler verifies.
 from __future__ import annotations
 
 import threading
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..errors import BackendError, BackendReplyError
 from . import BackendInfo, BackendOptions, Request
@@ -78,6 +78,16 @@ def _route() -> None:
                 module.requests = _Router(requests)  # type: ignore[attr-defined]
 
 
+class CredentialId(NamedTuple):
+    """An id a service takes beside its key: where it is read from, and the translator's keywords."""
+
+    env: str  # environment variable
+    option: str  # --option name
+    id_kwarg: str  # the deep-translator class's keyword for the id
+    key_kwarg: str  # and for the key
+    needs: str  # the refusal's words: "backend 'baidu' needs …"
+
+
 class _DeepBackend:
     """Shared machinery; subclasses name the deep-translator class and the service's language codes."""
 
@@ -86,6 +96,18 @@ class _DeepBackend:
     # How --base-url reaches the service: services whose URL deep-translator builds per request are
     # reached by rewriting ``service_url``; the others get it as the translator's base URL.
     service_url: ClassVar[str | None] = None
+    # Services that take an id beside the key (Baidu's app id, Papago's client id).
+    credential_id: ClassVar[CredentialId | None] = None
+
+    @classmethod
+    def preflight(cls, options: BackendOptions) -> None:
+        if cls.credential_id is None:
+            return
+        c = cls.credential_id
+        if not options.secret(c.env, options.extra.get(c.option)):
+            from . import BackendUnavailable
+            raise BackendUnavailable(f"backend '{cls.info.name}' needs {c.needs}",
+                                     hint=f"set {c.env} (or --option {c.option}=…) with {cls.info.key_env}")
 
     def __init__(self, options: BackendOptions) -> None:
         _route()
@@ -98,7 +120,10 @@ class _DeepBackend:
         self.session.close()
 
     def kwargs(self) -> dict[str, Any]:
-        return {}
+        if self.credential_id is None:
+            return {}
+        c = self.credential_id
+        return {c.id_kwarg: self.options.secret(c.env, self.options.extra.get(c.option)), c.key_kwarg: self.key}
 
     def _translator(self, source: str, target: str) -> Any:
         cache = getattr(self._local, "cache", None)
@@ -196,16 +221,7 @@ class BaiduBackend(_DeepBackend):
                        languages=frozenset({"zh-Hans", "zh-Hant", "th", "vi", "en"}), key_env="BAIDU_APPKEY",
                        key_required=True, codes={"zh-Hans": "zh", "zh-Hant": "cht", "vi": "vie"})
     translator_class = "BaiduTranslator"
-
-    @classmethod
-    def preflight(cls, options: BackendOptions) -> None:
-        from . import BackendUnavailable
-        if not options.secret("BAIDU_APPID", options.extra.get("appid")):
-            raise BackendUnavailable("backend 'baidu' needs an app id with its key",
-                                     hint="set BAIDU_APPID (or --option appid=…) with BAIDU_APPKEY")
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"appid": self.options.secret("BAIDU_APPID", self.options.extra.get("appid")), "appkey": self.key}
+    credential_id = CredentialId("BAIDU_APPID", "appid", "appid", "appkey", "an app id with its key")
 
 
 class PapagoBackend(_DeepBackend):
@@ -217,17 +233,8 @@ class PapagoBackend(_DeepBackend):
                        key_env="PAPAGO_CLIENT_SECRET", key_required=True,
                        codes={"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"})
     translator_class = "PapagoTranslator"
-
-    @classmethod
-    def preflight(cls, options: BackendOptions) -> None:
-        from . import BackendUnavailable
-        if not options.secret("PAPAGO_CLIENT_ID", options.extra.get("client_id")):
-            raise BackendUnavailable("backend 'papago' needs a client id with its secret",
-                                     hint="set PAPAGO_CLIENT_ID (or --option client_id=…) with PAPAGO_CLIENT_SECRET")
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"client_id": self.options.secret("PAPAGO_CLIENT_ID", self.options.extra.get("client_id")),
-                "secret_key": self.key}
+    credential_id = CredentialId("PAPAGO_CLIENT_ID", "client_id", "client_id", "secret_key",
+                                 "a client id with its secret")
 
     def adjust(self, translator: Any, source: str, target: str) -> None:
         # deep-translator maps Papago's codes to their names ("th" -> "Thai") before sending: send the codes.
