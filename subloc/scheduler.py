@@ -52,6 +52,13 @@ class Item:
         return self.source or self.key
 
 
+def _pieces(batch: list[Item], size: int | None) -> list[list[Item]]:
+    """The batch in two halves, or in even pieces of at most ``size`` (40 by at most 17: 14 + 14 + 12)."""
+    n = len(batch)
+    size = -(-n // -(-n // size)) if size else n // 2
+    return [batch[i:i + size] for i in range(0, n, size)]
+
+
 @dataclass
 class SchedulerStats:
     requests: int = 0
@@ -326,9 +333,7 @@ class Scheduler:
     def _split(self, task: _Task, size: int | None = None) -> list[_Task]:
         """The batch in halves, or in even pieces of at most ``size``."""
         self.stats.split += 1
-        n = len(task.batch)
-        size = -(-n // -(-n // size)) if size else n // 2  # 40 by at most 17: 14 + 14 + 12
-        return [_Task(task.batch[i:i + size], second_chance=task.second_chance) for i in range(0, n, size)]
+        return [_Task(piece, second_chance=task.second_chance) for piece in _pieces(task.batch, size)]
 
     def _fitting(self, batch: list[Item], exc: ContextTooLong) -> int | None:
         """The largest piece size whose every piece of the batch fits the context, from the server's
@@ -342,9 +347,7 @@ class Scheduler:
         room = exc.limit * 0.97  # a margin for the estimate (the context every request carries can be most of it)
 
         def fits(size: int) -> bool:
-            pieces = self._split(_Task(batch), size)
-            self.stats.split -= 1  # only measuring
-            return all(measure(self._request(p.batch)) * scale <= room for p in pieces)
+            return all(measure(self._request(piece)) * scale <= room for piece in _pieces(batch, size))
 
         lo, hi = 0, len(batch) - 1
         while lo < hi:  # the largest size whose every piece fits
