@@ -194,3 +194,78 @@ def test_unwritable_text_is_refused_not_mangled() -> None:
         dumps(Track(cues=(Cue(0, 1000, "00:00:01,000 --> 00:00:02,000"),)))
     vtt = dumps(Track(cues=(Cue(0, 1000, "A --> B"),), format="vtt"))
     assert "A --&gt; B" in vtt
+
+
+# --- the one-pass reader of regular files agrees with the block reader ------------------------------
+
+_MUTATIONS = ["", "  ", "\u3000", "12", "00:00:01,000 --> 00:00:02,000", "a --> b", " x ", "\t", "\f", "0"]
+
+
+def _srt_texts() -> list[tuple[str, str]]:
+    from subloc.formats import normalize_newlines
+    from subloc.formats.encoding import decode
+
+    root = Path(__file__).parent.parent
+    out = []
+    for path in sorted([*root.glob("samples/**/*.srt"), *DATA.glob("**/*.srt")]):
+        try:
+            out.append((str(path), normalize_newlines(decode(path.read_bytes(), str(path))[0])))
+        except SubtitleParseError:
+            continue  # files the decoder refuses are the encoding tests' business
+    return out
+
+
+def test_regular_reader_gives_the_block_readers_cues_on_real_and_damaged_files() -> None:
+    """Every sample and test file, and 30 damaged copies of each (a line deleted, a blank, a number, a
+    timing line or an arrow inserted, a timing line broken, spaces added): whenever the one-pass reader
+    takes a file, its cues are exactly the block reader's, and the block reader had nothing to repair."""
+    import random
+
+    from subloc.formats import srt
+
+    rng = random.Random(7)
+    taken = declined = 0
+    for name, text in _srt_texts():
+        variants = [text]
+        lines = text.split("\n")
+        for _ in range(30):
+            changed, i = list(lines), rng.randrange(len(lines))
+            op = rng.randrange(5)
+            if op == 0:
+                del changed[i]
+            elif op == 1:
+                changed.insert(i, rng.choice(_MUTATIONS))
+            elif op == 2:
+                changed[i] += rng.choice([" ", "  X1:1 X2:2", "0", ",5", " -->"])
+            elif op == 3:
+                changed[i] = rng.choice([" ", "\f", "\t"]) + changed[i]
+            else:
+                changed[i] = changed[i].replace(":", ";", 1)
+            variants.append("\n".join(changed))
+        for variant in variants:
+            regular = srt._regular(variant)
+            if regular is None:
+                declined += 1
+                continue
+            taken += 1
+            assert (regular, [], []) == srt._parse_blocks(variant, name), name
+    assert taken > 500 and declined > 500  # both readers were exercised
+
+
+def test_regular_reader_takes_exported_files_and_declines_what_needs_repair() -> None:
+    from subloc.formats import srt
+
+    regular = ("\n\n1\n00:00:01,000 --> 00:00:02,500  X1:10 X2:20  \n<i>顾总</i>  \n第二行\n\n"
+               "0002\n00:00:03.000 --> 00:00:04,000\n\n\n3\n1:2:3,004 --> 00:00:05,000\nเธอ\n")
+    cues = srt._regular(regular)
+    assert cues is not None
+    assert [(c.start, c.end, c.text, c.ident, c.position, c.line) for c in cues] == [
+        (1000, 2500, "<i>顾总</i>  \n第二行", "1", "X1:10 X2:20", 3),
+        (3000, 4000, "", "0002", "", 8),
+        (3_723_004, 5000, "เธอ", "3", "", 12)]
+    for damaged in ("1\n00:00:01,000 --> 00:00:02,000\na\n2\n00:00:03,000 --> 00:00:04,000\nb\n",  # glued
+                    "1\n00:00:01,000 --> 00:00:02,000\na\n\nb\n",  # a blank line inside the cue
+                    "1\n00:00:01,00 --> 00:00:02,000\na\n",  # two fraction digits
+                    "1\n00:00:01,000 --> 00:00:02,000\nx --> y\n",  # an arrow in the text
+                    "00:00:01,000 --> 00:00:02,000\na\n"):  # no number
+        assert srt._regular(damaged) is None, damaged

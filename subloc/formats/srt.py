@@ -87,6 +87,45 @@ def _split_glued(first: int, block: list[str]) -> Iterable[tuple[int, list[str],
     yield first + start, block[start:], start > 0
 
 
+# A whole cue block as well-formed files write it: a number line, a valid timing line (the same
+# verdict as SRT_TIMING_VALID: minutes and seconds 0-59, three millisecond digits, at most five hour
+# digits), its text lines (none blank) and the blank lines after it. A file made only of such blocks,
+# with no "-->" in any text line, is read by one regex pass (see _regular); anything else goes through
+# the block reader below, which gives the same cues for such a file (a test compares them).
+_TS = r"([0-9]{1,5}):([0-5]?[0-9]):([0-5]?[0-9])[,.]([0-9]{3})"
+_REGULAR_BLOCK = re.compile(
+    rf"[ \t\f\v]*([0-9]+)[ \t\f\v]*\n[ \t]*{_TS}[ \t]*-->[ \t]*{_TS}(?:[ \t]+([^\n]*))?\n"
+    r"((?:[ \t\f\v]*[^ \t\f\v\n][^\n]*\n)*)(?:[ \t\f\v]*\n)*")
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t\f\v]*\n)*")
+
+
+def _regular(text: str) -> list[Cue] | None:
+    """The cues of a file made only of regular blocks (the files real tools export), or None.
+
+    About five times faster than the block reader: one regex match and one Cue per cue, no line
+    lists. None sends the file to the block reader, which repairs and reports."""
+    if not text.endswith("\n"):
+        text += "\n"
+    pos = _LEADING_BLANK_LINES.match(text).end()  # type: ignore[union-attr]
+    line = 1 + text.count("\n", 0, pos)
+    end = len(text)
+    cues: list[Cue] = []
+    append, count, match = cues.append, text.count, _REGULAR_BLOCK.match
+    hour = 3_600_000
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            return None
+        ident, h1, m1, s1, f1, h2, m2, s2, f2, position, body = m.groups()
+        append(Cue(int(h1) * hour + int(m1) * 60_000 + int(s1) * 1000 + int(f1),
+                   int(h2) * hour + int(m2) * 60_000 + int(s2) * 1000 + int(f2),
+                   body[:-1], ident, "", position.rstrip(" \t") if position else "", line))
+        pos = m.end()
+        line += count("\n", m.start(), pos)
+    # A text line holding "-->" may be a glued cue's timing line: the block reader decides.
+    return cues if cues and count("-->") == len(cues) else None
+
+
 def parse(text: str, path: str = "<string>") -> tuple[list[Cue], list[Notice], list[DamagedBlock]]:
     """Parse SRT text (newlines already normalized to ``\\n``) into cues, reader notices and the blocks
     that could not be read (each with its first line, raw text and what is wrong).
@@ -94,6 +133,14 @@ def parse(text: str, path: str = "<string>") -> tuple[list[Cue], list[Notice], l
     A damaged block costs only itself: its text, and any text after a blank line that would
     continue it, stay with the damaged block; every other cue is read.
     """
+    regular = _regular(text)
+    if regular is not None:
+        return regular, [], []
+    return _parse_blocks(text, path)
+
+
+def _parse_blocks(text: str, path: str) -> tuple[list[Cue], list[Notice], list[DamagedBlock]]:
+    """:func:`parse` for any file: block by block, repairing what it can and keeping damaged blocks."""
     cues: list[Cue] = []
     notices: list[Notice] = []
     damaged: list[DamagedBlock] = []
