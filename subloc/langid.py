@@ -33,6 +33,8 @@ _WORD = re.compile(r"[a-z\u00c0-\u024f]+(?:'[a-z]+)?")
 # Characters that exist only in one of the two Chinese scripts (frequent ones).
 _SIMPLIFIED_ONLY = set("们这说会为个来时后里开关国过还发对见学么样头点间问题长东车从让给没钱买卖爱")
 _TRADITIONAL_ONLY = set("們這說會為個來時後裡開關國過還發對見學麼樣頭點間問題長東車從讓給沒錢買賣愛")
+_SIMPLIFIED_ONLY_RE = re.compile(f"[{''.join(sorted(_SIMPLIFIED_ONLY))}]")
+_TRADITIONAL_ONLY_RE = re.compile(f"[{''.join(sorted(_TRADITIONAL_ONLY))}]")
 
 _EN = set("the you i to a and is it of that me my what this in your don't i'm are be not we he she have do for "
           "on with was can you're it's he's she's there they will just know why how am her him let".split())
@@ -79,8 +81,8 @@ class Detection:
 def detect_text(text: str) -> Detection:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)  # decomposed Vietnamese would read as English
-    han, thai = len(_HAN.findall(text)), len(_THAI.findall(text))
-    hangul, kana, latin = len(_HANGUL.findall(text)), len(_KANA.findall(text)), len(_LATIN.findall(text))
+    han, thai = _HAN.subn("", text)[1], _THAI.subn("", text)[1]  # counts, without lists of characters
+    hangul, kana, latin = _HANGUL.subn("", text)[1], _KANA.subn("", text)[1], _LATIN.subn("", text)[1]
     total = han + thai + hangul + kana + latin
     if total < 4:
         return Detection(None, 0.0, "too little text to tell")
@@ -89,8 +91,7 @@ def detect_text(text: str) -> Detection:
     if kana / total > 0.1:
         return Detection("ja", shares["kana"] + shares["han"], f"{kana} kana")
     if shares["han"] >= 0.5:
-        simp = sum(1 for ch in text if ch in _SIMPLIFIED_ONLY)
-        trad = sum(1 for ch in text if ch in _TRADITIONAL_ONLY)
+        simp, trad = _SIMPLIFIED_ONLY_RE.subn("", text)[1], _TRADITIONAL_ONLY_RE.subn("", text)[1]
         lang = "zh-Hant" if trad > simp else "zh-Hans"
         return Detection(lang, shares["han"], f"{han} Han characters ({simp} simplified-only, {trad} traditional-only)")
     if shares["thai"] >= 0.5:
@@ -183,6 +184,12 @@ _ANY_OTHER = {thai_file: re.compile("|".join(p.pattern for name, p in _OTHER_SCR
                                              if not (thai_file and name == "Thai")))
               for thai_file in (False, True)}
 
+# In a Chinese or Thai file a cue can only be flagged with a character of another script (the share
+# test) or a Latin letter (English and Malay need a Latin cue); a Vietnamese cue with a Vietnamese
+# letter and no other script is never flagged either (foreign_cue's own tests, in its order).
+_MAY_BE_FOREIGN = {family: re.compile(f"{_ANY_OTHER[family == 'thai'].pattern}|{_LATIN.pattern}")
+                   for family in ("cjk", "thai")}
+
 
 def foreign_cue(text: str, language: str) -> str | None:
     """What a single cue is clearly written in instead of ``language`` (a script, or English or
@@ -193,17 +200,28 @@ def foreign_cue(text: str, language: str) -> str | None:
 
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    family = script_family(language)
+    # Most cues of a file are in its language: one search tells (see _MAY_BE_FOREIGN).
+    quick = _MAY_BE_FOREIGN.get(family)
+    if quick is not None and quick.search(text) is None:
+        return None
+    lang = language.split("-")[0]
+    if lang == "vi" and _VIET.search(text) is not None and _ANY_OTHER[False].search(text) is None:
+        return None
+    return _foreign(text, family, lang)
+
+
+def _foreign(text: str, family: str, lang: str) -> str | None:
+    """:func:`foreign_cue` without its quick exits (NFC text, the file's script family and language)."""
     letters = _LETTERS.subn("", text)[1]  # a count without a list of one-letter strings
     if letters < 6:
         return None
-    family = script_family(language)
     if _ANY_OTHER[family == "thai"].search(text):
         for name, pattern in _OTHER_SCRIPTS.items():
             if name == "Thai" and family == "thai":
                 continue
             if len(pattern.findall(text)) / letters >= 0.5:
                 return f"{name} script"
-    lang = language.split("-")[0]
     malay_file = lang in ("id", "ms")
     if not malay_file and _VIET.search(text):
         return None  # English and Malay/Indonesian both need a cue without Vietnamese letters

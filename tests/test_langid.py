@@ -113,3 +113,27 @@ def test_a_cue_in_another_language_or_script_is_flagged(lang: str, lines: list[s
     found = _check(lines, lang, "X106")
     assert [f.cue for f in found] == flagged
     assert all(f.severity == "warning" and "reads as" in f.message for f in found)
+
+
+def test_x106_quick_exits_change_no_verdict() -> None:
+    """foreign_cue skips most cues with one search; on every line of the language corpora and the samples,
+    in every file language, its verdict is the full test's, and the corpora do hold flagged lines."""
+    import unicodedata
+
+    from subloc.languages import script_family
+    from subloc.langid import _foreign, foreign_cue
+
+    root = Path(__file__).parent
+    texts = [line for path in sorted((root / "data" / "lang").glob("*.txt"))
+             for line in path.read_text("utf-8").splitlines() if line and not line.startswith(("#", "==="))]
+    texts += [cue.text.replace("\n", " ") for path in sorted((root.parent / "samples").glob("**/*.srt"))
+              for cue in loads(path.read_text("utf-8"), str(path)).cues]
+    texts += ["I don't care what you think of me", "사랑해요 오빠 정말", "Aku nggak mau pulang sama dia, Ma",
+              "Anh có thể giúp tôi không?", "Привет, как дела у тебя", "Tie\u0302\u0301ng Vie\u0323\u0302t nhé bạn ơi"]
+    flagged = 0
+    for lang in ("zh-Hans", "th", "vi", "id", "ms", "en"):
+        for text in texts:
+            full = _foreign(unicodedata.normalize("NFC", text), script_family(lang), lang.split("-")[0])
+            assert foreign_cue(text, lang) == full, (lang, text)
+            flagged += full is not None
+    assert flagged > 50
