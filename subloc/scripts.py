@@ -26,6 +26,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 from .languages import script_family
 
@@ -86,7 +87,53 @@ def _char_weight_cjk(ch: str) -> float:
 def _count_cjk(text: str) -> float:
     if text.isascii():
         return len(text) * 0.5
+    known = _known_blocks()
+    if known.outside.search(text) is None:
+        zero, narrow = known.zero.subn("", text)[1], known.narrow.subn("", text)[1]
+        return (len(text) - zero - narrow) + narrow * 0.5
     return sum(map(_char_weight_cjk, text))
+
+
+class _Blocks(NamedTuple):
+    outside: re.Pattern[str]  # a character outside the blocks below
+    zero: re.Pattern[str]  # a character that never counts (ZERO_WIDTH, Mn, Me, Cf, Cc)
+    narrow: re.Pattern[str]  # a counted character that CJK counting takes as ½
+
+
+# The blocks subtitles of our languages are written in, whose characters counting can take by class
+# (one regex count per line instead of a look-up per character): Latin, its combining marks, Thai,
+# Vietnamese, general punctuation, CJK punctuation and full-width forms are read from unicodedata when
+# first needed (~1,700 code points); the Han blocks are all counted, all wide.
+_SCANNED = ((0x0000, 0x036F), (0x0E00, 0x0E7F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x3000, 0x303F),
+            (0xFF00, 0xFFEF))
+_HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _char_class(codes: list[int]) -> str:
+    """A regex character class body for code points (sorted), as ranges."""
+    parts, k = [], 0
+    while k < len(codes):
+        j = k
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        parts.append(re.escape(chr(codes[k])) + ("-" + re.escape(chr(codes[j])) if j > k else ""))
+        k = j + 1
+    return "".join(parts) or "\x00-\x00"
+
+
+@lru_cache(maxsize=1)
+def _known_blocks() -> _Blocks:
+    zero, narrow = [], []
+    for low, high in _SCANNED:
+        for code in range(low, high + 1):
+            ch = chr(code)
+            if _uncounted(ch):
+                zero.append(code)
+            elif _char_weight_cjk(ch) == 0.5:
+                narrow.append(code)
+    inside = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in (*_SCANNED, *_HAN_BLOCKS))
+    return _Blocks(re.compile(f"[^{inside}]"), re.compile(f"[{_char_class(zero)}]"),
+                   re.compile(f"[{_char_class(narrow)}]"))
 
 
 @lru_cache(maxsize=4096)
@@ -99,6 +146,9 @@ def _count_plain(text: str) -> float:
         return float(len(text))
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    known = _known_blocks()
+    if known.outside.search(text) is None:
+        return float(len(text) - known.zero.subn("", text)[1])
     return float(len(text) - sum(map(_uncounted, text)))
 
 
@@ -560,9 +610,41 @@ def zh_break_splits_word(left: str, right: str) -> str | None:
     a, b = left[-_ZH_WINDOW:], right[:_ZH_WINDOW]
     if not a or not b or not (is_han(a[-1]) and is_han(b[0])):
         return None
+    # The token of zh_words(a + b) that holds the break, worked out for the break only: the block around
+    # it, that block's route, and the HMM only for a run of single characters on both sides of it.
     text, position = a + b, len(a)
-    offset = 0
-    for token in zh_words(text):
+    block = _pattern(_ZH_BLOCK)
+    start = position
+    while start > 0 and block.fullmatch(text[start - 1]):
+        start -= 1
+    end = position
+    while end < len(text) and block.fullmatch(text[end]):
+        end += 1
+    if start == position or end == position:
+        return None  # a character outside every block is a token of its own
+    tokens = _zh_route(text[start:end])
+    offset, at = start, 0
+    for at, token in enumerate(tokens):
+        if offset < position < offset + len(token):
+            return token
+        if offset + len(token) == position:
+            break
+        offset += len(token)
+    before, after = tokens[at], tokens[at + 1]
+    if len(before) != 1 or len(after) != 1:
+        return None
+    first = last = at
+    while first > 0 and len(tokens[first - 1]) == 1:
+        first -= 1
+    while last + 1 < len(tokens) and len(tokens[last + 1]) == 1:
+        last += 1
+    single = "".join(tokens[first:last + 1])  # the run _zh_block hands to the HMM, unless it is a word
+    from .lexicon import chinese
+
+    if chinese().get(single):
+        return None
+    offset = position - (at - first + 1)
+    for token in _zh_unknown(single):
         if offset < position < offset + len(token):
             return token
         offset += len(token)

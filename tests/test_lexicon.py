@@ -142,6 +142,32 @@ def test_the_segmenters_give_jiebas_and_newmms_tokens_on_random_text() -> None:
     assert len(differ) <= 6, "\n".join(differ)  # none today; Thai character clusters are approximated
 
 
+def test_the_chinese_break_judgement_is_the_windows_segmentation() -> None:
+    """zh_break_splits_word works out only the break's block, route and run of single characters: on
+    dialogue breaks and 4,000 random windows (common, rare and traditional characters, digits, Latin,
+    punctuation) it names exactly the token of zh_words(window) that holds the break."""
+    import random
+
+    rng = random.Random(29)
+    common = "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心" \
+             "学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方廣場門見麼們個來"
+    rare = [chr(c) for c in range(0x4E00, 0x9FD6, 37)] + ["\u3400", "\u9fe0", "\uf900"]
+    other = ["8", "OK", "，", " ", "500万", "A.", "%", "……", "！"]
+    cases = [(line[:cut], line[cut:]) for line in _lines("zh_dialogue.txt") for cut in range(1, len(line))]
+    for _ in range(4000):
+        def piece() -> str:
+            return "".join(rng.choice(other) if rng.random() < 0.1 else rng.choice(rare) if rng.random() < 0.25
+                           else rng.choice(common) for _ in range(rng.randint(1, 10)))
+        cases.append((piece(), piece()))
+    judged = 0
+    for left, right in cases:
+        a, b = left[-_ZH_WINDOW:], right[:_ZH_WINDOW]
+        want = _inside(zh_words(a + b), len(a)) if is_han(a[-1]) and is_han(b[0]) else None
+        assert zh_break_splits_word.__wrapped__(left, right) == want, (left, right)
+        judged += want is not None
+    assert judged > 300
+
+
 def test_the_wheels_dictionaries_are_read() -> None:
     zh, th, vi = lexicon.chinese(), lexicon.thai(), lexicon.vietnamese()
     assert zh.get("明天") > 1000 and zh.get("会议室") > 0 and zh.extra["total"] > 60_000_000

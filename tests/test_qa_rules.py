@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 import pytest
@@ -59,6 +60,33 @@ def test_vietnamese_is_counted_after_nfc() -> None:
     assert len(nfd) == 34
     assert _check(cue(nfd), "vi", code="L101") == []
     assert [f.code for f in _check(cue(nfd), "vi", code="L105")] == ["L105"]
+
+
+def test_counting_by_class_agrees_with_counting_each_character() -> None:
+    """Lines in the blocks subtitles use are counted by character class (one regex count); every code
+    point of those blocks, alone and in lines with other characters, counts as the per-character rules
+    say, in both counting families; a line with a character outside them is counted per character."""
+    import random
+
+    from subloc import scripts
+
+    def slow(text: str, family: str) -> float:
+        if family == "cjk":
+            return sum(map(scripts._char_weight_cjk, text))
+        return float(len(text) - sum(map(scripts._uncounted, text)))
+
+    codes = [c for low, high in (*scripts._SCANNED, *scripts._HAN_BLOCKS) for c in range(low, high + 1)]
+    rng = random.Random(3)
+    lines = [chr(c) for c in codes] + ["".join(chr(rng.choice(codes)) for _ in range(rng.randint(2, 30)))
+                                       for _ in range(3000)]
+    lines += ["사랑해 " + chr(rng.choice(codes)) + "Ё\U0001F600" for _ in range(200)]  # outside: per character
+    for line in lines:
+        if line.isascii():
+            continue
+        assert scripts._count_cjk(line) == slow(line, "cjk"), repr(line)
+        nfc = unicodedata.normalize("NFC", line)
+        assert scripts._count_plain(line) == slow(nfc, "latin"), repr(line)
+    assert scripts._known_blocks().outside.search("ที่นี่เป็นบ้าน Tiếng Việt 你好，“OK”…") is None
 
 
 def test_indonesian_and_malay_latin_limits() -> None:
