@@ -22,17 +22,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .config import Config, load_config, load_file
 from .errors import ConfigError
-from .glossary import Glossary, load_stack, stack_files
 from .languages import canonical
 from .locate import Location, gitignores, locate
 from .model import Track
 from .profiles import Profile, get_profile
 from .qa import Finding, Rule, check_track, selected_rules
 from .series import Series, load_series
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,16 @@ class Project:
         """The effective glossary of a language: ``spec`` (a flag), else the configuration's ``glossary``,
         else the shipped one, under the series layer (of ``series_dir`` when given: a checked
         translation takes the series layer of its source)."""
+        from .glossary import load_stack, stack_files
+
         lang = canonical(language)
         files = stack_files(lang, spec or self.config.glossary, series_dir or self.series_dir)
         return load_stack(tuple(files), lang)
 
     def glossary_files(self, language: str, spec: str | None = None, *, series_dir: Path | None = None) -> list[Path]:
         """The files :meth:`glossary` layers, least specific first (for versions in manifests)."""
+        from .glossary import stack_files
+
         return stack_files(canonical(language), spec or self.config.glossary, series_dir or self.series_dir)
 
     def check(self, track: Track, profile: Profile, *, path: str | None = None, source: Track | None = None,

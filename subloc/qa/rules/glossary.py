@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...glossary.compliance import forbidden_found, has_rendering
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -50,6 +49,8 @@ class GlossaryTermMissing(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if ctx.source is None or ctx.glossary is None:
             return
+        from ...glossary.compliance import has_rendering  # only when the rule runs (with --source)
+
         for i, j, entry in _matches(ctx):
             if entry.dnt or entry.generic or has_rendering(entry, _target(ctx, i), ctx.language):
                 continue
@@ -80,6 +81,8 @@ class ForbiddenRendering(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if ctx.source is None or ctx.glossary is None:
             return
+        from ...glossary.compliance import forbidden_found  # only when the rule runs (with --source)
+
         for i, j, entry in _matches(ctx):
             bad = forbidden_found(entry, _target(ctx, i), ctx.language)
             if bad:
@@ -110,6 +113,8 @@ class DoNotTranslateAltered(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if ctx.source is None or ctx.glossary is None:
             return
+        from ...glossary.compliance import has_rendering  # only when the rule runs (with --source)
+
         for i, j, entry in _matches(ctx):
             if entry.dnt and not has_rendering(entry, _target(ctx, i), ctx.language):
                 yield ctx.finding(self, i, f"{entry.source!r} of source cue {j + 1} must stay as it is "
