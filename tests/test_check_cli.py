@@ -48,6 +48,9 @@ def test_json_report_fields_and_exit_1(runner, project: Path) -> None:
     assert (finding["name"], finding["severity"], finding["line"], finding["cue"]) == ("reading-speed-too-high", "error", 1, 1)
     assert (finding["start_ms"], finding["end_ms"]) == (1000, 1400)
     assert "shorten the text or extend the cue" in finding["message"]
+    # one finding per line (greppable, and written by json's C encoder), each line a JSON object
+    rows = [line.strip().rstrip(",") for line in result.output.splitlines() if line.startswith('    {"code": ')]
+    assert [json.loads(row) for row in rows] == report["findings"]
 
 
 def test_concise_and_github_formats(runner, project: Path, monkeypatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .. import __version__
 from ..visible import plural
@@ -83,7 +83,22 @@ def render_json(results: Sequence[FileResult]) -> str:
                    "warnings": r.warnings, "error": r.error, "notes": r.notes} for r in results],
         "summary": summary(results),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_rows(data)
+
+
+def json_rows(data: dict[str, Any]) -> str:
+    """``data`` (a dict) as JSON with one key per line and one item per line in its lists: as readable as
+    ``indent=2`` and greppable (a finding is one line), and written by json's C encoder (``indent`` makes
+    json use its pure-Python encoder: 40 ms of a 90-episode check's report)."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            rows = ",\n    ".join(dumps(item) for item in value)
+            parts.append(f"  {dumps(key)}: [\n    {rows}\n  ]")
+        else:
+            parts.append(f"  {dumps(key)}: {dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
