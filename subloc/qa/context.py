@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +29,26 @@ class CheckContext:
         self.series = series  # series.toml: characters, genders, how they address each other
 
     # --- measures ------------------------------------------------------------------------------
+
+    @cached_property
+    def joined(self) -> tuple[str, list[int]]:
+        """Every cue's text, joined by newlines, and where each cue starts in it: a rule looking for a rare
+        problem searches the whole track once and reads only the cues :meth:`cues_matching` names."""
+        starts, position = [], 0
+        for cue in self.cues:
+            starts.append(position)
+            position += len(cue.text) + 1
+        return "\n".join(cue.text for cue in self.cues), starts
+
+    def cues_matching(self, pattern: re.Pattern[str]) -> list[int]:
+        """The indices of the cues where ``pattern`` (which must not match across a newline) matches."""
+        text, starts = self.joined
+        out: list[int] = []
+        for match in pattern.finditer(text):
+            index = bisect_right(starts, match.start()) - 1
+            if not out or out[-1] != index:
+                out.append(index)
+        return out
 
     @cached_property
     def visible_lines(self) -> list[list[str]]:
@@ -86,9 +108,8 @@ class CheckContext:
 
     def finding(self, rule: RuleInfo | type[RuleInfo], index: int, message: str, severity: Severity | None = None) -> Finding:
         cue = self.cues[index]
-        return Finding(code=rule.code, name=rule.name, severity=severity or rule.severity, file=self.path,
-                       line=cue.line or index + 1, cue=index + 1, start_ms=cue.start, end_ms=cue.end,
-                       message=message)
+        return Finding.of(rule.code, rule.name, severity or rule.severity, self.path, cue.line or index + 1, index + 1,
+                          cue.start, cue.end, message)
 
     def file_finding(self, rule: RuleInfo | type[RuleInfo], message: str, severity: Severity | None = None) -> Finding:
         first = self.cues[0] if self.cues else None

@@ -188,10 +188,11 @@ class TagMismatch(Rule):
     pass_example = "1\n00:00:01,000 --> 00:00:03,000\n{\\an8}(Tiga tahun kemudian)\n"
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        kinds = []
+        kinds: dict[int, Counter[str]] = {}  # the tags of each cue with markup
         for i, cue in enumerate(ctx.cues):
-            found, problems = _tags(cue.text) if ("<" in cue.text or "{" in cue.text) else (Counter(), [])
-            kinds.append(found)
+            if "<" not in cue.text and "{" not in cue.text:
+                continue
+            kinds[i], problems = _tags(cue.text)
             if problems:
                 yield ctx.finding(self, i, "; ".join(problems) + ": balance the tags")
         if ctx.source is None:
@@ -201,7 +202,8 @@ class TagMismatch(Rule):
             if "<" not in src_text and "{" not in src_text:
                 continue
             want, _ = _tags(src_text)
-            lost = [tag for tag, n in want.items() if n > kinds[i][tag]]
+            have = kinds.get(i, Counter())
+            lost = [tag for tag, n in want.items() if n > have[tag]]
             if lost:
                 yield ctx.finding(self, i, f"lost {', '.join(lost)} of source cue {j + 1}: put the markup back")
 

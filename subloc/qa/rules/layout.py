@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ...languages import script_family
 from ...linebreak import break_problem
-from ...scripts import CONTROL, HAN, INVISIBLE, is_composed
+from ...scripts import CONTROL, HAN, INVISIBLE, ZERO_WIDTH, is_composed
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -132,6 +132,9 @@ class BadLineBreak(Rule):
 
 
 _DOUBLE_SPACE = re.compile(r"  ")
+_MARKUP = "<{&"  # characters without which a cue's visible text is its raw text
+_MAY_BE_UNCLEAN = re.compile(rf"[{''.join(sorted(ZERO_WIDTH))}\x00-\x09\x0b-\x1f\x7f\u0e4d{_MARKUP}]|  |^[ \u3000\t]"
+                             r"|[ \u3000\t]$", re.MULTILINE)
 
 
 @register
@@ -156,7 +159,15 @@ class WhitespaceOrUnicode(Rule):
     pass_example = "1\n00:00:01,000 --> 00:00:03,000\nTiếng Việt có dấu\n"
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        for i, cue in enumerate(ctx.cues):
+        whole = ctx.joined[0]
+        # A track in NFC has every cue in NFC (a newline composes with nothing): then only the cues with one
+        # of the characters below can have a problem (markup: the visible line differs from the raw one).
+        if whole.isascii() or unicodedata.is_normalized("NFC", whole):
+            indices: Iterable[int] = ctx.cues_matching(_MAY_BE_UNCLEAN)
+        else:
+            indices = range(len(ctx.cues))
+        for i in indices:
+            cue = ctx.cues[i]
             problems = []
             text = cue.text
             if not text.isascii() and not unicodedata.is_normalized("NFC", text):
@@ -223,6 +234,7 @@ class ItalicsNotUsed(Rule):
 
 
 _DASH = re.compile(r"^\s*([-–—])(\s?)")
+_MAY_HAVE_DASH = re.compile(rf"^[^\S\n]*[-–—]|[{_MARKUP}]", re.MULTILINE)  # a line starting like _DASH, or markup
 
 
 @register
@@ -245,7 +257,8 @@ class DialogueDashStyle(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         want = ctx.profile.dialogue_dash
-        for i, lines in enumerate(ctx.visible_lines):
+        for i in ctx.cues_matching(_MAY_HAVE_DASH):
+            lines = ctx.visible_lines[i]
             marks = [_DASH.match(line) for line in lines]
             if len(lines) < 2 or sum(1 for m in marks if m) < 2:
                 continue
@@ -257,6 +270,10 @@ class DialogueDashStyle(Rule):
 
 
 _HALF_PUNCT_NEAR_HAN = re.compile(rf"[{HAN}][,.?!:;]|[,.?!:;](?=[{HAN}])")
+# The cues where PunctuationStyle can object, per script family: three dots, the family's own marks, markup.
+_MAY_BE_MISPUNCTUATED = {"latin": re.compile(rf"\.\.\.|[{_MARKUP}]"),
+                         "cjk": re.compile(rf"\.\.\.|[{_MARKUP}]|{_HALF_PUNCT_NEAR_HAN.pattern}"),
+                         "thai": re.compile(rf"[.?{_MARKUP}]")}
 
 
 @register
@@ -277,7 +294,8 @@ class PunctuationStyle(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         family = script_family(ctx.language)
-        for i, lines in enumerate(ctx.visible_lines):
+        for i in ctx.cues_matching(_MAY_BE_MISPUNCTUATED[family if family in _MAY_BE_MISPUNCTUATED else "latin"]):
+            lines = ctx.visible_lines[i]
             text = "\n".join(lines)
             problems = []
             if "..." in text:
