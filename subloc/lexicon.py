@@ -27,7 +27,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
-FORMAT = 5  # bump when the cached layout changes
+FORMAT = 6  # bump when the cached layout changes
 _SEP = "\n"
 
 
@@ -50,8 +50,10 @@ def cache_dir() -> str:
 class Lexicon:
     """Words bucketed by first character; a bucket is parsed on first use.
 
-    A bucket maps each word to its value (jieba's frequency; 1 for a plain list). ``extra`` holds
-    whatever else the list carries (jieba's total frequency, the HMM tables)."""
+    A bucket maps each word to its value (jieba's frequency; 1 for a plain list). A value of 0 marks a
+    prefix of longer words that is not itself a word (jieba's prefix dictionary: a route stops at the
+    first fragment that is no entry). ``extra`` holds whatever else the list carries (jieba's total
+    frequency, the HMM tables)."""
 
     def __init__(self, buckets: dict[str, bytes], extra: dict | None = None) -> None:
         self._raw = buckets
@@ -74,7 +76,7 @@ class Lexicon:
         return self._entry(word[0])[0].get(word, default) if word else default
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and bool(word) and word in self._entry(word[0])[0]
+        return isinstance(word, str) and bool(word) and bool(self._entry(word[0])[0].get(word))
 
     def matches(self, text: str, start: int = 0) -> list[tuple[int, int]]:
         """(end offset, value) of each word of this list starting at ``text[start]``, shortest first.
@@ -89,7 +91,7 @@ class Lexicon:
             k = bisect_left(ordered, frag)
             if k == size or not ordered[k].startswith(frag):
                 break
-            if ordered[k] == frag:
+            if ordered[k] == frag and words[frag]:
                 out.append((end, words[frag]))
         return out
 
@@ -97,7 +99,7 @@ class Lexicon:
         """Whether a word of this list starts before ``position`` in ``text`` and ends after it."""
         n = len(text)
         for start in range(position):
-            _, longest, ordered = self._entry(text[start])
+            words, longest, ordered = self._entry(text[start])
             if start + longest <= position:
                 continue
             size = len(ordered)
@@ -110,7 +112,7 @@ class Lexicon:
                 k = bisect_left(ordered, frag, k)
                 if k == size or not ordered[k].startswith(frag):
                     break
-                if ordered[k] == frag:
+                if ordered[k] == frag and words[frag]:
                     return True
         return False
 
@@ -119,7 +121,13 @@ class Lexicon:
         return [end for end, _ in self.matches(text, start)]
 
     def __len__(self) -> int:
-        return sum(raw.split(b"\0", 1)[0].count(b"\n") + 1 for raw in self._raw.values() if raw)
+        """The number of words (prefixes that are no word not counted)."""
+        count = 0
+        for raw in self._raw.values():
+            if raw:
+                words, values = raw.split(b"\0", 1)
+                count += words.count(b"\n") + 1 - (values.split(b"\n").count(b"0") if values else 0)
+        return count
 
 
 def _parse(raw: str) -> tuple[dict[str, int], list[str]]:
@@ -158,6 +166,9 @@ def _build_chinese(path: str) -> tuple[dict[str, bytes], dict]:
             freq = int(parts[1])
             total += freq
             freqs[parts[0]] = freq  # as jieba: a repeated word keeps its last frequency
+    for word in list(freqs):  # jieba's prefix dictionary: every prefix of a word is an entry, 0 if no word
+        for end in range(1, len(word)):
+            freqs.setdefault(word[:end], 0)
     folder = os.path.join(os.path.dirname(path), "finalseg")
     hmm = {}
     for name in ("start", "trans", "emit"):

@@ -85,28 +85,24 @@ def _char_weight_cjk(ch: str) -> float:
 
 
 def _count_cjk(text: str) -> float:
+    # (a look-up per character: Chinese lines are short, and this is faster for them than _count_plain's
+    # regex count, whose Han ranges would also cost 5 ms to compile in every process)
     if text.isascii():
         return len(text) * 0.5
-    known = _known_blocks()
-    if known.outside.search(text) is None:
-        zero, narrow = known.zero.subn("", text)[1], known.narrow.subn("", text)[1]
-        return (len(text) - zero - narrow) + narrow * 0.5
     return sum(map(_char_weight_cjk, text))
 
 
 class _Blocks(NamedTuple):
     outside: re.Pattern[str]  # a character outside the blocks below
     zero: re.Pattern[str]  # a character that never counts (ZERO_WIDTH, Mn, Me, Cf, Cc)
-    narrow: re.Pattern[str]  # a counted character that CJK counting takes as ½
 
 
-# The blocks subtitles of our languages are written in, whose characters counting can take by class
-# (one regex count per line instead of a look-up per character): Latin, its combining marks, Thai,
-# Vietnamese, general punctuation, CJK punctuation and full-width forms are read from unicodedata when
-# first needed (~1,700 code points); the Han blocks are all counted, all wide.
+# The blocks Thai, Vietnamese, Malay and Indonesian subtitles are written in (Latin, its combining marks,
+# Thai, Vietnamese, general punctuation, CJK punctuation and full-width forms: ~1,700 code points, read
+# from unicodedata when first needed), whose characters _count_plain takes by class: one regex count per
+# line instead of a look-up per character (twice as fast on Thai and Vietnamese lines).
 _SCANNED = ((0x0000, 0x036F), (0x0E00, 0x0E7F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x3000, 0x303F),
             (0xFF00, 0xFFEF))
-_HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
 def _char_class(codes: list[int]) -> str:
@@ -118,22 +114,14 @@ def _char_class(codes: list[int]) -> str:
             j += 1
         parts.append(re.escape(chr(codes[k])) + ("-" + re.escape(chr(codes[j])) if j > k else ""))
         k = j + 1
-    return "".join(parts) or "\x00-\x00"
+    return "".join(parts) or "\\x00-\\x00"
 
 
 @lru_cache(maxsize=1)
 def _known_blocks() -> _Blocks:
-    zero, narrow = [], []
-    for low, high in _SCANNED:
-        for code in range(low, high + 1):
-            ch = chr(code)
-            if _uncounted(ch):
-                zero.append(code)
-            elif _char_weight_cjk(ch) == 0.5:
-                narrow.append(code)
-    inside = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in (*_SCANNED, *_HAN_BLOCKS))
-    return _Blocks(re.compile(f"[^{inside}]"), re.compile(f"[{_char_class(zero)}]"),
-                   re.compile(f"[{_char_class(narrow)}]"))
+    zero = [code for low, high in _SCANNED for code in range(low, high + 1) if _uncounted(chr(code))]
+    inside = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _SCANNED)
+    return _Blocks(re.compile(f"[^{inside}]"), re.compile(f"[{_char_class(zero)}]"))
 
 
 @lru_cache(maxsize=4096)
@@ -488,24 +476,29 @@ def _zh_route(sentence: str) -> list[str]:
     bucket, log = words.bucket, math.log
     n = len(sentence)
     log_total = log(words.extra["total"] or 1)
-    route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+    # route[x]: (log-probability of the best route from x, the last index of its first word), as jieba
+    # keeps it; a tie goes to the longer word, as jieba's max over (probability, index) does.
+    prob = [0.0] * (n + 1)
+    last = [0] * (n + 1)
     for start in range(n - 1, -1, -1):
-        # (Chinese buckets are small and their words short: a dictionary look-up per length is faster
-        # here than Lexicon.matches' walk.)
-        found, longest = bucket(sentence[start])
-        best = (route[start + 1][0] - log_total, start)  # an unknown character is a word of its own
+        found = bucket(sentence[start])[0]
+        best, best_end = prob[start + 1] - log_total, start  # an unknown character is a word of its own
         known = False
-        for end in range(start + 1, min(n, start + longest) + 1):
+        end = start + 1
+        while end <= n:
             freq = found.get(sentence[start:end])
+            if freq is None:
+                break  # no word starts with this fragment (the prefix dictionary's entries end here)
             if freq:
-                step = (log(freq) - log_total + route[end][0], end - 1)
-                if not known or step > best:
-                    best, known = step, True
-        route[start] = best
+                step = log(freq) - log_total + prob[end]
+                if not known or step > best or (step == best and end - 1 > best_end):
+                    best, best_end, known = step, end - 1, True
+            end += 1
+        prob[start], last[start] = best, best_end
     out = []
     x = 0
     while x < n:
-        y = route[x][1] + 1
+        y = last[x] + 1
         out.append(sentence[x:y])
         x = y
     return out
