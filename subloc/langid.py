@@ -179,16 +179,25 @@ _OTHER_SCRIPTS = {"Hangul": _HANGUL, "Japanese kana": _KANA,
                   "Cyrillic": re.compile(r"[\u0400-\u04ff]"), "Arabic": re.compile(r"[\u0600-\u06ff]"),
                   "Thai": _THAI}
 _LETTERS = re.compile(r"[^\W\d_]")
-# Any character of another script, so that most cues skip the per-script counts (one scan, not five).
-_ANY_OTHER = {thai_file: re.compile("|".join(p.pattern for name, p in _OTHER_SCRIPTS.items()
-                                             if not (thai_file and name == "Thai")))
-              for thai_file in (False, True)}
 
-# In a Chinese or Thai file a cue can only be flagged with a character of another script (the share
-# test) or a Latin letter (English and Malay need a Latin cue); a Vietnamese cue with a Vietnamese
-# letter and no other script is never flagged either (foreign_cue's own tests, in its order).
-_MAY_BE_FOREIGN = {family: re.compile(f"{_ANY_OTHER[family == 'thai'].pattern}|{_LATIN.pattern}")
-                   for family in ("cjk", "thai")}
+
+@lru_cache(maxsize=2)
+def _any_other(thai_file: bool) -> re.Pattern[str]:
+    """Any character of another script, so that most cues skip the per-script counts (one scan, not
+    five). Compiled on first use, as _may_be_foreign: a Hangul class costs ~2.5 ms to compile."""
+    return re.compile(_other_scripts(thai_file))
+
+
+def _other_scripts(thai_file: bool) -> str:
+    return "|".join(p.pattern for name, p in _OTHER_SCRIPTS.items() if not (thai_file and name == "Thai"))
+
+
+@lru_cache(maxsize=2)
+def _may_be_foreign(family: str) -> re.Pattern[str]:
+    """In a Chinese or Thai file a cue can only be flagged with a character of another script (the share
+    test) or a Latin letter (English and Malay need a Latin cue); a Vietnamese cue with a Vietnamese
+    letter and no other script is never flagged either (foreign_cue's own tests, in its order)."""
+    return re.compile(f"{_other_scripts(family == 'thai')}|{_LATIN.pattern}")
 
 
 def foreign_cue(text: str, language: str) -> str | None:
@@ -201,12 +210,11 @@ def foreign_cue(text: str, language: str) -> str | None:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     family = script_family(language)
-    # Most cues of a file are in its language: one search tells (see _MAY_BE_FOREIGN).
-    quick = _MAY_BE_FOREIGN.get(family)
-    if quick is not None and quick.search(text) is None:
+    # Most cues of a file are in its language: one search tells (see _may_be_foreign).
+    if family in ("cjk", "thai") and _may_be_foreign(family).search(text) is None:
         return None
     lang = language.split("-")[0]
-    if lang == "vi" and _VIET.search(text) is not None and _ANY_OTHER[False].search(text) is None:
+    if lang == "vi" and _VIET.search(text) is not None and _any_other(False).search(text) is None:
         return None
     return _foreign(text, family, lang)
 
@@ -216,7 +224,7 @@ def _foreign(text: str, family: str, lang: str) -> str | None:
     letters = _LETTERS.subn("", text)[1]  # a count without a list of one-letter strings
     if letters < 6:
         return None
-    if _ANY_OTHER[family == "thai"].search(text):
+    if _any_other(family == "thai").search(text):
         for name, pattern in _OTHER_SCRIPTS.items():
             if name == "Thai" and family == "thai":
                 continue

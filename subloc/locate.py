@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,13 @@ _TOML: dict[str, tuple[Stamp, dict[str, Any], str]] = {}
 MAX_NESTING = 32  # tables and arrays inside each other; subloc's own configuration needs 3
 
 
+def _tomllib():  # type: ignore[no-untyped-def]
+    """tomllib, imported when a configuration file is read (its regexes and string's cost ~8 ms a process)."""
+    import tomllib
+
+    return tomllib
+
+
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """A TOML file's data and text (parsed once per version); unreadable, not UTF-8, a syntax error or
     absurd nesting is a ConfigError with the line."""
@@ -65,8 +71,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"tables or arrays nested more than {MAX_NESTING} deep", path=str(path), line=deep,
                           hint="a subloc configuration needs at most 3 levels")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = _tomllib().loads(text)
+    except _tomllib().TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"not valid TOML: {exc}", path=str(path), line=int(match.group(1)) if match else None) from None
     except RecursionError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ...languages import script_family
@@ -269,10 +270,18 @@ class DialogueDashStyle(Rule):
                     break
 
 
-_HALF_PUNCT_NEAR_HAN = re.compile(rf"[{HAN}][,.?!:;]|[,.?!:;](?=[{HAN}])")
+_HALF_PUNCT = "[,.?!:;]"
+
+
+@lru_cache(maxsize=1)
+def _half_punct_near_han() -> re.Pattern[str]:
+    """Half-width punctuation next to a Han character (compiled when a cue has half-width punctuation)."""
+    return re.compile(rf"[{HAN}]{_HALF_PUNCT}|{_HALF_PUNCT}(?=[{HAN}])")
+
+
 # The cues where PunctuationStyle can object, per script family: three dots, the family's own marks, markup.
 _MAY_BE_MISPUNCTUATED = {"latin": re.compile(rf"\.\.\.|[{_MARKUP}]"),
-                         "cjk": re.compile(rf"\.\.\.|[{_MARKUP}]|{_HALF_PUNCT_NEAR_HAN.pattern}"),
+                         "cjk": re.compile(rf"\.\.\.|[{_MARKUP}]|{_HALF_PUNCT}"),
                          "thai": re.compile(rf"[.?{_MARKUP}]")}
 
 
@@ -300,7 +309,7 @@ class PunctuationStyle(Rule):
             problems = []
             if "..." in text:
                 problems.append("use the ellipsis character … instead of three dots")
-            if family == "cjk" and _HALF_PUNCT_NEAR_HAN.search(text):
+            if family == "cjk" and _half_punct_near_han().search(text):
                 problems.append("use full-width punctuation （，。？！） next to Chinese characters")
             if family == "thai":
                 if any(line.rstrip().endswith(".") and not line.rstrip().endswith("..") for line in lines):
