@@ -441,6 +441,8 @@ def vi_break_splits_word(left: str, right: str) -> str | None:
 # words (log frequency − log total); a run of single characters that is not itself a word goes to the
 # HMM (Viterbi over B/M/E/S), which joins unknown words (廣場, names).
 _ZH_BLOCK = "([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)"
+_ZH_BLOCK_END = _ZH_BLOCK[1:-2] + r"*\Z"  # the block characters that end a text (maybe none)
+_ZH_BLOCK_START = _ZH_BLOCK[1:-2] + "*"
 _ZH_SKIP = r"(\r\n|\s)"
 _ZH_HMM_HAN = "([\u4E00-\u9FD5]+)"
 _ZH_HMM_SKIP = r"([a-zA-Z0-9]+(?:\.\d+)?%?)"
@@ -473,7 +475,7 @@ def _zh_route(sentence: str) -> list[str]:
     from .lexicon import chinese
 
     words = chinese()
-    bucket, log = words.bucket, math.log
+    loaded, load, log = words._parsed, words._entry, math.log
     n = len(sentence)
     log_total = log(words.extra["total"] or 1)
     # route[x]: (log-probability of the best route from x, the last index of its first word), as jieba
@@ -481,10 +483,15 @@ def _zh_route(sentence: str) -> list[str]:
     prob = [0.0] * (n + 1)
     last = [0] * (n + 1)
     for start in range(n - 1, -1, -1):
-        found = bucket(sentence[start])[0]
+        ch = sentence[start]
         best, best_end = prob[start + 1] - log_total, start  # an unknown character is a word of its own
         known = False
-        end = start + 1
+        freq = (loaded.get(ch) or load(ch))[0].get(ch)
+        if freq:  # the character is a word
+            best, known = log(freq) - log_total + prob[start + 1], True
+        pair = sentence[start:start + 2]
+        found = (loaded.get(pair) or load(pair))[0] if start + 1 < n else {}
+        end = start + 2
         while end <= n:
             freq = found.get(sentence[start:end])
             if freq is None:
@@ -606,13 +613,8 @@ def zh_break_splits_word(left: str, right: str) -> str | None:
     # The token of zh_words(a + b) that holds the break, worked out for the break only: the block around
     # it, that block's route, and the HMM only for a run of single characters on both sides of it.
     text, position = a + b, len(a)
-    block = _pattern(_ZH_BLOCK)
-    start = position
-    while start > 0 and block.fullmatch(text[start - 1]):
-        start -= 1
-    end = position
-    while end < len(text) and block.fullmatch(text[end]):
-        end += 1
+    start = position - len(_pattern(_ZH_BLOCK_END).search(a).group())  # type: ignore[union-attr]
+    end = position + len(_pattern(_ZH_BLOCK_START).match(b).group())  # type: ignore[union-attr]
     if start == position or end == position:
         return None  # a character outside every block is a token of its own
     tokens = _zh_route(text[start:end])

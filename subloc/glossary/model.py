@@ -131,10 +131,9 @@ def _covered(text: str, start: int, end: int, term: str, entries: set[str]) -> b
 
     words = chinese()  # jieba's dictionary (subloc.lexicon, cached); a word's value is its frequency
     for begin in range(max(0, start - _LONGEST + 1), start + 1):
-        found, longest = words.bucket(text[begin])
-        for stop in range(max(end, begin + end - start + 1), min(len(text), begin + min(_LONGEST, longest)) + 1):
+        for stop in range(max(end, begin + end - start + 1), min(len(text), begin + _LONGEST) + 1):
             word = text[begin:stop]
-            if found.get(word, 0) >= _MIN_FREQ and word not in entries and word != term * (len(word) // len(term)):
+            if words.get(word) >= _MIN_FREQ and word not in entries and word != term * (len(word) // len(term)):
                 return True
     return False
 
