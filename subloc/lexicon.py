@@ -18,10 +18,10 @@ is built in memory (and the file rewritten when possible).
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import unicodedata
+import zlib
 from array import array
 from bisect import bisect_left
 from functools import lru_cache
@@ -217,7 +217,8 @@ def _cache_file(name: str, source: str) -> str | None:
         stat = os.stat(source)
     except OSError:
         return None
-    key = hashlib.sha1(f"{os.path.abspath(source)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    # (zlib's CRC, not hashlib: importing hashlib loads OpenSSL, ~6 ms of every process)
+    key = f"{zlib.crc32(os.path.abspath(source).encode()):08x}{stat.st_size:x}{stat.st_mtime_ns:x}"
     return os.path.join(cache_dir(), f"{name}-v{FORMAT}-{key}.marshal")
 
 

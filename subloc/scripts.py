@@ -441,8 +441,6 @@ def vi_break_splits_word(left: str, right: str) -> str | None:
 # words (log frequency − log total); a run of single characters that is not itself a word goes to the
 # HMM (Viterbi over B/M/E/S), which joins unknown words (廣場, names).
 _ZH_BLOCK = "([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)"
-_ZH_BLOCK_END = _ZH_BLOCK[1:-2] + r"*\Z"  # the block characters that end a text (maybe none)
-_ZH_BLOCK_START = _ZH_BLOCK[1:-2] + "*"
 _ZH_SKIP = r"(\r\n|\s)"
 _ZH_HMM_HAN = "([\u4E00-\u9FD5]+)"
 _ZH_HMM_SKIP = r"([a-zA-Z0-9]+(?:\.\d+)?%?)"
@@ -613,10 +611,12 @@ def zh_break_splits_word(left: str, right: str) -> str | None:
     # The token of zh_words(a + b) that holds the break, worked out for the break only: the block around
     # it, that block's route, and the HMM only for a run of single characters on both sides of it.
     text, position = a + b, len(a)
-    start = position - len(_pattern(_ZH_BLOCK_END).search(a).group())  # type: ignore[union-attr]
-    end = position + len(_pattern(_ZH_BLOCK_START).match(b).group())  # type: ignore[union-attr]
-    if start == position or end == position:
-        return None  # a character outside every block is a token of its own
+    for block in _pattern(_ZH_BLOCK).finditer(text):
+        if block.start() < position < block.end():
+            start, end = block.span()
+            break
+    else:
+        return None  # the break is at the edge of a block: a character outside every block is its own token
     tokens = _zh_route(text[start:end])
     offset, at = start, 0
     for at, token in enumerate(tokens):

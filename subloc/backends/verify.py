@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..langid import _EN, _HAN, _LATIN, _MALAY_FAMILY, _THAI, _VIET, _WORD
+from ..langid import _EN, _HAN, _LATIN, _MALAY_FAMILY, _THAI, _VIET, _WORD, _compiled
 from ..languages import script_family
 
 # English words beyond langid's function words that give an English sentence away (none is Malay or
@@ -36,8 +36,9 @@ def language_problem(source: str, reply: str, source_lang: str, target_lang: str
         return None
     text = _NOISE.sub(" ", reply)
     plain_source = _NOISE.sub(" ", source)
-    han_source = _letters(_HAN, plain_source)
-    han, thai, latin = _letters(_HAN, text), _letters(_THAI, text), _letters(_LATIN, text)
+    han_class = _compiled(_HAN)
+    han_source = _letters(han_class, plain_source)
+    han, thai, latin = _letters(han_class, text), _letters(_THAI, text), _letters(_LATIN, text)
     letters = han + thai + latin
     if han_source and han and (text.split() == plain_source.split() or han >= max(2, 0.3 * letters)):
         return "the Chinese source came back untranslated"

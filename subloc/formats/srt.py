@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-import pysrt
-
 from ..errors import SubtitleParseError, SubtitleWriteError
 from ..model import Cue, DamagedBlock, Notice, Track
 from ..timecode import SRT_TIMING, SRT_TIMING_VALID, TimecodeError, parse_srt_timing
@@ -243,6 +241,8 @@ def dumps(track: Track) -> str:
     if not track.cues:
         raise SubtitleWriteError("the track has no cues, and an SRT file without cues is empty",
                                  hint="write WebVTT (--to vtt), which can carry a file without cues")
+    import pysrt  # only to write: reading is this module's
+
     items = []
     time = pysrt.SubRipTime
     for number, cue in enumerate(track.cues, 1):
