@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .languages import script_family
 from .model import Track
 from .scripts import HAN, THAI, strip_markup
 
@@ -216,8 +217,6 @@ def foreign_cue(text: str, language: str) -> str | None:
     Malay/Indonesian in a file of another language), or None. Short cues, names and code-switching
     inside a sentence are not flagged: a cue needs six letters, and a language needs three of its
     function words with none of the file's own."""
-    from .languages import script_family
-
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     family = script_family(language)

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from .languages import script_family
 from .profiles import Profile
 from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_han,
-                      is_thai, strip_markup, thai_break_splits_word)
+                      is_thai, strip_markup, thai_break_splits_word, thai_words, vi_break_splits_word,
+                      vi_dictionary_spaces, vi_word_spaces, zh_break_splits_word, zh_words)
 
 # Words a line should not end with (the Netflix rule: break before a conjunction or preposition).
 # ini/itu follow their noun in Malay and Indonesian (tamparan ini), so they may end a line.
@@ -105,7 +106,6 @@ class Break:
 
 
 def _vi_spaces(text: str, protect: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:
-    from .scripts import vi_dictionary_spaces, vi_word_spaces
 
     return vi_word_spaces(text, protect), vi_dictionary_spaces(text)
 
@@ -134,7 +134,6 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
             pos += 1
         return out
     if family == "thai":
-        from .scripts import thai_words
         tokens: list[tuple[int, str]] = []  # (offset, word) over the whole text; a space is its own token
         pos = 0
         for k, chunk in enumerate(text.split(" ")):
@@ -165,7 +164,6 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
         return out
     # CJK: after punctuation, then at a clause-separating space, then between words (jieba), and
     # between the characters of a word only as a last resort
-    from .scripts import zh_words
     inside: set[int] = set()
     if sum(map(is_han, text)) >= 2:
         offset = 0
@@ -214,7 +212,6 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         if is_thai(left[-1]) and is_thai(right[0]):
             tail, head = left.rsplit(" ", 1)[-1][-_THAI_WINDOW:], right.split(" ", 1)[0][:_THAI_WINDOW]
             if _thai_phrase_possible(tail, head):
-                from .scripts import thai_words
                 phrase = thai_phrase_problem(thai_words(tail)[-2:], thai_words(head)[:1])
                 if phrase:
                     return phrase, "warning"
@@ -226,7 +223,6 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
             return f"the line above ends with {left[-1]!r}, which must start a line: move it down", "error"
         if len(right.strip()) == 1 and len(left) >= 6:
             return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
-        from .scripts import zh_break_splits_word
         word = zh_break_splits_word(left, right)
         if word:
             return f"the break splits the word {word!r}: break after punctuation, at a space or between words", \
@@ -238,7 +234,6 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
     if last and left[-1].isalnum() and last[-1] in _DANGLING.get(language.split("-")[0], set()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
     if language.split("-")[0] == "vi":
-        from .scripts import vi_break_splits_word
         word = vi_break_splits_word(left, right)
         if word:
             return f"the break splits the word {word!r}: break between words", "warning"
