@@ -83,6 +83,14 @@ def test_counting_by_class_agrees_with_counting_each_character() -> None:
         if not line.isascii():
             assert scripts._count_plain(line) == slow(unicodedata.normalize("NFC", line)), repr(line)
     assert scripts._known_blocks().outside.search("ที่นี่เป็นบ้าน Tiếng Việt，“OK”…") is None
+    # a whole track at once gives each line's count, whatever the track holds
+    clean = [line for line in lines if not scripts._ASCII_CONTROL.search(line) and "\n" not in line]
+    extra = ["plain ascii", "tab\there", "bell\x07", "Tie\u0302\u0301ng", "ที่นี่", "你好", ""]
+    for k in range(600):
+        pool = clean if k % 2 else clean + extra  # half the tracks take the three-call path whole
+        track = [rng.choice(pool) for _ in range(rng.randint(1, 12))]
+        for lang in ("th", "vi", "id", "zh-Hans"):
+            assert scripts.count_lines(track, lang) == [scripts.count(line, lang) for line in track], (lang, track)
 
 
 def test_indonesian_and_malay_latin_limits() -> None:

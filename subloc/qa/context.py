@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import Cue, Track
 from ..profiles import Profile
-from ..scripts import count, strip_markup
+from ..scripts import count_lines, strip_markup
 from .findings import Finding, RuleInfo, Severity
 
 
@@ -57,8 +57,9 @@ class CheckContext:
 
     @cached_property
     def line_lengths(self) -> list[list[float]]:
-        lang = self.language
-        return [[count(line, lang) for line in lines] for lines in self.visible_lines]
+        visible = self.visible_lines
+        flat = iter(count_lines([line for lines in visible for line in lines], self.language))
+        return [[next(flat) for _ in lines] for lines in visible]
 
     @cached_property
     def lengths(self) -> list[float]:
