@@ -271,9 +271,26 @@ def test_rules_that_search_the_whole_track_find_what_reading_every_cue_finds(mon
         track = Track(cues=cues, format="srt", path="t.srt")
         fast = check_track(track, get_profile(lang), rules=rules)
         with monkeypatch.context() as patched:
-            patched.setattr(CheckContext, "cues_matching", lambda self, pattern: list(range(len(self.cues))))
+            patched.setattr(CheckContext, "cues_matching", lambda self, pattern, **_: list(range(len(self.cues))))
             patched.setattr(CheckContext, "joined", property(lambda self: ("\u00e9\u0301", [0])))  # not NFC: all cues
             every = check_track(track, get_profile(lang), rules=rules)
         assert fast == every, (lang, [c.text for c in cues])
         total += len(fast)
     assert total > 500
+    # clean tracks with one problem each, alone in its track: the searches must find each kind by itself
+    words = ["顾总", "你敢", "ที่นี่", "บ้าน", "Tiếng", "Việt", "kamu", "datang"]
+    problems = ["  ", "\u200b", "\x07", "<i>x</i>", "&amp;", "...", ",", "?", ".", "\u0e4d\u0e32", "\u3000", "\t",
+                "Tie\u0302\u0301ng"]
+    for problem in problems:
+        for lang in ("zh-Hans", "th", "vi", "id"):
+            lines = [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(6)]
+            lines[3] = f"{rng.choice(words)}{problem}{rng.choice(words)}"
+            dashed = [*lines[:4], "- " + lines[4], "-" + lines[5]]  # and one two-speaker cue
+            cues = tuple(Cue(k * 2000, k * 2000 + 1500, text, line=k * 4 + 1)
+                         for k, text in enumerate([*lines[:4], "\n".join(dashed[4:])]))
+            track = Track(cues=cues, format="srt", path="t.srt")
+            fast = check_track(track, get_profile(lang), rules=rules)
+            with monkeypatch.context() as patched:
+                patched.setattr(CheckContext, "cues_matching", lambda self, pattern, **_: list(range(len(self.cues))))
+                patched.setattr(CheckContext, "joined", property(lambda self: ("\u00e9\u0301", [0])))
+                assert fast == check_track(track, get_profile(lang), rules=rules), (lang, problem)

@@ -40,9 +40,13 @@ class CheckContext:
             position += len(cue.text) + 1
         return "\n".join(cue.text for cue in self.cues), starts
 
-    def cues_matching(self, pattern: re.Pattern[str]) -> list[int]:
-        """The indices of the cues where ``pattern`` (which must not match across a newline) matches."""
+    def cues_matching(self, pattern: re.Pattern[str], needles: str | tuple[str, ...] = ()) -> list[int]:
+        """The indices of the cues where ``pattern`` (which must not match across a newline) matches.
+        ``needles``: strings (or characters) of which every match holds one: a track without any is
+        passed over by ``in`` tests, without a regex scan."""
         text, starts = self.joined
+        if needles and not any(needle in text for needle in needles):
+            return []
         out: list[int] = []
         for match in pattern.finditer(text):
             index = bisect_right(starts, match.start()) - 1

@@ -134,8 +134,12 @@ class BadLineBreak(Rule):
 
 _DOUBLE_SPACE = re.compile(r"  ")
 _MARKUP = "<{&"  # characters without which a cue's visible text is its raw text
-_MAY_BE_UNCLEAN = re.compile(rf"[{''.join(sorted(ZERO_WIDTH))}\x00-\x09\x0b-\x1f\x7f\u0e4d{_MARKUP}]|  |^[ \u3000\t]"
-                             r"|[ \u3000\t]$", re.MULTILINE)
+_UNCLEAN = f"{''.join(sorted(ZERO_WIDTH))}\\x00-\\x09\\x0b-\\x1f\\x7f\\u0e4d{_MARKUP}"
+_UNCLEAN_CHARACTER = re.compile(f"[{_UNCLEAN}]")
+# the spaces _MAY_BE_UNCLEAN looks for: without any of these in a track, _UNCLEAN_CHARACTER finds the same cues
+_LINE_EDGE_SPACES = (" ", "\u3000", "\t")
+_SPACE_NEEDLES = ("  ", "\n ", " \n", "\u3000", "\t")
+_MAY_BE_UNCLEAN = re.compile(rf"[{_UNCLEAN}]|  |^[ \u3000\t]|[ \u3000\t]$", re.MULTILINE)
 
 
 @register
@@ -164,7 +168,9 @@ class WhitespaceOrUnicode(Rule):
         # A track in NFC has every cue in NFC (a newline composes with nothing): then only the cues with one
         # of the characters below can have a problem (markup: the visible line differs from the raw one).
         if whole.isascii() or unicodedata.is_normalized("NFC", whole):
-            indices: Iterable[int] = ctx.cues_matching(_MAY_BE_UNCLEAN)
+            spaces = whole[:1] in _LINE_EDGE_SPACES or whole[-1:] in _LINE_EDGE_SPACES or \
+                any(needle in whole for needle in _SPACE_NEEDLES)
+            indices: Iterable[int] = ctx.cues_matching(_MAY_BE_UNCLEAN if spaces else _UNCLEAN_CHARACTER)
         else:
             indices = range(len(ctx.cues))
         for i in indices:
@@ -258,7 +264,7 @@ class DialogueDashStyle(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         want = ctx.profile.dialogue_dash
-        for i in ctx.cues_matching(_MAY_HAVE_DASH):
+        for i in ctx.cues_matching(_MAY_HAVE_DASH, needles=("-", "–", "—", *_MARKUP)):
             lines = ctx.visible_lines[i]
             marks = [_DASH.match(line) for line in lines]
             if len(lines) < 2 or sum(1 for m in marks if m) < 2:
@@ -283,6 +289,7 @@ def _half_punct_near_han() -> re.Pattern[str]:
 _MAY_BE_MISPUNCTUATED = {"latin": re.compile(rf"\.\.\.|[{_MARKUP}]"),
                          "cjk": re.compile(rf"\.\.\.|[{_MARKUP}]|{_HALF_PUNCT}"),
                          "thai": re.compile(rf"[.?{_MARKUP}]")}
+_PUNCTUATION_NEEDLES = {"latin": ("...", *_MARKUP), "cjk": ("...", *_MARKUP, *",.?!:;"), "thai": (".", "?", *_MARKUP)}
 
 
 @register
@@ -303,7 +310,8 @@ class PunctuationStyle(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         family = script_family(ctx.language)
-        for i in ctx.cues_matching(_MAY_BE_MISPUNCTUATED[family if family in _MAY_BE_MISPUNCTUATED else "latin"]):
+        family = family if family in _MAY_BE_MISPUNCTUATED else "latin"
+        for i in ctx.cues_matching(_MAY_BE_MISPUNCTUATED[family], needles=_PUNCTUATION_NEEDLES[family]):
             lines = ctx.visible_lines[i]
             text = "\n".join(lines)
             problems = []
