@@ -137,3 +137,23 @@ def test_x106_quick_exits_change_no_verdict() -> None:
             assert foreign_cue(text, lang) == full, (lang, text)
             flagged += full is not None
     assert flagged > 50
+
+
+def test_script_counts_are_the_script_classes_counts() -> None:
+    """detect_text counts each script from the distinct characters (no Han or Hangul regex to compile):
+    on random text over every range's edges, the counts are the classes' own."""
+    import random
+    import re
+    from collections import Counter
+
+    from subloc.langid import _HAN, _HANGUL, _KANA, _LATIN, _THAI, _script_counts
+
+    edges = [0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0xBF, 0xC0, 0x24F, 0x250, 0xE00, 0xE01, 0xE5B, 0xE5C,
+             0x10FF, 0x1100, 0x11FF, 0x1200, 0x1DFF, 0x1E00, 0x1EFF, 0x1F00, 0x303F, 0x3040, 0x30FF, 0x3100, 0x33FF,
+             0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xABFF, 0xAC00, 0xD7AF, 0xD7B0, 0xF8FF, 0xF900,
+             0xFAFF, 0xFB00, 0x20000]
+    rng = random.Random(5)
+    classes = [re.compile(pattern) for pattern in (_HAN, _THAI.pattern, _HANGUL, _KANA.pattern, _LATIN.pattern)]
+    for _ in range(300):
+        text = "".join(chr(rng.choice(edges) + rng.choice((0, 0, 1, -1))) for _ in range(rng.randint(0, 60)))
+        assert _script_counts(Counter(text)) == tuple(len(c.findall(text)) for c in classes), repr(text)
