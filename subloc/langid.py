@@ -228,6 +228,24 @@ def _may_be_foreign(family: str) -> re.Pattern[str]:
     return re.compile(f"{_other_scripts(family == 'thai')}|{_LATIN.pattern}")
 
 
+def may_hold_foreign_cue(text: str, language: str) -> bool:
+    """False when no cue of a Chinese or Thai track (``text``: all its cues) can be flagged by foreign_cue:
+    none of its distinct characters is a Latin letter or of another script (_may_be_foreign's classes).
+    One set of the track's characters instead of a search per cue, and no Hangul class to compile."""
+    family = script_family(language)
+    if family not in ("cjk", "thai"):
+        return True
+    for ch in set(text):
+        if ch < "\u00c0":
+            if "A" <= ch <= "Z" or "a" <= ch <= "z":
+                return True
+        elif ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" or "\u0400" <= ch <= "\u04ff" or "\u0600" <= ch <= "\u06ff" \
+                or "\u3040" <= ch <= "\u30ff" or "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" \
+                or (family == "cjk" and "\u0e01" <= ch <= "\u0e5b"):
+            return True
+    return False
+
+
 def foreign_cue(text: str, language: str) -> str | None:
     """What a single cue is clearly written in instead of ``language`` (a script, or English or
     Malay/Indonesian in a file of another language), or None. Short cues, names and code-switching

@@ -157,3 +157,22 @@ def test_script_counts_are_the_script_classes_counts() -> None:
     for _ in range(300):
         text = "".join(chr(rng.choice(edges) + rng.choice((0, 0, 1, -1))) for _ in range(rng.randint(0, 60)))
         assert _script_counts(Counter(text)) == tuple(len(c.findall(text)) for c in classes), repr(text)
+
+
+def test_a_track_without_foreign_characters_is_passed_over_and_one_with_them_is_not() -> None:
+    """X106 reads no cue of a Chinese or Thai track whose characters are all of its own script; the test
+    agrees with foreign_cue's own quick test character by character, over every range's edges."""
+    import random
+
+    from subloc.langid import _may_be_foreign, may_hold_foreign_cue
+
+    edges = [0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0xBF, 0xC0, 0x24F, 0x250, 0x3FF, 0x400, 0x4FF, 0x500,
+             0x5FF, 0x600, 0x6FF, 0x700, 0xE00, 0xE01, 0xE5B, 0xE5C, 0x10FF, 0x1100, 0x11FF, 0x1200, 0x1DFF, 0x1E00,
+             0x1EFF, 0x1F00, 0x303F, 0x3040, 0x30FF, 0x3100, 0x4E00, 0xABFF, 0xAC00, 0xD7AF, 0xD7B0]
+    rng = random.Random(8)
+    for _ in range(2000):
+        ch = chr(rng.choice(edges))
+        for lang, family in (("zh-Hans", "cjk"), ("th", "thai")):
+            assert may_hold_foreign_cue("你好" + ch, lang) == bool(_may_be_foreign(family).search(ch)), (lang, hex(ord(ch)))
+    assert not may_hold_foreign_cue("顾总，\n你今晚8点必须签了这份合同", "zh-Hans")
+    assert may_hold_foreign_cue("顾总 OK", "zh-Hans") and may_hold_foreign_cue("anything", "vi")

@@ -90,8 +90,10 @@ class ForeignLanguageCue(Rule):
                     "2\n00:00:04,000 --> 00:00:06,000\nฉันไม่สนว่าคุณจะคิดยังไงกับฉัน\n")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        from ...langid import foreign_cue
+        from ...langid import foreign_cue, may_hold_foreign_cue
 
+        if not may_hold_foreign_cue(ctx.joined[0], ctx.language):
+            return
         for i, lines in enumerate(ctx.visible_lines):
             found = foreign_cue(" ".join(lines), ctx.language)
             if found:
