@@ -79,6 +79,12 @@ class Detection:
         return self.language == declared
 
 
+# A character beyond Thai and the Latin blocks below U+1100 (and general punctuation, … —): text without
+# one cannot hold Han, Hangul, kana or Vietnamese letters. A small class: quick to compile and to scan.
+_BEYOND = re.compile("[^\x00-\u10ff\u2000-\u206f]")
+_LATIN_OR_OTHER_LOW = re.compile("[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff]")
+
+
 def _script_counts(counts: Counter[str]) -> tuple[int, int, int, int, int]:
     """Han, Thai, Hangul, kana and Latin letters among the characters counted (the classes _HAN, _THAI,
     _HANGUL, _KANA and _LATIN), read from each distinct character once: a file's text has a few hundred,
@@ -104,8 +110,13 @@ def _script_counts(counts: Counter[str]) -> tuple[int, int, int, int, int]:
 def detect_text(text: str) -> Detection:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)  # decomposed Vietnamese would read as English
-    counts = Counter(text)
-    han, thai, hangul, kana, latin = _script_counts(counts)
+    counts: Counter[str] | None = None
+    if _BEYOND.search(text) is None:  # no Han, Hangul or kana possible: two quick scans (Thai, Latin files)
+        han = hangul = kana = 0
+        thai, latin = _THAI.subn("", text)[1], _LATIN.subn("", text)[1]
+    else:
+        counts = Counter(text)
+        han, thai, hangul, kana, latin = _script_counts(counts)
     total = han + thai + hangul + kana + latin
     if total < 4:
         return Detection(None, 0.0, "too little text to tell")
@@ -114,6 +125,7 @@ def detect_text(text: str) -> Detection:
     if kana / total > 0.1:
         return Detection("ja", shares["kana"] + shares["han"], f"{kana} kana")
     if shares["han"] >= 0.5:
+        counts = counts or Counter(text)
         simp, trad = sum(counts[ch] for ch in _SIMPLIFIED_ONLY), sum(counts[ch] for ch in _TRADITIONAL_ONLY)
         lang = "zh-Hant" if trad > simp else "zh-Hans"
         return Detection(lang, shares["han"], f"{han} Han characters ({simp} simplified-only, {trad} traditional-only)")
@@ -235,6 +247,8 @@ def may_hold_foreign_cue(text: str, language: str) -> bool:
     family = script_family(language)
     if family not in ("cjk", "thai"):
         return True
+    if family == "thai" and _BEYOND.search(text) is None:
+        return _LATIN_OR_OTHER_LOW.search(text) is not None  # (kana and Hangul are beyond)
     for ch in set(text):
         if ch < "\u00c0":
             if "A" <= ch <= "Z" or "a" <= ch <= "z":

@@ -172,7 +172,21 @@ def test_a_track_without_foreign_characters_is_passed_over_and_one_with_them_is_
     rng = random.Random(8)
     for _ in range(2000):
         ch = chr(rng.choice(edges))
-        for lang, family in (("zh-Hans", "cjk"), ("th", "thai")):
-            assert may_hold_foreign_cue("你好" + ch, lang) == bool(_may_be_foreign(family).search(ch)), (lang, hex(ord(ch)))
+        for lang, family, own in (("zh-Hans", "cjk", "你好"), ("th", "thai", "ที่นี่…"), ("th", "thai", "你好")):
+            assert may_hold_foreign_cue(own + ch, lang) == bool(_may_be_foreign(family).search(ch)), (lang, hex(ord(ch)))
     assert not may_hold_foreign_cue("顾总，\n你今晚8点必须签了这份合同", "zh-Hans")
     assert may_hold_foreign_cue("顾总 OK", "zh-Hans") and may_hold_foreign_cue("anything", "vi")
+
+
+def test_detection_counts_thai_and_latin_text_as_it_counts_any_text() -> None:
+    """Text with nothing beyond Thai and the Latin blocks is counted with two quick scans, other text
+    from its distinct characters: both give the verdicts of the corpora, and the same counts."""
+    from collections import Counter
+
+    from subloc.langid import _LATIN, _THAI, _script_counts
+
+    for text in ("ที่นี่เป็นบ้านของฉัน… OK", "Awak tak boleh pergi — sekarang", "Cô dám sao?", "Привет ที่นี่"):
+        assert _script_counts(Counter(text))[1::3] == (len(_THAI.findall(text)), len(_LATIN.findall(text)))
+    assert detect_text("ที่นี่เป็นบ้านของฉัน… คุณกล้าดียังไง").language == "th"
+    assert detect_text("Awak tak boleh pergi sekarang, saya mahu wang itu esok kerana saya perlu").language == "ms"
+    assert detect_text("你以为500万就能让我签了这份合同？").language == "zh-Hans"
