@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from .languages import script_family
 from .model import Track
-from .scripts import HAN, THAI, strip_markup
+from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, strip_markup
 
 # The Han and Hangul classes cost 4.5 and 1.8 ms to compile (sre walks every code point of a range):
 # compiled on first use (_compiled); detect_text counts scripts without them (_script_counts).
@@ -79,9 +79,6 @@ class Detection:
         return self.language == declared
 
 
-# A character beyond Thai and the Latin blocks below U+1100 (and general punctuation, … —): text without
-# one cannot hold Han, Hangul, kana or Vietnamese letters. A small class: quick to compile and to scan.
-_BEYOND = re.compile("[^\x00-\u10ff\u2000-\u206f]")
 _LATIN_OR_OTHER_LOW = re.compile("[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff]")
 
 
@@ -111,7 +108,7 @@ def detect_text(text: str) -> Detection:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)  # decomposed Vietnamese would read as English
     counts: Counter[str] | None = None
-    if _BEYOND.search(text) is None:  # no Han, Hangul or kana possible: two quick scans (Thai, Latin files)
+    if BEYOND_THAI_AND_LATIN.search(text) is None:  # no Han, Hangul or kana: two quick scans (Thai, Latin)
         han = hangul = kana = 0
         thai, latin = _THAI.subn("", text)[1], _LATIN.subn("", text)[1]
     else:
@@ -247,7 +244,7 @@ def may_hold_foreign_cue(text: str, language: str) -> bool:
     family = script_family(language)
     if family not in ("cjk", "thai"):
         return True
-    if family == "thai" and _BEYOND.search(text) is None:
+    if family == "thai" and BEYOND_THAI_AND_LATIN.search(text) is None:
         return _LATIN_OR_OTHER_LOW.search(text) is not None  # (kana and Hangul are beyond)
     for ch in set(text):
         if ch < "\u00c0":

@@ -42,6 +42,10 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Thai letters, vowels, tone marks and digits (the assigned part of the Thai block).
 THAI = "\u0e01-\u0e5b"
+# A character beyond Thai and the Latin blocks below U+1100 (and general punctuation, … —): text without
+# one holds no Han, Hangul, kana or Vietnamese letter. A small class, quick to compile and to scan (a Han
+# class takes 4.5 ms to compile).
+BEYOND_THAI_AND_LATIN = re.compile("[^\x00-\u10ff\u2000-\u206f]")
 
 
 _SARA_AM_SPLIT = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")

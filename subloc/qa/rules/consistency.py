@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ...languages import NAMES, script_family
 from ...numbers import missing_numbers, show
-from ...scripts import HAN, THAI, is_han, is_thai, strip_markup
+from ...scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, is_thai, strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -137,8 +137,9 @@ class Untranslated(Rule):
         if leak is None:
             return
         # (a track none of whose characters is of the source script, nor "&" that may write one, is done)
-        inside = is_han if source_family == "cjk" else is_thai
-        if "&" not in ctx.joined[0] and not any(map(inside, set(ctx.joined[0]))):
+        whole = ctx.joined[0]
+        if "&" not in whole and (BEYOND_THAI_AND_LATIN.search(whole) is None if source_family == "cjk"
+                                 else not any(map(is_thai, set(whole)))):
             return
         for i, lines in enumerate(ctx.visible_lines):
             if i in flagged:
