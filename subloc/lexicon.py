@@ -61,6 +61,7 @@ class Lexicon:
         self._seconds: dict[str, dict[str, bytes]] = {}
         self._parsed: dict[str, tuple[dict[str, int], int, list[str]]] = {}
         self.extra = extra or {}
+        self.derived: dict[str, object] = {}  # tables a user derives from this list, kept with it
 
     def _entry(self, key: str) -> tuple[dict[str, int], int, list[str]]:
         """The bucket of the words that start with ``key`` (one or two characters): (word → value, length
@@ -75,6 +76,10 @@ class Lexicon:
             words, longest = _parse(seconds.get(key[1:], b""))
             got = self._parsed[key] = (words, longest, list(words))  # (words are stored in code point order)
         return got
+
+    def bucket_of(self, key: str) -> dict[str, int]:
+        """The entries that start with ``key`` (one or two characters), with their values."""
+        return self._entry(key)[0]
 
     def get(self, word: str, default: int = 0) -> int:
         return self._entry(word[:2])[0].get(word, default) if word else default

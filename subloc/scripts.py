@@ -23,12 +23,14 @@ and the BOM never count.
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
 from .languages import script_family
+from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese
 
 # The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
 TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
@@ -245,8 +247,6 @@ def _thai_segment(text: str) -> list[str]:
     import heapq
     from collections import defaultdict
 
-    from .lexicon import thai
-
     words = thai()
     n = len(text)
     if not n:
@@ -336,8 +336,6 @@ def thai_break_splits_word(left: str, right: str) -> str | None:
 
 
 def _thai_dictionary():  # type: ignore[no-untyped-def]
-    from .lexicon import thai
-
     return thai()
 
 
@@ -364,8 +362,6 @@ class _ViWords:
     """Viet74K's words of two to four syllables (subloc.lexicon) and the reviewed compounds above."""
 
     def __contains__(self, phrase: object) -> bool:
-        from .lexicon import vietnamese
-
         return phrase in VI_COMPOUNDS or phrase in vietnamese()
 
 
@@ -492,40 +488,58 @@ def zh_words(text: str) -> list[str]:
     return out
 
 
+_NO_ENTRY = object()
+
+
+def _zh_tables(words: Lexicon) -> tuple[dict[str, float | None], dict[str, dict[str, float | None]], float]:
+    """The route's tables, kept with the dictionary and filled as characters are met: each character's
+    log-probability as a word of its own (None: not a word), and for each two-character beginning the
+    log-probability of each entry that starts with it (None: a prefix of longer words only)."""
+    tables = words.derived.get("zh-route")
+    if tables is None:
+        tables = words.derived["zh-route"] = ({}, {}, math.log(words.extra.get("total") or 1))
+    return tables  # type: ignore[return-value]
+
+
 def _zh_route(sentence: str) -> list[str]:
     """The dictionary words of the most probable route through a block (jieba's DAG and route), before
     the HMM: an unknown character is a word of its own."""
-    import math
-
-    from .lexicon import chinese
-
     words = chinese()
-    loaded, load, log = words._parsed, words._entry, math.log
+    singles, pairs, log_total = _zh_tables(words)
+    log = math.log
     n = len(sentence)
-    log_total = log(words.extra["total"] or 1)
     # route[x]: (log-probability of the best route from x, the last index of its first word), as jieba
-    # keeps it; a tie goes to the longer word, as jieba's max over (probability, index) does.
+    # keeps it; a tie goes to the longer word, as jieba's max over (probability, index) does. Each step
+    # adds in jieba's order, (log(freq) - log(total)) + route, so that sums and ties come out as jieba's.
     prob = [0.0] * (n + 1)
     last = [0] * (n + 1)
     for start in range(n - 1, -1, -1):
         ch = sentence[start]
-        best, best_end = prob[start + 1] - log_total, start  # an unknown character is a word of its own
-        known = False
-        freq = (loaded.get(ch) or load(ch))[0].get(ch)
-        if freq:  # the character is a word
-            best, known = log(freq) - log_total + prob[start + 1], True
-        pair = sentence[start:start + 2]
-        found = (loaded.get(pair) or load(pair))[0] if start + 1 < n else {}
-        end = start + 2
-        while end <= n:
-            freq = found.get(sentence[start:end])
-            if freq is None:
-                break  # no word starts with this fragment (the prefix dictionary's entries end here)
-            if freq:
-                step = log(freq) - log_total + prob[end]
-                if not known or step > best or (step == best and end - 1 > best_end):
-                    best, best_end, known = step, end - 1, True
-            end += 1
+        below = prob[start + 1]
+        score = singles.get(ch, _NO_ENTRY)
+        if score is _NO_ENTRY:
+            freq = words.get(ch)
+            score = singles[ch] = log(freq) - log_total if freq else None
+        if score is None:  # an unknown character is a word of its own
+            best, best_end, known = below - log_total, start, False
+        else:
+            best, best_end, known = score + below, start, True  # type: ignore[operator]
+        if start + 1 < n:
+            pair = sentence[start:start + 2]
+            found = pairs.get(pair)
+            if found is None:
+                found = pairs[pair] = {word: log(freq) - log_total if freq else None
+                                       for word, freq in words.bucket_of(pair).items()}
+            end = start + 2
+            while end <= n:
+                score = found.get(sentence[start:end], _NO_ENTRY)
+                if score is _NO_ENTRY:
+                    break  # no word starts with this fragment (the prefix dictionary's entries end here)
+                if score is not None:
+                    step = score + prob[end]  # type: ignore[operator]
+                    if not known or step > best or (step == best and end - 1 > best_end):
+                        best, best_end, known = step, end - 1, True
+                end += 1
         prob[start], last[start] = best, best_end
     out = []
     x = 0
@@ -537,8 +551,6 @@ def _zh_route(sentence: str) -> list[str]:
 
 
 def _zh_block(sentence: str) -> list[str]:
-    from .lexicon import chinese
-
     words = chinese()
     out: list[str] = []
     single = ""
@@ -570,8 +582,6 @@ def _zh_unknown(text: str) -> list[str]:
 def _zh_hmm() -> tuple[list[float], list[tuple[int, int, float, int, float]]]:
     """jieba's start log-probabilities by state (B, M, E, S) and, for each state, its two possible
     previous states with their transition log-probabilities (in jieba's order: ties go as in jieba)."""
-    from .lexicon import chinese
-
     extra = chinese().extra
     start_p, trans_p = extra["start"], extra["trans"]
     order = "BMES"
@@ -585,8 +595,6 @@ def _zh_hmm() -> tuple[list[float], list[tuple[int, int, float, int, float]]]:
 
 def _zh_viterbi(text: str) -> list[str]:
     """jieba's finalseg: the most probable B(egin)/M(iddle)/E(nd)/S(ingle) tags of a run of characters."""
-    from .lexicon import chinese_emissions
-
     emit = chinese_emissions()
     start, moves = _zh_hmm()
     unknown = (_ZH_MIN,) * 4
@@ -661,8 +669,6 @@ def zh_break_splits_word(left: str, right: str) -> str | None:
     while last + 1 < len(tokens) and len(tokens[last + 1]) == 1:
         last += 1
     single = "".join(tokens[first:last + 1])  # the run _zh_block hands to the HMM, unless it is a word
-    from .lexicon import chinese
-
     if chinese().get(single):
         return None
     offset = position - (at - first + 1)
