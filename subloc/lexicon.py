@@ -19,6 +19,7 @@ is built in memory (and the file rewritten when possible).
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import unicodedata
 import zlib
@@ -27,7 +28,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
-FORMAT = 8  # bump when the cached layout changes
+FORMAT = 9  # bump when the cached layout changes
 
 
 def _package_dir(name: str) -> str | None:
@@ -56,7 +57,7 @@ class Lexicon:
     frequency, the HMM tables). Two characters, not one: a Chinese check meets ~150 first characters,
     whose buckets hold ~70,000 entries, but only ~130 two-character beginnings of words (~900 entries)."""
 
-    def __init__(self, buckets: dict[str, bytes], extra: dict | None = None) -> None:
+    def __init__(self, buckets: dict[str, bytes] | _Blob, extra: dict | None = None) -> None:
         self._raw = buckets  # first character → its buckets by second character ("": the one-character word)
         self._seconds: dict[str, dict[str, bytes]] = {}
         self._parsed: dict[str, tuple[dict[str, int], int, list[str]]] = {}
@@ -227,21 +228,48 @@ def _cache_file(name: str, source: str) -> str | None:
     return os.path.join(cache_dir(), f"{name}-v{FORMAT}-{key}.marshal")
 
 
-def _read_cache(path: str) -> tuple[dict[str, bytes], dict] | None:
+class _Blob:
+    """A cache file's buckets, read from a memory map on demand: {first character: bytes}. Loading the
+    Chinese file whole cost ~25 ms of every process (10 MB of buckets, of which a check meets a few)."""
+
+    def __init__(self, view: mmap.mmap, start: int, index: dict[str, tuple[int, int]]) -> None:
+        self._view, self._start, self._index = view, start, index
+
+    def get(self, first: str, default: bytes | None = None) -> bytes | None:
+        where = self._index.get(first)
+        if where is None:
+            return default
+        offset = self._start + where[0]
+        return self._view[offset:offset + where[1]]
+
+    def values(self) -> list[bytes]:
+        return [self.get(first) or b"" for first in self._index]
+
+
+_HEADER = 8  # the length of the index, little-endian, before the index (marshal) and the buckets
+
+
+def _read_cache(path: str) -> tuple[_Blob, dict] | None:
+    """The buckets and extra of a cache file, or None when it is missing, damaged or foreign (rebuilt)."""
     try:
         with open(path, "rb") as handle:
-            data = marshal.loads(handle.read())
+            size = int.from_bytes(handle.read(_HEADER), "little")
+            header = marshal.loads(handle.read(size)) if 0 < size < 1 << 28 else None
+            if (not isinstance(header, tuple) or len(header) != 4 or header[0] != FORMAT
+                    or not isinstance(header[1], dict) or not isinstance(header[2], dict)
+                    or not isinstance(header[3], int) or os.fstat(handle.fileno()).st_size != _HEADER + size + header[3]):
+                return None
+            view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if (not isinstance(data, tuple) or len(data) != 3 or data[0] != FORMAT or not isinstance(data[1], dict)
-            or not isinstance(data[2], dict) or not all(isinstance(v, bytes) for v in data[1].values())):
-        return None  # damaged or foreign: rebuilt
-    return data[1], data[2]
+    return _Blob(view, _HEADER + size, header[1]), header[2]
 
 
 def _write_cache(path: str, buckets: dict[str, bytes], extra: dict) -> None:
     """Write atomically (temporary file in the same folder, then rename); a failure is ignored: the
-    cache only saves time. (formats.atomic_write sits above this module's layer; a cache needs no fsync.)"""
+    cache only saves time. (formats.atomic_write sits above this module's layer; a cache needs no fsync.)
+    The file: the index's length, the index (marshal: FORMAT, {first character: (offset, length)}, the
+    extra, the buckets' total length), then the buckets one after another."""
     import tempfile
 
     folder = os.path.dirname(path)
@@ -250,9 +278,17 @@ def _write_cache(path: str, buckets: dict[str, bytes], extra: dict) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".lexicon-", suffix=".tmp", dir=folder)
     except OSError:
         return
+    index, offset = {}, 0
+    for first, raw in buckets.items():
+        index[first] = (offset, len(raw))
+        offset += len(raw)
+    header = marshal.dumps((FORMAT, index, extra, offset))
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps((FORMAT, buckets, extra)))
+            handle.write(len(header).to_bytes(_HEADER, "little"))
+            handle.write(header)
+            for raw in buckets.values():
+                handle.write(raw)
         os.replace(tmp, path)
     except (OSError, ValueError):
         try:
@@ -275,7 +311,7 @@ def load(name: str, source: str, build: Callable[[str], tuple[dict[str, bytes], 
     No lock: two threads or processes loading at once each read (or build) it, and the atomic write
     keeps the file whole; a lock held by a thread when check forks its workers would hang them."""
     cached = _cache_file(name, source)
-    data = _read_cache(cached) if cached else None
+    data: tuple[dict[str, bytes] | _Blob, dict] | None = _read_cache(cached) if cached else None
     if data is None:
         data = build(source)
         if cached:

@@ -247,4 +247,4 @@ def test_a_damaged_cache_file_is_rebuilt(source: Path, tmp_path: Path, damage: b
         cached.write_bytes(damage)
     words = _load(source)
     assert "คนไข้" in words and "กงการ" in words
-    assert marshal.loads(cached.read_bytes())[0] == lexicon.FORMAT  # written again, whole
+    assert lexicon._read_cache(str(cached)) is not None  # written again, whole
