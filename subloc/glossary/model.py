@@ -84,7 +84,7 @@ class Glossary:
         index = self._index()
         candidates: list[Match] = []
         for i, ch in enumerate(text):
-            folded_ch = ch.casefold()
+            folded_ch = folded[i] if folded is not None else ch.casefold()  # (one fold of the text)
             for key in (ch,) if folded_ch == ch else (ch, folded_ch):
                 for entry in index.get(key, ()):
                     src = entry.source
@@ -131,9 +131,13 @@ def _covered(text: str, start: int, end: int, term: str, entries: set[str]) -> b
 
     words = chinese()  # jieba's dictionary (subloc.lexicon, cached); a word's value is its frequency
     for begin in range(max(0, start - _LONGEST + 1), start + 1):
+        found = words.bucket_of(text[begin:begin + 2])  # (a covering word has two characters or more)
         for stop in range(max(end, begin + end - start + 1), min(len(text), begin + _LONGEST) + 1):
             word = text[begin:stop]
-            if words.get(word) >= _MIN_FREQ and word not in entries and word != term * (len(word) // len(term)):
+            freq = found.get(word)
+            if freq is None:
+                break  # no word starts with this text (the dictionary has every word's prefixes)
+            if freq >= _MIN_FREQ and word not in entries and word != term * (len(word) // len(term)):
                 return True
     return False
 
