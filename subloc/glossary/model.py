@@ -12,6 +12,7 @@ word boundaries; longest term first, no overlaps, and not inside a longer Chines
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -32,6 +33,7 @@ class Glossary:
         for entry in entries:
             self.entries[entry.key()] = entry
         self._index_cache: dict[str, list[Entry]] | None = None
+        self._starts_cache: re.Pattern[str] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -77,13 +79,27 @@ class Glossary:
             self._index_cache = index
         return self._index_cache
 
+    def _starts(self) -> re.Pattern[str]:
+        """Any first character of an entry (the index's keys): one search finds where terms may start."""
+        if self._starts_cache is None:
+            keys = sorted(self._index())
+            self._starts_cache = re.compile(f"[{''.join(re.escape(k) for k in keys)}]" if keys else "(?!)")
+        return self._starts_cache
+
     def match(self, text: str) -> list[Match]:
         """Glossary terms in a source text: longest first, no overlaps, in text order."""
         text = nfc(text)
         folded = text.casefold() if len(text.casefold()) == len(text) else None
         index = self._index()
         candidates: list[Match] = []
-        for i, ch in enumerate(text):
+        if folded is not None:  # where an entry may start: its first character, as written or folded
+            starts = self._starts()
+            positions: Iterable[int] = sorted({m.start() for m in starts.finditer(text)} |
+                                              {m.start() for m in starts.finditer(folded)})
+        else:
+            positions = range(len(text))
+        for i in positions:
+            ch = text[i]
             folded_ch = folded[i] if folded is not None else ch.casefold()  # (one fold of the text)
             for key in (ch,) if folded_ch == ch else (ch, folded_ch):
                 for entry in index.get(key, ()):
