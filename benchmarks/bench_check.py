@@ -1,16 +1,31 @@
 """`subloc check` on whole series of varied dialogue against reading the same files with pysrt.
 
-    pip install -e '.[bench]' && python benchmarks/bench_check.py [--profile]
+    pip install -e '.[bench]' && python benchmarks/bench_check.py [--profile] [--instructions]
 
 Series are generated into benchmarks/data/ (seed 7) from a grammar of micro-drama dialogue (who speaks
 to whom, about what, with numbers, times and names), so almost no two lines repeat, as in a real
 series: 90 episodes × 60 cues (5,400 cues) in Chinese (the source), in Thai (dictionary word
 segmentation for line breaks) and in Vietnamese (syllables: dictionary, then CRF, for line breaks), a
 Thai series checked against its Chinese source (X and G rules), and 1,340 episodes (80,400 cues) in
-Chinese. The check runs in one process, with the default --jobs, and in two processes. Every timing is
-the median of 5 rounds after a warm-up round, the read and the checks of a case taking turns in each
-round; the in-process check is also timed in CPU time (steadier than the wall clock when other
-people's work shares the cores); CLI timings are whole processes (interpreter start included).
+Chinese.
+
+Three ways of timing, each against pysrt reading the same files the same way:
+
+* in one process, warm: the check runs in this process with the default --jobs, one process and two,
+  the median of 5 rounds after a warm-up round, the read and the checks taking turns in each round (and
+  in CPU time, steadier than the wall clock when other people's work shares the cores). The warm-up
+  fills the per-line caches (line-break judgements above all), as checking the same files twice in one
+  process would;
+* in a fresh process, first run: a new interpreter imports subloc (or pysrt), then times one check (or
+  one read) of the series: every line-break judgement and word-list bucket is paid for, as a CLI run
+  pays it (median of 5);
+* whole processes: `python -m subloc check DIR --format json` (default --jobs and one process) against
+  `python -c` reading the same files with pysrt, interpreter start included, taking turns, median of 7.
+  Both with their bytecode compiled, as pip leaves an installed package (the environment's
+  PYTHONDONTWRITEBYTECODE is dropped for these runs, and the warm-up run writes subloc's __pycache__).
+
+``--instructions`` also counts the instructions of each whole process under valgrind (callgrind), a
+measure the load of a shared machine does not move (slow: about 40 s a run).
 Goals: checking costs at most 1.5× reading the files with pysrt in one process, at most 2× as whole
 processes, and the default --jobs is never slower than one process.
 ``--profile`` prints where one in-process check of each 5,400-cue series spends its time (cProfile).
@@ -32,7 +47,7 @@ from _gen import DATA, ts  # noqa: E402
 import pysrt  # noqa: E402
 
 from subloc.formats import expand_paths  # noqa: E402
-from subloc.check import CheckOptions, _auto_jobs, check_paths  # noqa: E402
+from subloc.check import CheckOptions, _auto_jobs, _total_size, check_paths  # noqa: E402
 
 # --- a small grammar of micro-drama dialogue, in Chinese and in Thai ---------------------------------
 
@@ -141,8 +156,71 @@ def interleaved(fns: list, runs: int = 5, cpu: bool = False) -> list[float]:  # 
     return [statistics.median(times) for times in samples]
 
 
+# Subprocesses run as an installed package runs: with bytecode (pip compiles it at install).
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _run(args: list[str]):  # type: ignore[no-untyped-def]
-    return lambda: subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return lambda: subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_ENV)
+
+
+_FIRST_READ = ("import sys, time, pathlib, pysrt\n"
+               "files = [str(p) for p in sorted(pathlib.Path(sys.argv[1]).glob('*.srt'))]\n"
+               "start = time.perf_counter(); [pysrt.open(f) for f in files]; print(time.perf_counter() - start)")
+_FIRST_CHECK = ("import sys, time\nfrom subloc.check import CheckOptions, check_paths\n"
+                "from subloc.formats import expand_paths\nfiles = expand_paths([sys.argv[1]])\n"
+                "options = CheckOptions(source=sys.argv[2] if len(sys.argv) > 2 else None)\n"
+                "start = time.perf_counter(); check_paths(files, options, jobs=1); print(time.perf_counter() - start)")
+
+
+def first_runs(folder: Path, source: Path | None, rounds: int = 5) -> tuple[float, float]:
+    """Median seconds of the first read (pysrt) and the first check (subloc, one process) in a fresh
+    interpreter, imports done, taking turns."""
+    extra = [str(source)] if source else []
+    reads, checks = [], []
+    for _ in range(rounds + 1):
+        for code, out in ((_FIRST_READ, reads), (_FIRST_CHECK, checks)):
+            done = subprocess.run([sys.executable, "-c", code, str(folder), *extra], capture_output=True, text=True,
+                                  env=_ENV, check=True)
+            out.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(reads[1:]), statistics.median(checks[1:])
+
+
+def instructions(args: list[str]) -> int | None:
+    """Instructions a whole process executes (valgrind's callgrind), or None without valgrind."""
+    import re
+    import shutil
+
+    if not shutil.which("valgrind"):
+        return None
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args],
+                          capture_output=True, text=True, env=_ENV)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) if found else None
+
+
+_REPEAT_READ = ("import sys, pathlib, pysrt\n"
+                "files = [str(p) for p in sorted(pathlib.Path(sys.argv[1]).glob('*.srt'))]\n"
+                "for _ in range(int(sys.argv[2])): [pysrt.open(f) for f in files]")
+_REPEAT_CHECK = ("import sys\nfrom subloc.check import CheckOptions, check_paths\n"
+                 "from subloc.formats import expand_paths\nfiles = expand_paths([sys.argv[1]])\n"
+                 "for _ in range(int(sys.argv[2])): check_paths(files, CheckOptions(), jobs=1)")
+
+
+def in_process_instructions(folder: Path) -> tuple[float, float, float, float] | None:
+    """Instructions of a read and of a check in a process, the first and the second (warm): the difference
+    between a process doing it once and not at all, and twice and once. (first read, second read, first
+    check, second check), or None without valgrind. Six processes, two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    runs = [[sys.executable, "-c", code, str(folder), str(times)]
+            for code in (_REPEAT_READ, _REPEAT_CHECK) for times in (0, 1, 2)]
+    with ThreadPoolExecutor(2) as pool:
+        counts = list(pool.map(instructions, runs))
+    if None in counts:
+        return None
+    read0, read1, read2, check0, check1, check2 = counts  # type: ignore[misc]
+    return read1 - read0, read2 - read1, check1 - check0, check2 - check1
 
 
 def profile(folder: Path, options: CheckOptions) -> None:
@@ -174,8 +252,10 @@ def main() -> None:
         for _, folder, options in cases[:4]:
             profile(folder, options)
         return
+    counting = "--instructions" in sys.argv
     lines = {line for f in expand_paths([th]) for line in f.read_text("utf-8").splitlines()[2::4]}
     print(f"(Thai series: {len(lines):,} distinct first lines in 5,400 cues; load average {_load()})\n")
+    print("In one process, warm (median of 5 rounds after a warm-up round):\n")
     print("| case | cues | pysrt read s | check, 1 process s | × | × in CPU time | check, default jobs s (workers) "
           "| × | check, 2 processes s | × |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -190,16 +270,45 @@ def main() -> None:
         findings = sum(len(r.findings) for r in check_paths(files, options, jobs=1))
         print(f"| {title} | {len(files) * 60:,} | {read:.3f} | {one:.3f} | {one / read:.2f} | {one_cpu / read_cpu:.2f} "
               f"| {auto:.3f} "
-              f"({_auto_jobs(len(files))}) | {auto / read:.2f} | {two:.3f} | {two / read:.2f} |"
+              f"({_auto_jobs(len(files), _total_size([str(f) for f in files]))}) | {auto / read:.2f} | {two:.3f} | {two / read:.2f} |"
               f"   ({findings} findings)")
-    print()
+    print("\nIn a fresh process, the first check after the imports (median of 5, one process):\n")
+    print("| case | pysrt read s | check s | × |")
+    print("|---|---|---|---|")
+    for title, folder, options in cases[:4]:
+        read, check = first_runs(folder, Path(options.source) if options.source else None)
+        print(f"| {title} | {read:.3f} | {check:.3f} | {check / read:.2f} |")
+    if counting:
+        print("\nIn one process, in instructions (valgrind; the same on a busy machine as on an idle one):\n")
+        print("| case | pysrt read, first | check, first | × | pysrt read, again | check, again (warm) | × |")
+        print("|---|---|---|---|---|---|---|")
+        for title, folder, _ in cases[:4]:
+            if title.startswith("Thai target against"):
+                continue
+            counted = in_process_instructions(folder)
+            if counted:
+                read_first, read_again, first_ir, warm_ir = counted
+                print(f"| {title} | {read_first / 1e6:,.0f} M | {first_ir / 1e6:,.0f} M | {first_ir / read_first:.2f} "
+                      f"| {read_again / 1e6:,.0f} M | {warm_ir / 1e6:,.0f} M | {warm_ir / read_again:.2f} |")
+    print("\nWhole processes (interpreter start included; median of 7 after a warm-up run):\n")
+    print("| series, 90 episodes | python + pysrt read ms | `subloc check` ms (default jobs) | × "
+          "| `--jobs 1` ms | × | `--jobs 2` ms | × |" + (" instructions, read | check --jobs 1 | × |" if counting else ""))
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|---|" if counting else ""))
     for title, folder in (("Chinese", zh), ("Thai", th), ("Vietnamese", vi)):
         py_read = ("import pysrt, pathlib; "
                    f"[pysrt.open(str(p)) for p in sorted(pathlib.Path({str(folder)!r}).glob('*.srt'))]")
         check = [sys.executable, "-m", "subloc", "check", str(folder), "--format", "json"]
-        read_cli, check_cli = interleaved([_run([sys.executable, "-c", py_read]), _run(check)])
-        print(f"Whole processes, 90 {title} episodes: python+pysrt read {read_cli * 1000:.0f} ms, "
-              f"`subloc check` {check_cli * 1000:.0f} ms ({check_cli / read_cli:.2f}×)")
+        read_cli, check_cli, serial_cli, two_cli = interleaved([_run([sys.executable, "-c", py_read]), _run(check),
+                                                                _run([*check, "--jobs", "1"]),
+                                                                _run([*check, "--jobs", "2"])], runs=7)
+        row = (f"| {title} | {read_cli * 1000:.0f} | {check_cli * 1000:.0f} | {check_cli / read_cli:.2f} "
+               f"| {serial_cli * 1000:.0f} | {serial_cli / read_cli:.2f} | {two_cli * 1000:.0f} | {two_cli / read_cli:.2f} |")
+        if counting:
+            read_ir = instructions([sys.executable, "-c", py_read])
+            check_ir = instructions([*check, "--jobs", "1"])
+            if read_ir and check_ir:
+                row += f" {read_ir / 1e6:,.0f} M | {check_ir / 1e6:,.0f} M | {check_ir / read_ir:.2f} |"
+        print(row)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"\n(cores available: {cores}; load average at the end {_load()})")
 

@@ -144,7 +144,7 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
     projects = projects or Projects()
     projects.for_paths(files)
     sources = SourceFinder(options.source, options.encoding)  # validates --source before any work
-    workers = jobs if jobs is not None else _auto_jobs(len(files))
+    workers = jobs if jobs is not None else _auto_jobs(len(files), _total_size(files))
     if workers <= 1:
         return [check_file(f, options, sources, projects) for f in files]
     import multiprocessing
@@ -170,12 +170,29 @@ def _warm_up_for(files: Sequence[str], options: CheckOptions) -> None:
         thai_words("ทดสอบ")
 
 
-def _auto_jobs(count: int) -> int:
-    """Parallel only when it pays: for 40 files or more (process start-up costs about as much as checking
-    20 small files), and only on cores that are idle now: on a shared machine whose cores are busy, a
+# Below this much subtitle text a second process costs more than it saves: each worker loads again the
+# word-list buckets, tables and rules the lines need (~0.1 s), and 90 episodes (5,400 cues, 0.4-0.8 MB)
+# took 5-15% longer with two processes than with one, as whole `subloc check` runs; 1,340 episodes
+# (5.9 MB) take half the time (benchmarks/results/bench_check.md).
+_PARALLEL_BYTES = 1_500_000
+
+
+def _total_size(files: Sequence[str]) -> int:
+    total = 0
+    for name in files:
+        try:
+            total += os.path.getsize(name)
+        except OSError:
+            pass  # (reported when the file is read)
+    return total
+
+
+def _auto_jobs(count: int, size: int | None = None) -> int:
+    """Parallel only when it pays: for 40 files or more and 1.5 MB of text or more (``size``, when known:
+    see _PARALLEL_BYTES), and only on cores that are idle now: on a shared machine whose cores are busy, a
     second process waits for a core and costs its start-up and the results' transfer for nothing."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if count < 40 or cores < 2:
+    if count < 40 or cores < 2 or (size is not None and size < _PARALLEL_BYTES):
         return 1
     try:
         idle = cores - os.getloadavg()[0]
