@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any, Iterable, Sequence
 
 from ..model import Track
@@ -31,18 +32,22 @@ def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None 
     for cls in rules if rules is not None else all_rules().values():
         if cls.needs_glossary and glossary is None:
             continue
-        findings.extend(cls().check(ctx))
-    if severity:
-        findings = [replace(f, severity=severity[f.code]) if f.code in severity else f for f in findings]  # type: ignore[arg-type]
-    # One finding per problem: a term met twice in a cue (妈妈) is one missing rendering, not two.
-    findings = list(dict.fromkeys(findings))
+        found = list(cls().check(ctx))
+        if severity and cls.code in severity:
+            found = [replace(f, severity=severity[cls.code]) for f in found]  # type: ignore[arg-type]
+        # One finding per problem: a term met twice in a cue (妈妈) is one missing rendering, not two. Equal
+        # findings come from one rule about one cue, so only a rule with two findings on a cue is looked at.
+        if len(found) > 1 and len({f.cue for f in found}) < len(found):
+            found = list(dict.fromkeys(found))
+        findings.extend(found)
     ignored = ignored_in_notes(track)
     if ignored:
         findings = [f for f in findings if not any(f.code.startswith(c) for c in ignored.get(f.cue - 1, ()))]
-    findings.sort(key=lambda f: (f.line, f.cue, f.code))
+    findings.sort(key=_FILE_ORDER)
     return findings
 
 
+_FILE_ORDER = attrgetter("line", "cue", "code")
 _IGNORE_NOTE = re.compile(r"^\s*subloc:\s*ignore\s+([A-Za-z0-9,\s]+?)\s*$")
 
 

@@ -217,6 +217,6 @@ class ReadingSpeed(Rule):
             cps = lengths[i] * 1000 / duration
             if cps > warn:
                 needed = lengths[i] * 1000 / (error if cps > error else warn)
-                yield ctx.finding(self, i, f"{cps:.1f} chars/s ({lengths[i]:g} chars in {_seconds(duration)}), over "
+                yield ctx.finding(self, i, f"{cps:.1f} chars/s ({lengths[i]:g} chars in {duration / 1000:.3f} s), over "
                                            f"{error if cps > error else warn:g}: shorten the text or extend the cue "
-                                           f"to {_seconds(round(needed))}", "error" if cps > error else "warning")
+                                           f"to {round(needed) / 1000:.3f} s", "error" if cps > error else "warning")
