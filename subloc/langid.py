@@ -21,10 +21,10 @@ from functools import lru_cache
 
 from .languages import script_family
 from .model import Track
-from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, strip_markup
+from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, compiled, strip_markup
 
 # The Han and Hangul classes cost 4.5 and 1.8 ms to compile (sre walks every code point of a range):
-# compiled on first use (_compiled); detect_text counts scripts without them (_script_counts).
+# compiled on first use (scripts.compiled); detect_text counts scripts without them (_script_counts).
 _HAN = f"[{HAN}]"
 _THAI = re.compile(f"[{THAI}]")
 _HANGUL = r"[\uac00-\ud7af\u1100-\u11ff]"
@@ -86,22 +86,34 @@ def _script_counts(counts: Counter[str]) -> tuple[int, int, int, int, int]:
     """Han, Thai, Hangul, kana and Latin letters among the characters counted (the classes _HAN, _THAI,
     _HANGUL, _KANA and _LATIN), read from each distinct character once: a file's text has a few hundred,
     and no regex with the Han or Hangul ranges is compiled (4.5 and 1.8 ms)."""
-    han = thai = hangul = kana = latin = 0
+    found = dict.fromkeys(("han", "thai", "hangul", "kana", "latin"), 0)
     for ch, n in counts.items():
-        if ch < "\u00c0":
-            if "A" <= ch <= "Z" or "a" <= ch <= "z":
-                latin += n
-        elif ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff":
-            latin += n
-        elif "\u0e01" <= ch <= "\u0e5b":
-            thai += n
-        elif "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
-            han += n
-        elif "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff":
-            hangul += n
-        elif "\u3040" <= ch <= "\u30ff":
-            kana += n
-    return han, thai, hangul, kana, latin
+        script = _script_of(ch)
+        if script in found:
+            found[script] += n
+    return found["han"], found["thai"], found["hangul"], found["kana"], found["latin"]
+
+
+def _script_of(ch: str) -> str | None:
+    """The script class of a character, by the ranges of _LATIN, _THAI, _HAN, _HANGUL, _KANA and
+    _OTHER_SCRIPTS' Cyrillic and Arabic, or None."""
+    if ch < "\u00c0":
+        return "latin" if "A" <= ch <= "Z" or "a" <= ch <= "z" else None
+    if ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff":
+        return "latin"
+    if "\u0e01" <= ch <= "\u0e5b":
+        return "thai"
+    if "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
+        return "han"
+    if "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff":
+        return "hangul"
+    if "\u3040" <= ch <= "\u30ff":
+        return "kana"
+    if "\u0400" <= ch <= "\u04ff":
+        return "cyrillic"
+    if "\u0600" <= ch <= "\u06ff":
+        return "arabic"
+    return None
 
 
 def detect_text(text: str) -> Detection:
@@ -211,30 +223,25 @@ _OTHER_SCRIPTS = {"Hangul": _HANGUL, "Japanese kana": _KANA.pattern, "Cyrillic":
                   "Arabic": r"[\u0600-\u06ff]", "Thai": _THAI.pattern}
 
 
-@lru_cache(maxsize=16)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
-@lru_cache(maxsize=2)
 def _any_other(thai_file: bool) -> re.Pattern[str]:
     """Any character of another script, so that most cues skip the per-script counts (one scan, not
     five). Compiled on first use, as _may_be_foreign: a Hangul class costs ~2.5 ms to compile."""
-    return re.compile(_other_scripts(thai_file))
+    return compiled(_other_scripts(thai_file))
 
 
 def _other_scripts(thai_file: bool) -> str:
     return "|".join(p for name, p in _OTHER_SCRIPTS.items() if not (thai_file and name == "Thai"))
 
 
-@lru_cache(maxsize=2)
 def _may_be_foreign(family: str) -> re.Pattern[str]:
     """In a Chinese or Thai file a cue can only be flagged with a character of another script (the share
     test) or a Latin letter (English and Malay need a Latin cue); a Vietnamese cue with a Vietnamese
     letter and no other script is never flagged either (foreign_cue's own tests, in its order)."""
-    return re.compile(f"{_other_scripts(family == 'thai')}|{_LATIN.pattern}")
+    return compiled(f"{_other_scripts(family == 'thai')}|{_LATIN.pattern}")
 
 
 def may_hold_foreign_cue(text: str, language: str) -> bool:
@@ -246,15 +253,8 @@ def may_hold_foreign_cue(text: str, language: str) -> bool:
         return True
     if family == "thai" and BEYOND_THAI_AND_LATIN.search(text) is None:
         return _LATIN_OR_OTHER_LOW.search(text) is not None  # (kana and Hangul are beyond)
-    for ch in set(text):
-        if ch < "\u00c0":
-            if "A" <= ch <= "Z" or "a" <= ch <= "z":
-                return True
-        elif ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" or "\u0400" <= ch <= "\u04ff" or "\u0600" <= ch <= "\u06ff" \
-                or "\u3040" <= ch <= "\u30ff" or "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" \
-                or (family == "cjk" and "\u0e01" <= ch <= "\u0e5b"):
-            return True
-    return False
+    foreign = {"latin", "cyrillic", "arabic", "kana", "hangul", *(("thai",) if family == "cjk" else ())}
+    return any(_script_of(ch) in foreign for ch in set(text))
 
 
 def foreign_cue(text: str, language: str) -> str | None:
@@ -283,7 +283,7 @@ def _foreign(text: str, family: str, lang: str) -> str | None:
         for name, pattern in _OTHER_SCRIPTS.items():
             if name == "Thai" and family == "thai":
                 continue
-            if len(_compiled(pattern).findall(text)) / letters >= 0.5:
+            if len(compiled(pattern).findall(text)) / letters >= 0.5:
                 return f"{name} script"
     malay_file = lang in ("id", "ms")
     if not malay_file and _VIET.search(text):

@@ -50,6 +50,13 @@ THAI = "\u0e01-\u0e5b"
 BEYOND_THAI_AND_LATIN = re.compile("[^\x00-\u10ff\u2000-\u206f]")
 
 
+@lru_cache(maxsize=None)
+def compiled(source: str) -> re.Pattern[str]:
+    """A regex compiled on first use, once per process: for patterns only some runs need (a Han or Hangul
+    class costs 2-5 ms to compile: sre walks every code point of a range)."""
+    return re.compile(source)
+
+
 _SARA_AM_SPLIT = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
 
@@ -156,9 +163,6 @@ def count(text: str, language: str | None = None) -> float:
     return _count_plain(text)  # Thai and Latin differ only in which marks exist; Mn never counts
 
 
-_ASCII_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
-
-
 def count_lines(lines: list[str], language: str | None = None) -> list[float]:
     """:func:`count` of each line (markup already stripped), for a whole track at once: Thai and
     Latin-script lines in the common blocks are counted by three calls for all of them (join, delete
@@ -172,7 +176,7 @@ def count_lines(lines: list[str], language: str | None = None) -> list[float]:
     known = _known_blocks()
     # (an ASCII line counts every character, control characters too: those send the track line by line)
     if unicodedata.is_normalized("NFC", whole) and known.outside.search(whole) is None and \
-            _ASCII_CONTROL.search(whole) is None:
+            CONTROL.search(whole) is None:
         return [float(size) for size in map(len, known.zero_in_lines.sub("", whole).split("\n"))]
     return [_count_plain(line) for line in lines]
 
@@ -221,11 +225,6 @@ _THANTHAKHAT = "\u0e4c"
 _THAI_NONTHAI = r"[-a-zA-Z]+|\d+(?:[,.]\d+)*|[ \t]+|\r?\n|[^\u0E00-\u0E7F \t\r\n]+"
 _THAI_TWO_CONSONANTS = "[ก-ฮ]{,2}$"
 _NEWMM_MAX_GRAPH = 50
-
-
-@lru_cache(maxsize=None)
-def _pattern(source: str) -> re.Pattern[str]:
-    return re.compile(source)
 
 
 def _thai_boundaries(text: str) -> bytearray:
@@ -294,15 +293,15 @@ def _fewest_words(graph: dict[int, list[int]], start: int, goal: int) -> list[in
 
 
 def _thai_unknown_end(text: str, begin: int, valid: bytearray, words) -> int:  # type: ignore[no-untyped-def]
-    m = _pattern(_THAI_NONTHAI).match(text, begin)
+    m = compiled(_THAI_NONTHAI).match(text, begin)
     if m:
         return m.end()
     for pos in range(begin + 1, len(text)):
         if valid[pos]:
-            two_consonants = _pattern(_THAI_TWO_CONSONANTS).match
+            two_consonants = compiled(_THAI_TWO_CONSONANTS).match
             if any(valid[end] and not two_consonants(text[pos:end]) for end in words.prefixes(text, pos)):
                 return pos
-            if _pattern(_THAI_NONTHAI).match(text, pos):
+            if compiled(_THAI_NONTHAI).match(text, pos):
                 return pos
     return len(text)
 
@@ -474,14 +473,14 @@ _ZH_MIN = -3.14e100
 def zh_words(text: str) -> list[str]:
     """Chinese word segmentation: jieba's algorithm on jieba's dictionary (subloc.lexicon)."""
     out: list[str] = []
-    for block in _pattern(_ZH_BLOCK).split(text):
+    for block in compiled(_ZH_BLOCK).split(text):
         if not block:
             continue
-        if _pattern(_ZH_BLOCK).match(block):
+        if compiled(_ZH_BLOCK).match(block):
             out.extend(_zh_block(block))
             continue
-        for part in _pattern(_ZH_SKIP).split(block):
-            if _pattern(_ZH_SKIP).match(part):
+        for part in compiled(_ZH_SKIP).split(block):
+            if compiled(_ZH_SKIP).match(part):
                 out.append(part)
             else:
                 out.extend(part)
@@ -570,11 +569,11 @@ def _zh_block(sentence: str) -> list[str]:
 
 def _zh_unknown(text: str) -> list[str]:
     out: list[str] = []
-    for block in _pattern(_ZH_HMM_HAN).split(text):
-        if _pattern(_ZH_HMM_HAN).match(block):
+    for block in compiled(_ZH_HMM_HAN).split(text):
+        if compiled(_ZH_HMM_HAN).match(block):
             out.extend(_zh_viterbi(block))
         else:
-            out.extend(part for part in _pattern(_ZH_HMM_SKIP).split(block) if part)
+            out.extend(part for part in compiled(_ZH_HMM_SKIP).split(block) if part)
     return out
 
 
@@ -646,7 +645,7 @@ def zh_break_splits_word(left: str, right: str) -> str | None:
     # The token of zh_words(a + b) that holds the break, worked out for the break only: the block around
     # it, that block's route, and the HMM only for a run of single characters on both sides of it.
     text, position = a + b, len(a)
-    for block in _pattern(_ZH_BLOCK).finditer(text):
+    for block in compiled(_ZH_BLOCK).finditer(text):
         if block.start() < position < block.end():
             start, end = block.span()
             break

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 # [0-9], not \d: \d also matches Thai and other Unicode digits.
 _SRT_TS = r"(-?)([0-9]+):([0-9]{1,2}):([0-9]{1,2})[,.]([0-9]+)"
@@ -28,6 +29,9 @@ SRT_TIMING = re.compile(
 # needs no further checks, so the reader validates each cue with one regex call.
 _SRT_VALID_TS = r"(?<![0-9])[0-9]{1,5}:[0-5]?[0-9]:[0-5]?[0-9][,.][0-9]{3}(?![0-9])"
 SRT_TIMING_VALID = re.compile(rf"[ \t]*{_SRT_VALID_TS}[ \t]*-->[ \t]*{_SRT_VALID_TS}(?:[ \t](?!.*-->).*)?$")
+# One valid SRT timestamp as two groups, "h:m:s" and the milliseconds (the same verdict as _SRT_VALID_TS
+# when what follows is not a digit), for readers that take many timing lines in one pattern (hms_ms).
+SRT_VALID_STAMP = r"([0-9]{1,5}:[0-5]?[0-9]:[0-5]?[0-9])[,.]([0-9]{3})"
 
 # WebVTT whitespace inside a line: space, tab, form feed (not vertical tab).
 _VTT_TS = r"([0-9]+):([0-9]{2})(?::([0-9]{2}))?\.([0-9]{3})(?![0-9])"
@@ -60,6 +64,14 @@ def _srt_ms(sign: str, h: str, m: str, s: str, frac: str, text: str) -> int:
     if minutes > 59 or seconds > 59:
         raise TimecodeError(f"timestamp {text!r} has minutes or seconds above 59")
     return int(h) * MS_PER_HOUR + minutes * 60_000 + seconds * 1000 + int(frac)
+
+
+@lru_cache(maxsize=100_000)
+def hms_ms(hms: str) -> int:
+    """Milliseconds of a valid "h:m:s" (SRT_VALID_STAMP's first group); a series repeats its seconds in
+    every episode, so each is converted once."""
+    hours, minutes, seconds = hms.split(":")
+    return int(hours) * MS_PER_HOUR + int(minutes) * 60_000 + int(seconds) * 1000
 
 
 def parse_srt_timing(line: str) -> tuple[int, int, str]:

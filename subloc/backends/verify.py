@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..langid import _EN, _HAN, _LATIN, _MALAY_FAMILY, _THAI, _VIET, _WORD, _compiled
+from ..langid import _EN, _HAN, _LATIN, _MALAY_FAMILY, _THAI, _VIET, _WORD
+from ..scripts import compiled
 from ..languages import script_family
 
 # English words beyond langid's function words that give an English sentence away (none is Malay or
@@ -36,7 +37,7 @@ def language_problem(source: str, reply: str, source_lang: str, target_lang: str
         return None
     text = _NOISE.sub(" ", reply)
     plain_source = _NOISE.sub(" ", source)
-    han_class = _compiled(_HAN)
+    han_class = compiled(_HAN)
     han_source = _letters(han_class, plain_source)
     han, thai, latin = _letters(han_class, text), _letters(_THAI, text), _letters(_LATIN, text)
     letters = han + thai + latin

@@ -24,7 +24,7 @@ from typing import Iterable
 
 from ..errors import SubtitleParseError, SubtitleWriteError
 from ..model import Cue, DamagedBlock, Notice, Track
-from ..timecode import SRT_TIMING, SRT_TIMING_VALID, TimecodeError, parse_srt_timing
+from ..timecode import SRT_TIMING, SRT_TIMING_VALID, SRT_VALID_STAMP, TimecodeError, hms_ms, parse_srt_timing
 
 _BLANK = " \t\f\v"  # a line of only these is blank (players agree)
 
@@ -91,20 +91,10 @@ def _split_glued(first: int, block: list[str]) -> Iterable[tuple[int, list[str],
 # A file made only of such blocks, with no "-->" in any text line, is read by one findall (see _regular);
 # anything else goes through the block reader below, which gives the same cues for such a file (a test
 # compares them).
-_HMS = r"([0-9]{1,5}:[0-5]?[0-9]:[0-5]?[0-9])[,.]([0-9]{3})"
 _REGULAR_BLOCK = re.compile(
-    rf"(?<![^\n])[ \t\f\v]*([0-9]+)[ \t\f\v]*\n[ \t]*{_HMS}[ \t]*-->[ \t]*{_HMS}(?:[ \t]+([^\n]*))?\n"
+    rf"(?<![^\n])[ \t\f\v]*([0-9]+)[ \t\f\v]*\n[ \t]*{SRT_VALID_STAMP}[ \t]*-->[ \t]*{SRT_VALID_STAMP}(?:[ \t]+([^\n]*))?\n"
     r"((?:[ \t\f\v]*[^ \t\f\v\n][^\n]*\n)*)((?:[ \t\f\v]*\n)*)")
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t\f\v]*\n)*")
-_SECONDS: dict[str, int] = {}  # "h:m:s" → milliseconds: a series repeats its seconds in every episode
-
-
-def _ms(hms: str) -> int:
-    hours, minutes, seconds = hms.split(":")
-    if len(_SECONDS) > 100_000:
-        _SECONDS.clear()
-    value = _SECONDS[hms] = int(hours) * 3_600_000 + int(minutes) * 60_000 + int(seconds) * 1000
-    return value
 
 
 def _regular(text: str) -> list[Cue] | None:
@@ -118,9 +108,9 @@ def _regular(text: str) -> list[Cue] | None:
     pos = _LEADING_BLANK_LINES.match(text).end()  # type: ignore[union-attr]
     line = 1 + text.count("\n", 0, pos)
     cues: list[Cue] = []
-    append, seconds = cues.append, _SECONDS.get
+    append = cues.append
     for ident, start, start_ms, end, end_ms, position, body, blanks in _REGULAR_BLOCK.findall(text, pos):
-        append(Cue((seconds(start) or _ms(start)) + int(start_ms), (seconds(end) or _ms(end)) + int(end_ms),
+        append(Cue(hms_ms(start) + int(start_ms), hms_ms(end) + int(end_ms),
                    body[:-1], ident, "", position.rstrip(" \t") if position else "", line))
         line += 2 + body.count("\n") + blanks.count("\n")
     # Every line taken, and no text line holding "-->" (it may be a glued cue's timing line: the block

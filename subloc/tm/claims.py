@@ -11,7 +11,7 @@ lease runs out and they are claimed and sent here. Each unique segment is theref
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 from .store import Lookup, TMStore
 
@@ -42,14 +42,11 @@ class _Renewer:
 
 def share_work(tm: TMStore, units: Sequence[str], source_lang: str, target_lang: str,
                translate: Callable[[list[str]], object], *, round_size: int, lease_s: float = LEASE_S,
-               poll_s: float = 0.25, lookup: Lookup | None = None) -> dict[str, Any]:
+               poll_s: float = 0.25, lookup: Lookup) -> dict[str, Any]:
     """Translate ``units`` through ``translate`` (which commits each arrival to the TM) without sending
-    what another worker on the same TM sends; returns what those other workers produced: their TM
-    entries, or what ``lookup`` finds when the units are not plain sources (story mode claims a short
-    line per context: ``lookup`` maps such tokens to their in-context translations)."""
-    if lookup is None:
-        def lookup(keys: list[str]) -> Mapping[str, Any]:
-            return tm.lookup_many(keys, source_lang, target_lang)
+    what another worker on the same TM sends; returns what those other workers produced, as ``lookup``
+    finds it in the TM (a unit is a source, or in story mode a short line with its context: ``lookup``
+    maps units to their translations)."""
     found: dict[str, Any] = {}
     todo = list(dict.fromkeys(units))
     while todo:

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from typing import Iterator
 
 from ...languages import NAMES, script_family
 from ...numbers import missing_numbers, show
-from ...scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, is_thai, strip_markup
+from ...scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, compiled, is_thai, strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
-
-
-@lru_cache(maxsize=2)
-def _script_run(script: str) -> re.Pattern[str]:
-    """A run of Han or Thai characters (compiled on first use: a Han class costs ~4 ms to compile)."""
-    return re.compile(f"[{HAN if script == 'han' else THAI}]+")
 
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -124,8 +117,9 @@ class Untranslated(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         family = script_family(ctx.language)
         source_family = script_family(ctx.source.language) if ctx.source is not None and ctx.source.language else "cjk"
-        leak = _script_run("han") if source_family == "cjk" and family != "cjk" else \
-            _script_run("thai") if source_family == "thai" and family != "thai" else None
+        # (a run of Han or Thai characters, compiled on first use: a Han class costs ~4 ms to compile)
+        leak = compiled(f"[{HAN}]+") if source_family == "cjk" and family != "cjk" else \
+            compiled(f"[{THAI}]+") if source_family == "thai" and family != "thai" else None
         flagged = set()
         if ctx.source is not None and ctx.source.language != ctx.language:
             for i, j in ctx.pairs:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ...languages import script_family
 from ...linebreak import break_problem
-from ...scripts import CONTROL, HAN, INVISIBLE, ZERO_WIDTH, is_composed
+from ...scripts import CONTROL, HAN, INVISIBLE, ZERO_WIDTH, compiled, is_composed
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -277,12 +276,8 @@ class DialogueDashStyle(Rule):
 
 
 _HALF_PUNCT = "[,.?!:;]"
-
-
-@lru_cache(maxsize=1)
-def _half_punct_near_han() -> re.Pattern[str]:
-    """Half-width punctuation next to a Han character (compiled when a cue has half-width punctuation)."""
-    return re.compile(rf"[{HAN}]{_HALF_PUNCT}|{_HALF_PUNCT}(?=[{HAN}])")
+# Half-width punctuation next to a Han character (compiled when a cue has half-width punctuation).
+_HALF_PUNCT_NEAR_HAN = rf"[{HAN}]{_HALF_PUNCT}|{_HALF_PUNCT}(?=[{HAN}])"
 
 
 # The cues where PunctuationStyle can object, per script family: three dots, the family's own marks, markup.
@@ -317,7 +312,7 @@ class PunctuationStyle(Rule):
             problems = []
             if "..." in text:
                 problems.append("use the ellipsis character … instead of three dots")
-            if family == "cjk" and _half_punct_near_han().search(text):
+            if family == "cjk" and compiled(_HALF_PUNCT_NEAR_HAN).search(text):
                 problems.append("use full-width punctuation （，。？！） next to Chinese characters")
             if family == "thai":
                 if any(line.rstrip().endswith(".") and not line.rstrip().endswith("..") for line in lines):
