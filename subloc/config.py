@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,16 +76,31 @@ class Config:
     translate: dict[str, Any] = field(default_factory=dict)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # globs on a path's parts or its path below root
 
-    def excludes(self, path: Path, walked: Path) -> bool:
+    def excludes(self, path: Path, walked: Path, resolved: str | None = None) -> bool:
         """Whether a file met walking the folder ``walked`` is left out by ``exclude``/``extend-exclude``: a
-        pattern matches a file or folder name below ``walked``, or the path below the configuration's folder."""
+        pattern matches a file or folder name below ``walked``, or the path below the configuration's folder.
+        ``resolved``: the file's absolute path when the caller knows it (a walk resolves its folder once)."""
+        if not self.exclude:
+            return False
         parts = path.relative_to(walked).parts
-        try:
-            rel = path.resolve().relative_to(self._root).as_posix()
-        except ValueError:
-            rel = path.relative_to(walked).as_posix()
-        return any(any(fnmatch.fnmatch(part, pattern) for part in parts) or fnmatch.fnmatch(rel, pattern)
-                   or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*") for pattern in self.exclude)
+        whole, inside = self._exclude_patterns
+        if any(whole(part) for part in parts):
+            return True
+        root = str(self._root)
+        full = resolved if resolved is not None else str(path.resolve())
+        if full.startswith(root.rstrip(os.sep) + os.sep):
+            rel = full[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/")
+        else:
+            rel = "/".join(parts)
+        return bool(whole(rel) or inside(rel))
+
+    @cached_property
+    def _exclude_patterns(self) -> tuple[Any, Any]:
+        """The ``exclude`` globs as two compiled matchers (fnmatch's semantics, every pattern in one regex):
+        a name or path matching a pattern, and a path below a folder matching one."""
+        whole = "|".join(fnmatch.translate(p) for p in self.exclude)
+        inside = "|".join(fnmatch.translate(p.rstrip("/") + "/*") for p in self.exclude)
+        return re.compile(whole).match, re.compile(inside).match
 
     @cached_property
     def _root(self) -> Path:

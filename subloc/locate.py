@@ -117,6 +117,12 @@ def _too_deep(text: str) -> int | None:
 
 
 def _has_subloc_table(pyproject: Path) -> bool:
+    try:
+        with open(pyproject, "rb") as handle:
+            if b"subloc" not in handle.read():
+                return False  # no [tool.subloc] table can hide in a file that never names it: not parsed
+    except OSError:
+        pass  # read_toml reports it
     data, _ = read_toml(pyproject)
     return isinstance(data.get("tool"), dict) and "subloc" in data["tool"]
 
@@ -157,11 +163,21 @@ def locate(path: str | Path, is_folder: bool | None = None) -> Location:
                 if candidate.is_file() and (name == "subloc.toml" or _has_subloc_table(candidate)):
                     config_file = candidate
                     break
-        if series_dir is None and ((here / "series.toml").is_file() or any(here.glob("glossary.*.tsv"))):
+        if series_dir is None and ((here / "series.toml").is_file() or _has_glossary(here)):
             series_dir = here
         if config_file is not None and series_dir is not None:
             break
     return Location(folder, config_file, series_dir)
+
+
+def _has_glossary(folder: Path) -> bool:
+    """Whether ``folder`` holds a ``glossary.<lang>.tsv`` file."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.startswith("glossary.") and e.name.endswith(".tsv") and len(e.name) >= 13
+                       and e.is_file() for e in entries)
+    except OSError:
+        return False
 
 
 def gitignores(folder: Path) -> list[tuple[Path, Any]]:
@@ -177,7 +193,12 @@ def gitignores(folder: Path) -> list[tuple[Path, Any]]:
             break
     else:  # not in a git repository: only the folder's own .gitignore, none from above it
         above = above[:1] if above and above[0].parent == root else []
-    below = sorted((p for p in root.rglob(".gitignore") if p.parent != root), key=lambda p: len(p.parts))
+    below = []
+    for here, folders, names in os.walk(root):  # (hidden folders are never walked for subtitles)
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        if ".gitignore" in names and here != str(root):
+            below.append(Path(here, ".gitignore"))
+    below.sort(key=lambda p: len(p.parts))
     files = [*reversed(above), *below]
     if not files:
         return []

@@ -153,7 +153,7 @@ class Projects:
     walking up; the series folder is still found from each path."""
 
     def __init__(self, config_file: str | Path | None = None) -> None:
-        self._by_folder: dict[tuple[Path, bool | None], Project] = {}
+        self._by_folder: dict[str, Project] = {}
         self._config: Config | None = None
         self._config_file: Path | None = None
         if config_file is not None:
@@ -173,10 +173,10 @@ class Projects:
         folder = os.path.abspath(path)
         if not (os.path.isdir(folder) if is_folder is None else is_folder):
             folder = os.path.dirname(folder)
-        key = (folder, is_folder)
+        key = folder  # a file's folder and that folder itself have one project
         found = self._by_folder.get(key)
         if found is None:
-            location = locate(path, is_folder)
+            location = locate(folder, True)
             if self._config is not None:
                 location = Location(location.folder, self._config_file, location.series_dir)
             series = load_series(location.series_toml) if location.series_toml else None
@@ -194,28 +194,35 @@ class Projects:
         ``folder`` is left out by its project's ``exclude``/``extend-exclude`` or by a ``.gitignore``
         (in the folder, below it, or above it up to the repository root). A folder named on the command
         line is walked even when a ``.gitignore`` lists it."""
-        specs: dict[Path, list[tuple[Path, Any]]] = {}
+        specs: dict[Path, tuple[str, list[tuple[str, Any]]]] = {}
 
-        def gitignored(path: Path, rules: list[tuple[Path, Any]], suffix: str = "") -> bool:
+        def gitignored(full: str, rules: list[tuple[str, Any]], suffix: str = "") -> bool:
             verdict = None
             for base, spec in rules:  # from the outermost .gitignore in: deeper files override
-                try:
-                    rel = path.resolve().relative_to(base).as_posix()
-                except ValueError:
+                if full == base:
                     continue
-                result = spec.check_file(rel + suffix).include if rel != "." else None
+                if not full.startswith(base.rstrip(os.sep) + os.sep):
+                    continue
+                rel = full[len(base.rstrip(os.sep)) + 1:].replace(os.sep, "/")
+                result = spec.check_file(rel + suffix).include
                 if result is not None:
                     verdict = result
             return bool(verdict)
 
         def skip(path: Path, folder: Path) -> bool:
-            rules = specs.get(folder)
-            if rules is None:
-                rules = gitignores(folder)
-                if rules and gitignored(folder, rules, "/"):
+            walk = specs.get(folder)
+            if walk is None:
+                # the folder is resolved once; a file's path is the resolved folder and its path below it
+                root = str(folder.resolve())
+                rules = [(str(base), spec) for base, spec in gitignores(folder)]
+                if rules and gitignored(root, rules, "/"):
                     rules = []
-                specs[folder] = rules
-            return self.for_path(path).config.excludes(path, folder) or (bool(rules) and gitignored(path, rules))
+                walk = specs[folder] = (root, rules)
+            root, rules = walk
+            written, below = str(path), str(folder).rstrip(os.sep) + os.sep
+            full = os.path.join(root, written[len(below):] if written.startswith(below) else os.path.relpath(path, folder))
+            return (self.for_path(path, is_folder=False).config.excludes(path, folder, full)
+                    or (bool(rules) and gitignored(full, rules)))
 
         return skip
 
