@@ -432,6 +432,24 @@ def vi_dictionary_spaces(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _vi_dictionary_crosses(text: str, position: int) -> bool:
+    """``position in vi_dictionary_spaces(text)``, asking the dictionary only about the phrases that cross
+    ``position`` (six at most, not every phrase of the text)."""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    if lowered[position:position + 1] != " ":
+        return False
+    syllables = [m.span() for m in _VI_SYLLABLE.finditer(lowered)]
+    left = sum(1 for syllable in syllables if syllable[1] <= position)  # syllables before the space
+    if left == 0 or left == len(syllables):
+        return False
+    words = _vi_dictionary()
+    for size in (2, 3, 4):
+        for k in range(max(0, left - size + 1), min(left, len(syllables) - size + 1)):
+            if lowered[syllables[k][0]:syllables[k + size - 1][1]] in words:
+                return True
+    return False
+
+
 _VI_WINDOW = 4  # syllables of context on each side of a break: the CRF's features reach two
 
 
@@ -443,7 +461,7 @@ def vi_break_splits_word(left: str, right: str) -> str | None:
         return None  # a break after punctuation, or before a quote or a dash, is never inside a word
     text = unicodedata.normalize("NFC", " ".join(a) + " " + " ".join(b))
     position = len(unicodedata.normalize("NFC", " ".join(a)))
-    if position not in vi_dictionary_spaces(text):
+    if not _vi_dictionary_crosses(text, position):
         return None
     if position not in vi_word_spaces(text):
         return None

@@ -168,6 +168,28 @@ def test_the_chinese_break_judgement_is_the_windows_segmentation() -> None:
     assert judged > 300
 
 
+def test_the_vietnamese_break_asks_only_the_phrases_that_cross_it() -> None:
+    """_vi_dictionary_crosses asks the dictionary only about the phrases over one space: on every space of
+    the dialogue lines (and of random windows of their syllables, with punctuation and capitals) it says
+    what the whole text's vi_dictionary_spaces says."""
+    import random
+
+    from subloc.scripts import _vi_dictionary_crosses, vi_dictionary_spaces
+
+    rng = random.Random(31)
+    lines = [line.replace("_", " ") for line in _lines("vi_words.txt")]
+    syllables = [s for line in lines for s in line.split()] + ["Bà", "NỘI", "anh,", "“Cô", "ta”", "…", "5"]
+    texts = lines + [" ".join(rng.choice(syllables) for _ in range(rng.randint(2, 9))) for _ in range(3000)]
+    crossed = 0
+    for text in texts:
+        inside = vi_dictionary_spaces(text)
+        for position, ch in enumerate(text):
+            if ch == " ":
+                assert _vi_dictionary_crosses(text, position) == (position in inside), (text, position)
+                crossed += position in inside
+    assert crossed > 300
+
+
 def test_the_wheels_dictionaries_are_read() -> None:
     zh, th, vi = lexicon.chinese(), lexicon.thai(), lexicon.vietnamese()
     assert zh.get("明天") > 1000 and zh.get("会议室") > 0 and zh.extra["total"] > 60_000_000
