@@ -9,9 +9,11 @@ the Netflix adult limit and fails at the Netflix SDH limit.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 from .errors import ConfigError
 from .languages import canonical, script_family
@@ -34,7 +36,7 @@ class Profile:
     max_duration_ms: int = 7000
     min_gap_frames: int = 2
     close_gap_ms: int = 500  # gaps from 3 frames up to this are flagged: close them to 2 frames or open them
-    fps: Fraction = Fraction(30)
+    fps: Fraction | int = 30  # a whole rate stays an int: fractions is imported only for 29.97 and the like
     italics: bool = True
     dialogue_dash: str = "- "  # what starts each speaker's line in a two-speaker cue
 

@@ -22,7 +22,6 @@ and the BOM never count.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 import unicodedata
@@ -78,6 +77,8 @@ def strip_markup(text: str) -> str:
     if "<" in text or "{" in text:
         text = TAG.sub("", text)
     if "&" in text:
+        import html  # (its entity table: imported for text that has an entity)
+
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     return text
 

@@ -17,8 +17,11 @@ line (no nested or adjacent unbounded repeats over the same characters), whateve
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # fractions imports decimal (~4 ms of every process); frame rates import it when used
+    from fractions import Fraction
 
 # [0-9], not \d: \d also matches Thai and other Unicode digits.
 _SRT_TS = r"(-?)([0-9]+):([0-9]{1,2}):([0-9]{1,2})[,.]([0-9]+)"
@@ -158,6 +161,8 @@ def format_clock(ms: int) -> str:
 
 def parse_fps(value: str | float | int) -> Fraction:
     """Frame rate from ``30``, ``29.97``, ``30000/1001``, ``23.976``; NTSC rates become exact."""
+    from fractions import Fraction
+
     text = str(value).strip()
     try:
         rate = Fraction(text)
@@ -173,8 +178,15 @@ def parse_fps(value: str | float | int) -> Fraction:
 
 def frames_to_ms(frames: int | float, fps: Fraction | float) -> int:
     """Duration of ``frames`` frames in whole milliseconds, rounded to nearest."""
+    if isinstance(frames, int) and isinstance(fps, int) and frames >= 0 and fps > 0:
+        whole, rest = divmod(frames * 1000, fps)  # exact, and half to even as round(Fraction) rounds
+        return whole + (2 * rest > fps or (2 * rest == fps and whole % 2 == 1))
+    from fractions import Fraction
+
     return round(Fraction(frames) * 1000 / Fraction(fps))
 
 
 def ms_to_frames(ms: int, fps: Fraction | float) -> float:
+    from fractions import Fraction
+
     return float(Fraction(ms) * Fraction(fps) / 1000)

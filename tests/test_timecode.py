@@ -97,3 +97,17 @@ def test_srt_timing_reads_as_pysrt_reads_it() -> None:
         assert SRT_TIMING_VALID.match(line), line
         item = pysrt.SubRipItem.from_lines(["1", line, "ข้อความ"])
         assert parse_srt_timing(line) == (item.start.ordinal, item.end.ordinal, item.position), line
+
+
+def test_whole_frame_rates_convert_exactly_without_fractions() -> None:
+    """A whole frame rate (the default 30) is converted in integers, rounded half to even exactly as the
+    Fraction arithmetic of fractional rates rounds (1 frame at 16 fps: 62.5 ms → 62)."""
+    from fractions import Fraction
+
+    from subloc.timecode import frames_to_ms
+
+    for fps in range(1, 241):
+        for frames in range(0, 121):
+            assert frames_to_ms(frames, fps) == round(Fraction(frames) * 1000 / fps), (frames, fps)
+    assert frames_to_ms(1, 16) == 62 and frames_to_ms(3, 16) == 188 and frames_to_ms(2, 30) == 67
+    assert frames_to_ms(2, Fraction(30000, 1001)) == 67

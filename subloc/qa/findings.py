@@ -60,8 +60,8 @@ class FileResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return [f.severity for f in self.findings].count("error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return [f.severity for f in self.findings].count("warning")

@@ -20,10 +20,8 @@ def _findings(results: Sequence[FileResult]) -> list[Finding]:
 
 
 def summary(results: Sequence[FileResult]) -> dict[str, int]:
-    findings = _findings(results)
     return {"files": len(results), "unreadable": sum(1 for r in results if r.error),
-            "errors": sum(1 for f in findings if f.severity == "error"),
-            "warnings": sum(1 for f in findings if f.severity == "warning"),
+            "errors": sum(r.errors for r in results), "warnings": sum(r.warnings for r in results),
             "partly_checked": sum(1 for r in results if r.notes)}
 
 
