@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .gitignore import Rules, read as read_gitignore
 
 Stamp = tuple[str, int, int]
 
@@ -180,10 +181,10 @@ def _has_glossary(folder: Path) -> bool:
         return False
 
 
-def gitignores(folder: Path) -> list[tuple[Path, Any]]:
-    """(folder, compiled patterns) of every ``.gitignore`` that governs files below ``folder``, outermost
-    first: those above it up to the repository root (only inside a git repository, as git reads them; a
-    stray one above a plain folder does not count), the folder's own, and those below it."""
+def gitignores(folder: Path) -> Rules:
+    """The ``.gitignore`` files that govern files below ``folder``, outermost first: those above it up to
+    the repository root (only inside a git repository, as git reads them; a stray one above a plain
+    folder does not count), the folder's own, and those below it."""
     root = folder.resolve()
     above: list[Path] = []
     for parent in (root, *root.parents):
@@ -199,10 +200,4 @@ def gitignores(folder: Path) -> list[tuple[Path, Any]]:
         if ".gitignore" in names and here != str(root):
             below.append(Path(here, ".gitignore"))
     below.sort(key=lambda p: len(p.parts))
-    files = [*reversed(above), *below]
-    if not files:
-        return []
-    import pathspec  # only when there is a .gitignore to read
-
-    return [(f.parent, pathspec.GitIgnoreSpec.from_lines(f.read_text("utf-8", errors="replace").splitlines()))
-            for f in files]
+    return Rules([(str(f.parent), read_gitignore(str(f))) for f in [*reversed(above), *below]])

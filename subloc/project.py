@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from .config import Config, load_config, load_file
 from .errors import ConfigError
 from .languages import canonical
+from .gitignore import Rules
 from .locate import Location, gitignores, locate
 from .model import Track
 from .profiles import Profile, get_profile
@@ -194,35 +195,22 @@ class Projects:
         ``folder`` is left out by its project's ``exclude``/``extend-exclude`` or by a ``.gitignore``
         (in the folder, below it, or above it up to the repository root). A folder named on the command
         line is walked even when a ``.gitignore`` lists it."""
-        specs: dict[Path, tuple[str, list[tuple[str, Any]]]] = {}
-
-        def gitignored(full: str, rules: list[tuple[str, Any]], suffix: str = "") -> bool:
-            verdict = None
-            for base, spec in rules:  # from the outermost .gitignore in: deeper files override
-                if full == base:
-                    continue
-                if not full.startswith(base.rstrip(os.sep) + os.sep):
-                    continue
-                rel = full[len(base.rstrip(os.sep)) + 1:].replace(os.sep, "/")
-                result = spec.check_file(rel + suffix).include
-                if result is not None:
-                    verdict = result
-            return bool(verdict)
+        walks: dict[Path, tuple[str, Rules | None]] = {}
 
         def skip(path: Path, folder: Path) -> bool:
-            walk = specs.get(folder)
+            walk = walks.get(folder)
             if walk is None:
                 # the folder is resolved once; a file's path is the resolved folder and its path below it
                 root = str(folder.resolve())
-                rules = [(str(base), spec) for base, spec in gitignores(folder)]
-                if rules and gitignored(root, rules, "/"):
-                    rules = []
-                walk = specs[folder] = (root, rules)
+                rules: Rules | None = gitignores(folder)
+                if not rules or rules.ignored(root, is_dir=True):
+                    rules = None
+                walk = walks[folder] = (root, rules)
             root, rules = walk
             written, below = str(path), str(folder).rstrip(os.sep) + os.sep
             full = os.path.join(root, written[len(below):] if written.startswith(below) else os.path.relpath(path, folder))
             return (self.for_path(path, is_folder=False).config.excludes(path, folder, full)
-                    or (bool(rules) and gitignored(full, rules)))
+                    or (rules is not None and rules.ignored(full)))
 
         return skip
 
