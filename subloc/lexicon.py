@@ -341,12 +341,18 @@ class Emissions:
 
     def __init__(self, chars: str, values: bytes) -> None:
         self._index = dict(zip(chars, range(0, 4 * len(chars), 4)))
+        self._seen: dict[str, tuple[float, ...]] = {}
         self._values = array("d")
         self._values.frombytes(values)
 
     def get(self, ch: str, default: tuple[float, ...] | None = None) -> tuple[float, ...] | None:
-        k = self._index.get(ch)
-        return default if k is None else tuple(self._values[k:k + 4])
+        got = self._seen.get(ch)
+        if got is None:
+            k = self._index.get(ch)
+            if k is None:
+                return default
+            got = self._seen[ch] = tuple(self._values[k:k + 4])
+        return got
 
 
 @lru_cache(maxsize=1)

@@ -612,40 +612,56 @@ def _zh_hmm() -> tuple[list[float], list[tuple[int, int, float, int, float]]]:
 
 
 def _zh_viterbi(text: str) -> list[str]:
-    """jieba's finalseg: the most probable B(egin)/M(iddle)/E(nd)/S(ingle) tags of a run of characters."""
+    """jieba's finalseg: the most probable B(egin)/M(iddle)/E(nd)/S(ingle) tags of a run of characters.
+
+    The same sums and choices as jieba's (B after E or S, M after M or B, S after S or E, E after B or
+    M; on equal probabilities the later letter wins), kept as back-pointers, not as growing paths."""
     emit = chinese_emissions()
     start, moves = _zh_hmm()
-    unknown = (_ZH_MIN,) * 4
-    emitted = emit.get(text[0]) or unknown
-    probs = [start[k] + emitted[k] for k in range(4)]
-    paths = list("BMES")
+    (_, b1, tb1, b2, tb2), (_, m1, tm1, m2, tm2), (_, s1, ts1, s2, ts2), (_, e1, te1, e2, te2) = \
+        moves[0], moves[1], moves[3], moves[2]
+    # on equal sums jieba keeps the later letter (max over (probability, letter)): fixed for each state
+    kb, km, ke, ks = ("BMES"[b1] > "BMES"[b2], "BMES"[m1] > "BMES"[m2], "BMES"[e1] > "BMES"[e2],
+                      "BMES"[s1] > "BMES"[s2])
+    eb, em, ee, es = emit.get(text[0]) or _ZH_UNKNOWN
+    pb, pm, pe, ps = start[0] + eb, start[1] + em, start[2] + ee, start[3] + es
+    back = []
     for ch in text[1:]:
-        emitted = emit.get(ch) or unknown
-        new_probs, new_paths = [0.0] * 4, [""] * 4
-        for k, a, to_a, b, to_b in moves:
-            pa, pb = probs[a] + to_a + emitted[k], probs[b] + to_b + emitted[k]
-            # jieba takes max((prob, state letter)): on equal probabilities the later letter wins
-            if pa > pb or (pa == pb and "BMES"[a] > "BMES"[b]):
-                new_probs[k], new_paths[k] = pa, paths[a] + "BMES"[k]
-            else:
-                new_probs[k], new_paths[k] = pb, paths[b] + "BMES"[k]
-        probs, paths = new_probs, new_paths
-    last = 2 if (probs[2], "E") > (probs[3], "S") else 3
-    tags = paths[last]
+        eb, em, ee, es = emit.get(ch) or _ZH_UNKNOWN
+        p = (pb, pm, pe, ps)
+        x, y = p[b1] + tb1 + eb, p[b2] + tb2 + eb
+        nb, fb = (x, b1) if x > y or (x == y and kb) else (y, b2)
+        x, y = p[m1] + tm1 + em, p[m2] + tm2 + em
+        nm, fm = (x, m1) if x > y or (x == y and km) else (y, m2)
+        x, y = p[e1] + te1 + ee, p[e2] + te2 + ee
+        ne, fe = (x, e1) if x > y or (x == y and ke) else (y, e2)
+        x, y = p[s1] + ts1 + es, p[s2] + ts2 + es
+        ns, fs = (x, s1) if x > y or (x == y and ks) else (y, s2)
+        back.append((fb, fm, fe, fs))
+        pb, pm, pe, ps = nb, nm, ne, ns
+    state = 2 if (pe, "E") > (ps, "S") else 3
+    tags = [state]
+    for pointers in reversed(back):
+        state = pointers[state]
+        tags.append(state)
+    tags.reverse()
     out: list[str] = []
     begin = done = 0
     for i, tag in enumerate(tags):
-        if tag == "B":
+        if tag == 0:  # B
             begin = i
-        elif tag == "E":
+        elif tag == 2:  # E
             out.append(text[begin:i + 1])
             done = i + 1
-        elif tag == "S":
+        elif tag == 3:  # S
             out.append(text[i])
             done = i + 1
     if done < len(text):
         out.append(text[done:])
     return out
+
+
+_ZH_UNKNOWN = (_ZH_MIN,) * 4
 
 
 def is_han(ch: str) -> bool:
