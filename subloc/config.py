@@ -96,11 +96,23 @@ class Config:
 
     @cached_property
     def _exclude_patterns(self) -> tuple[Any, Any]:
-        """The ``exclude`` globs as two compiled matchers (fnmatch's semantics, every pattern in one regex):
-        a name or path matching a pattern, and a path below a folder matching one."""
-        whole = "|".join(fnmatch.translate(p) for p in self.exclude)
-        inside = "|".join(fnmatch.translate(p.rstrip("/") + "/*") for p in self.exclude)
-        return re.compile(whole).match, re.compile(inside).match
+        """The ``exclude`` globs as two matchers with fnmatch's semantics: a name or path matching a
+        pattern, and a path below a folder matching one. Plain names (the defaults) are compared as
+        strings; the globs are compiled into one regex each."""
+        plain = {p for p in self.exclude if not any(ch in p for ch in "*?[")}
+        globs = [p for p in self.exclude if p not in plain]
+        below = tuple(p.rstrip("/") + "/" for p in plain)
+        whole_glob = re.compile("|".join(fnmatch.translate(p) for p in globs)).match if globs else None
+        inside_glob = re.compile("|".join(fnmatch.translate(p.rstrip("/") + "/*") for p in globs)).match \
+            if globs else None
+
+        def whole(text: str) -> bool:
+            return text in plain or (whole_glob is not None and whole_glob(text) is not None)
+
+        def inside(text: str) -> bool:
+            return text.startswith(below) or (inside_glob is not None and inside_glob(text) is not None)
+
+        return whole, inside
 
     @cached_property
     def _root(self) -> Path:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .languages import script_family
 from .model import Track
@@ -64,8 +64,7 @@ _MARKERS = {lang: {**dict.fromkeys(_WEAK[lang], 0.3), **dict.fromkeys(_STRONG[la
 _MS_MARKERS, _ID_MARKERS = _MARKERS["ms"], _MARKERS["id"]
 
 
-@dataclass(frozen=True)
-class Detection:
+class Detection(NamedTuple):  # (a NamedTuple, as Location)
     language: str | None  # canonical tag, or None when undecided
     confidence: float
     evidence: str

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .languages import script_family
 from .profiles import Profile
@@ -106,8 +106,7 @@ _PUNCT_AFTER = set("，。！？；：、…,.!?;:)]）」』”’")
 _THAI_WINDOW = 12  # characters of context for the segmenter on each side of a break
 
 
-@dataclass(frozen=True)
-class Break:
+class Break(NamedTuple):  # (a NamedTuple, as Location)
     position: int  # break before text[position]
     drop: int  # characters removed at the break (a space)
     penalty: float

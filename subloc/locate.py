@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 from .gitignore import Rules, read as read_gitignore
@@ -128,8 +127,7 @@ def _has_subloc_table(pyproject: Path) -> bool:
     return isinstance(data.get("tool"), dict) and "subloc" in data["tool"]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):  # (a NamedTuple: a frozen dataclass costs every process ~1.5 ms to create)
     """What governs a path: its configuration file and its series folder (either may be missing)."""
 
     folder: Path  # the folder the search started in

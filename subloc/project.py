@@ -32,10 +32,10 @@ from .locate import Location, gitignores, locate
 from .model import Track
 from .profiles import Profile, get_profile
 from .qa import Finding, Rule, check_track, selected_rules
-from .series import Series, load_series
 
 if TYPE_CHECKING:
     from .glossary import Glossary
+    from .series import Series
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,11 @@ class Projects:
             location = locate(folder, True)
             if self._config is not None:
                 location = Location(location.folder, self._config_file, location.series_dir)
-            series = load_series(location.series_toml) if location.series_toml else None
+            series = None
+            if location.series_toml:  # (subloc.series is imported for a series folder only)
+                from .series import load_series
+
+                series = load_series(location.series_toml)
             config = self._config if self._config is not None else load_config(location.config_file)
             found = Project(location, config, series)
             self._by_folder[key] = found

@@ -302,3 +302,25 @@ def test_one_walk_per_folder_for_a_run(drama: Path, monkeypatch: pytest.MonkeyPa
     assert len(results) == 3 and all(r.error is None for r in results)
     assert sorted({w.parent if w.suffix else w for w in walks}) == [drama, drama / "out"]
     assert len(walks) == 2  # the translations' folder once, the source's folder once
+
+
+def test_exclude_patterns_match_as_fnmatch_does(tmp_path: Path) -> None:
+    """Config.excludes compares plain names as strings and compiles globs once; both as fnmatch reads them:
+    a pattern matches a name below the walked folder, the path below the configuration's folder, or a
+    folder above the file."""
+    import fnmatch
+
+    from subloc.config import Config
+
+    patterns = ("build", "th/old", "*.bak", "draft?", "[0-9]*", "a/*/c", "dist/")
+    config = Config(root=str(tmp_path), exclude=patterns)
+    rels = ["build/ep01.srt", "x/build/ep01.srt", "building/ep01.srt", "th/old/ep01.srt", "th/older/ep01.srt",
+            "x.bak/ep01.srt", "drafts/ep01.srt", "draft1/ep01.srt", "9/ep01.srt", "a/b/c/ep01.srt", "a/b/d/ep01.srt",
+            "dist/ep01.srt", "ep01.bak", "th/ep01.srt"]
+    for rel in rels:
+        path = tmp_path / rel
+        parts = Path(rel).parts
+        want = any(any(fnmatch.fnmatch(part, p) for part in parts) or fnmatch.fnmatch(rel, p)
+                   or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
+        assert config.excludes(path, tmp_path) == want, rel
+    assert config.excludes(tmp_path / "build/ep01.srt", tmp_path) and not config.excludes(tmp_path / "th/ep01.srt", tmp_path)
