@@ -78,7 +78,7 @@ class Detection(NamedTuple):  # (a NamedTuple, as Location)
         return self.language == declared
 
 
-_LATIN_OR_OTHER_LOW = re.compile("[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff]")
+_LATIN_OR_OTHER_LOW = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff\u0600-\u06ff]")
 
 
 def _script_counts(counts: Counter[str]) -> tuple[int, int, int, int, int]:
@@ -86,8 +86,9 @@ def _script_counts(counts: Counter[str]) -> tuple[int, int, int, int, int]:
     _HANGUL, _KANA and _LATIN), read from each distinct character once: a file's text has a few hundred,
     and no regex with the Han or Hangul ranges is compiled (4.5 and 1.8 ms)."""
     found = dict.fromkeys(("han", "thai", "hangul", "kana", "latin"), 0)
+    script_of = _SCRIPTS.__getitem__
     for ch, n in counts.items():
-        script = _script_of(ch)
+        script = script_of(ch)
         if script in found:
             found[script] += n
     return found["han"], found["thai"], found["hangul"], found["kana"], found["latin"]
@@ -113,6 +114,18 @@ def _script_of(ch: str) -> str | None:
     if "\u0600" <= ch <= "\u06ff":
         return "arabic"
     return None
+
+
+class _Scripts(dict):  # type: ignore[type-arg]
+    """Character → _script_of(character), worked out the first time a character is met (the episodes of a
+    series share most of their characters)."""
+
+    def __missing__(self, ch: str) -> str | None:
+        script = self[ch] = _script_of(ch)
+        return script
+
+
+_SCRIPTS = _Scripts()
 
 
 def detect_text(text: str) -> Detection:
@@ -226,6 +239,7 @@ _OTHER_SCRIPTS = {"Hangul": _HANGUL, "Japanese kana": _KANA.pattern, "Cyrillic":
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
+@lru_cache(maxsize=2)
 def _any_other(thai_file: bool) -> re.Pattern[str]:
     """Any character of another script, so that most cues skip the per-script counts (one scan, not
     five). Compiled on first use, as _may_be_foreign: a Hangul class costs ~2.5 ms to compile."""
@@ -253,7 +267,7 @@ def may_hold_foreign_cue(text: str, language: str) -> bool:
     if family == "thai" and BEYOND_THAI_AND_LATIN.search(text) is None:
         return _LATIN_OR_OTHER_LOW.search(text) is not None  # (kana and Hangul are beyond)
     foreign = {"latin", "cyrillic", "arabic", "kana", "hangul", *(("thai",) if family == "cjk" else ())}
-    return any(_script_of(ch) in foreign for ch in set(text))
+    return not foreign.isdisjoint(map(_SCRIPTS.__getitem__, set(text)))
 
 
 def foreign_cue(text: str, language: str) -> str | None:

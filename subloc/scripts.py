@@ -43,10 +43,10 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Thai letters, vowels, tone marks and digits (the assigned part of the Thai block).
 THAI = "\u0e01-\u0e5b"
-# A character beyond Thai and the Latin blocks below U+1100 (and general punctuation, … —): text without
-# one holds no Han, Hangul, kana or Vietnamese letter. A small class, quick to compile and to scan (a Han
-# class takes 4.5 ms to compile).
-BEYOND_THAI_AND_LATIN = re.compile("[^\x00-\u10ff\u2000-\u206f]")
+# A character beyond Thai, the Latin blocks below U+1100, Latin Extended Additional (Vietnamese's ạ ế ộ…)
+# and general punctuation (… —): text without one holds no Han, Hangul or kana. A small class, quick to
+# compile and to scan (a Han class takes 4.5 ms to compile).
+BEYOND_THAI_AND_LATIN = re.compile("[^\x00-\u10ff\u1e00-\u1eff\u2000-\u206f]")
 
 
 @lru_cache(maxsize=None)
@@ -88,7 +88,6 @@ def tags_of(text: str) -> list[str]:
     return TAG.findall(text)
 
 
-@lru_cache(maxsize=4096)
 def _char_weight_cjk(ch: str) -> float:
     if ch in ZERO_WIDTH:
         return 0.0
@@ -98,12 +97,23 @@ def _char_weight_cjk(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("F", "W", "A") else 0.5
 
 
+class _CjkWeights(dict):  # type: ignore[type-arg]
+    """Character → its CJK width weight, worked out the first time a character is met."""
+
+    def __missing__(self, ch: str) -> float:
+        weight = self[ch] = _char_weight_cjk(ch)
+        return weight
+
+
+_CJK_WEIGHTS = _CjkWeights()
+
+
 def _count_cjk(text: str) -> float:
-    # (a look-up per character: Chinese lines are short, and this is faster for them than _count_plain's
-    # regex count, whose Han ranges would also cost 5 ms to compile in every process)
+    # (a look-up per character, in C: Chinese lines are short, and this is faster for them than
+    # _count_plain's regex count, whose Han ranges would also cost 5 ms to compile in every process)
     if text.isascii():
         return len(text) * 0.5
-    return sum(map(_char_weight_cjk, text))
+    return sum(map(_CJK_WEIGHTS.__getitem__, text))
 
 
 class _Blocks(NamedTuple):

@@ -185,8 +185,24 @@ def test_detection_counts_thai_and_latin_text_as_it_counts_any_text() -> None:
 
     from subloc.langid import _LATIN, _THAI, _script_counts
 
-    for text in ("ที่นี่เป็นบ้านของฉัน… OK", "Awak tak boleh pergi — sekarang", "Cô dám sao?", "Привет ที่นี่"):
+    for text in ("ที่นี่เป็นบ้านของฉัน… OK", "Awak tak boleh pergi — sekarang", "Cô dám sao?", "Привет ที่นี่",
+                 "Anh ấy đã về rồi, mẹ ạ… ngay bây giờ"):
         assert _script_counts(Counter(text))[1::3] == (len(_THAI.findall(text)), len(_LATIN.findall(text)))
     assert detect_text("ที่นี่เป็นบ้านของฉัน… คุณกล้าดียังไง").language == "th"
     assert detect_text("Awak tak boleh pergi sekarang, saya mahu wang itu esok kerana saya perlu").language == "ms"
     assert detect_text("你以为500万就能让我签了这份合同？").language == "zh-Hans"
+
+
+def test_vietnamese_text_takes_the_quick_count_and_reads_as_vietnamese() -> None:
+    """Vietnamese letters (ạ ế ộ, Latin Extended Additional) are not "beyond Thai and Latin": a Vietnamese
+    file is counted by the two quick scans, with the counts and verdict of the full count."""
+    from collections import Counter
+
+    from subloc.langid import _script_counts
+    from subloc.scripts import BEYOND_THAI_AND_LATIN
+
+    text = "Anh ấy đã về rồi, mẹ ạ… Tôi sẽ ký đơn ly hôn ngay bây giờ — đừng hòng ngăn cản!"
+    assert BEYOND_THAI_AND_LATIN.search(text) is None and BEYOND_THAI_AND_LATIN.search(text + "你") is not None
+    han, thai, hangul, kana, latin = _script_counts(Counter(text))
+    assert (han, thai, hangul, kana) == (0, 0, 0, 0) and latin == sum(ch.isalpha() for ch in text)
+    assert detect_text(text).language == "vi"
