@@ -10,9 +10,8 @@ files and checks them, on every core for large batches; a file that cannot be re
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .errors import SublocError, UsageError
 from .formats import episode_name, expand_paths, language_from_path, load
@@ -23,8 +22,7 @@ from .qa import FileResult, all_rules
 __all__ = ["CheckOptions", "FileResult", "SourceFinder", "check_tracks", "check_one", "check_file", "check_paths"]
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):  # (immutable, never replaced: cheaper to create than a dataclass)
     """What the caller (usually the CLI) asks for; None means: take it from the project."""
 
     language: str | None = None
