@@ -116,19 +116,23 @@ class Lexicon:
     def crosses(self, text: str, position: int) -> bool:
         """Whether a word of this list starts before ``position`` in ``text`` and ends after it."""
         n = len(text)
+        entry, parsed = self._entry, self._parsed.get
         for start in range(position):
-            words, longest, ordered = self._entry(text[start:start + 2])  # a crossing word has two or more
+            key = text[start:start + 2]  # a crossing word has two characters or more
+            words, longest, ordered = parsed(key) or entry(key)
             if start + longest <= position:
                 continue
-            size = len(ordered)
-            frag = text[start:position]
+            # a crossing word begins with the text from here to one past the break
+            frag = text[start:position + 1]
             k = bisect_left(ordered, frag)
-            if k == size or not ordered[k].startswith(frag):
-                continue  # no word starts with the text up to the break
-            for end in range(position + 1, min(n, start + longest) + 1):
+            if k == len(ordered) or not ordered[k].startswith(frag):
+                continue
+            if ordered[k] == frag and words[frag]:
+                return True
+            for end in range(position + 2, min(n, start + longest) + 1):
                 frag = text[start:end]
                 k = bisect_left(ordered, frag, k)
-                if k == size or not ordered[k].startswith(frag):
+                if k == len(ordered) or not ordered[k].startswith(frag):
                     break
                 if ordered[k] == frag and words[frag]:
                     return True
