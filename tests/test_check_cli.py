@@ -57,15 +57,16 @@ def test_json_finding_rows_are_what_json_writes() -> None:
     """The report writes each finding with one f-string: byte for byte what json.dumps writes, on messages
     and paths with quotes, backslashes, control characters, non-BMP and right-to-left text."""
     from subloc.qa.findings import Finding
-    from subloc.qa.report import _finding_row
+    from subloc.qa.report import _finding_rows
 
     awkward = ['plain', 'quote " and \\ backslash', "tab\tnew\nline\r\x00\x1f\x7f", "ไม่เคย 👩\u200d👩 \u202e",
                "\ud800 lone surrogate", "line\u2028separator", ""]
     for k, text in enumerate(awkward):
         f = Finding.of("L101", "line-too-long", "error" if k % 2 else "warning", f"dir/{text}.srt", k * 7 + 1, k,
                        k * 1000, k * 1000 + 999, text, column=k + 1)
-        assert _finding_row(f) == json.dumps(f.to_dict(), ensure_ascii=False)
-        assert json.loads(_finding_row(f)) == f.to_dict()
+        row, again = _finding_rows([f, f])
+        assert row == again == json.dumps(f.to_dict(), ensure_ascii=False)
+        assert json.loads(row) == f.to_dict()
 
 
 def test_concise_and_github_formats(runner, project: Path, monkeypatch) -> None:
