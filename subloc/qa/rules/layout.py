@@ -37,14 +37,14 @@ class LineTooLong(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         soft, hard = ctx.profile.cpl_soft, ctx.profile.cpl_hard
+        over_hard = f"over the limit of {hard:g}: break it or shorten it"  # (formatted once a track)
+        over_soft = f"over {soft:g}: break it or shorten it if you can"
         for i, lengths in enumerate(ctx.line_lengths):
             for n, length in enumerate(lengths, 1):
                 if length > hard:
-                    yield ctx.finding(self, i, f"line {n} has {length:g} characters, over the limit of {hard:g}: "
-                                               "break it or shorten it")
+                    yield ctx.finding(self, i, f"line {n} has {length:g} characters, {over_hard}")
                 elif length > soft:
-                    yield ctx.finding(self, i, f"line {n} has {length:g} characters, over {soft:g}: "
-                                               "break it or shorten it if you can", "warning")
+                    yield ctx.finding(self, i, f"line {n} has {length:g} characters, {over_soft}", "warning")
 
 
 @register

@@ -209,6 +209,7 @@ class ReadingSpeed(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         warn, error = ctx.profile.cps_warn, ctx.profile.cps_error
+        over = {False: f"{warn:g}", True: f"{error:g}"}  # (formatted once, not once a finding)
         lengths = ctx.lengths
         for i, cue in enumerate(ctx.cues):
             duration = cue.end - cue.start
@@ -216,7 +217,8 @@ class ReadingSpeed(Rule):
                 continue
             cps = lengths[i] * 1000 / duration
             if cps > warn:
-                needed = lengths[i] * 1000 / (error if cps > error else warn)
+                fails = cps > error
+                needed = lengths[i] * 1000 / (error if fails else warn)
                 yield ctx.finding(self, i, f"{cps:.1f} chars/s ({lengths[i]:g} chars in {duration / 1000:.3f} s), over "
-                                           f"{error if cps > error else warn:g}: shorten the text or extend the cue "
-                                           f"to {round(needed) / 1000:.3f} s", "error" if cps > error else "warning")
+                                           f"{over[fails]}: shorten the text or extend the cue "
+                                           f"to {round(needed) / 1000:.3f} s", "error" if fails else "warning")
