@@ -206,3 +206,15 @@ def test_vietnamese_text_takes_the_quick_count_and_reads_as_vietnamese() -> None
     han, thai, hangul, kana, latin = _script_counts(Counter(text))
     assert (han, thai, hangul, kana) == (0, 0, 0, 0) and latin == sum(ch.isalpha() for ch in text)
     assert detect_text(text).language == "vi"
+
+
+def test_letters_are_counted_by_runs_as_one_by_one() -> None:
+    """The script counts read runs of a class (one match a run): the same numbers as a match per letter,
+    on Thai, Vietnamese, Malay and mixed text with marks, digits and punctuation."""
+    from subloc.langid import _LATIN, _LATIN_RUN, _LETTER_RUN, _LETTERS, _THAI, _THAI_RUN, _count
+
+    for text in ("ฉันเซ็นใบหย่าแล้ว คุณพอใจหรือยัง 500 ล้าน!", "Anh ấy đã về rồi, mẹ ạ… 8 giờ", "Awak tak boleh pergi",
+                 "顾总 OK ไม่ Tôi", "", "123 … —", "e\u0301 café x²"):
+        assert _count(_THAI_RUN, text) == len(_THAI.findall(text))
+        assert _count(_LATIN_RUN, text) == len(_LATIN.findall(text))
+        assert _count(_LETTER_RUN, text) == len(_LETTERS.findall(text))
