@@ -29,7 +29,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
-FORMAT = 11  # bump when the cached layout changes
+FORMAT = 12  # bump when the cached layout changes
 
 
 def _package_dir(name: str) -> str | None:
@@ -77,18 +77,28 @@ class Lexicon:
             seconds, ends, payload = group
             k = seconds.find(key[1:2] or _ONE)
             words, longest = _parse(payload[ends[k - 1] if k > 0 else 0:ends[k]] if k >= 0 else b"")
-            got = self._parsed[key] = (words, longest, list(words))  # (words are stored in code point order)
+            if isinstance(words, tuple):  # a list without values: a dict only when a look-up asks (_values)
+                got = self._parsed[key] = (None, longest, words)  # type: ignore[assignment]
+            else:
+                got = self._parsed[key] = (words, longest, list(words))  # (stored in code point order)
         return got
+
+    def _values(self, key: str) -> dict[str, int]:
+        words, longest, ordered = self._entry(key)
+        if words is None:
+            words = dict.fromkeys(ordered, 1)
+            self._parsed[key] = (words, longest, ordered)
+        return words
 
     def bucket_of(self, key: str) -> dict[str, int]:
         """The entries that start with ``key`` (one or two characters), with their values."""
-        return self._entry(key)[0]
+        return self._values(key)
 
     def get(self, word: str, default: int = 0) -> int:
-        return self._entry(word[:2])[0].get(word, default) if word else default
+        return self._values(word[:2]).get(word, default) if word else default
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and bool(word) and bool(self._entry(word[:2])[0].get(word))
+        return isinstance(word, str) and bool(word) and bool(self._values(word[:2]).get(word))
 
     def matches(self, text: str, start: int = 0) -> list[tuple[int, int]]:
         """(end offset, value) of each word of this list starting at ``text[start]``, shortest first.
@@ -96,7 +106,7 @@ class Lexicon:
         A walk along the sorted bucket (a trie's walk): it stops as soon as no word starts with the
         text read so far, so a Thai bucket's 40-letter words cost nothing at a 3-letter word."""
         out = []
-        single = self._entry(text[start])[0].get(text[start])
+        single = self.get(text[start])
         if single:
             out.append((start + 1, single))
         if start + 1 >= len(text):
@@ -109,8 +119,8 @@ class Lexicon:
             k = bisect_left(ordered, frag, k)
             if k == size or not ordered[k].startswith(frag):
                 break
-            if ordered[k] == frag and words[frag]:
-                out.append((end, words[frag]))
+            if ordered[k] == frag and (words is None or words[frag]):
+                out.append((end, 1 if words is None else words[frag]))
         return out
 
     def crosses(self, text: str, position: int) -> bool:
@@ -127,14 +137,14 @@ class Lexicon:
             k = bisect_left(ordered, frag)
             if k == len(ordered) or not ordered[k].startswith(frag):
                 continue
-            if ordered[k] == frag and words[frag]:
+            if ordered[k] == frag and (words is None or words[frag]):
                 return True
             for end in range(position + 2, min(n, start + longest) + 1):
                 frag = text[start:end]
                 k = bisect_left(ordered, frag, k)
                 if k == len(ordered) or not ordered[k].startswith(frag):
                     break
-                if ordered[k] == frag and words[frag]:
+                if ordered[k] == frag and (words is None or words[frag]):
                     return True
         return False
 
@@ -148,7 +158,8 @@ class Lexicon:
         for raw in self._raw.values():
             _, ends, payload = _ungroup(raw)
             for k in range(len(ends)):
-                total += sum(1 for value in _parse(payload[ends[k - 1] if k else 0:ends[k]])[0].values() if value)
+                words = _parse(payload[ends[k - 1] if k else 0:ends[k]])[0]
+                total += len(words) if isinstance(words, tuple) else sum(1 for value in words.values() if value)
         return total
 
 
@@ -181,10 +192,11 @@ def _ungroup(raw: bytes | memoryview | None) -> tuple[str, array, memoryview]:
     return seconds, ends, view[4 + size:]
 
 
-def _parse(raw: bytes) -> tuple[dict[str, int], int]:
-    """A bucket: its words (in code point order) with their values, and the length of the longest word.
-    One marshal load, in C: parsing text per word cost ~1,300 instructions a word, and a Chinese check
-    meets ~150 buckets of up to 20,000 entries."""
+def _parse(raw: bytes | memoryview) -> tuple[dict[str, int] | tuple[str, ...], int]:
+    """A bucket: its words (in code point order) with their values, or for a list without values the words
+    alone (a tuple: no dict to build for a bucket only walked by bisection), and the length of the
+    longest word. One marshal load, in C: parsing text per word cost ~1,300 instructions a word, and a
+    Chinese check meets ~150 buckets of up to 20,000 entries."""
     if not raw:
         return {}, 0
     words, longest = marshal.loads(raw)
@@ -196,11 +208,12 @@ def _parse(raw: bytes) -> tuple[dict[str, int], int]:
 def _bucketed(words: dict[str, int], with_values: bool) -> dict[str, bytes]:
     """{first character: its buckets by second character ("" for the one-character word), marshalled;
     each bucket marshalled too (see _parse)}. Bytes: the cache file loads as bytes, and only what a run
-    meets is loaded. A list without values has 1 for every word."""
+    meets is loaded. A list without values keeps its words only (every word is worth 1)."""
     grouped: dict[str, dict[str, dict[str, int]]] = {}
     for word in sorted(words):
         grouped.setdefault(word[0], {}).setdefault(word[1:2], {})[word] = words[word] if with_values else 1
-    return {first: _group({second: marshal.dumps((group, max(map(len, group)))) for second, group in seconds.items()})
+    return {first: _group({second: marshal.dumps((group if with_values else tuple(group), max(map(len, group))))
+                           for second, group in seconds.items()})
             for first, seconds in grouped.items()}
 
 
