@@ -116,11 +116,18 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+# Where a [tool.subloc] table can start: a [tool.subloc…] header, a tool.subloc… dotted key, a bare [tool]
+# table or a tool = {…} inline table (quoted or spaced keys too). A pyproject.toml with none of these (the
+# usual one: [project], [tool.pytest…], [tool.ruff…]) is not parsed, and tomllib is not imported.
+_SUBLOC_TABLE = re.compile(r"""^[ \t]*\[?[ \t]*["']?tool["']?[ \t]*(?:\.[ \t]*["']?subloc\b|\]|=)""", re.M)
+
+
 def _has_subloc_table(pyproject: Path) -> bool:
     try:
         with open(pyproject, "rb") as handle:
-            if b"subloc" not in handle.read():
-                return False  # no [tool.subloc] table can hide in a file that never names it: not parsed
+            raw = handle.read()
+        if b"subloc" not in raw or not _SUBLOC_TABLE.search(raw.decode("utf-8", errors="replace")):
+            return False  # no [tool.subloc] table can hide in this file: not parsed
     except OSError:
         pass  # read_toml reports it
     data, _ = read_toml(pyproject)

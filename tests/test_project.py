@@ -324,3 +324,24 @@ def test_exclude_patterns_match_as_fnmatch_does(tmp_path: Path) -> None:
                    or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
         assert config.excludes(path, tmp_path) == want, rel
     assert config.excludes(tmp_path / "build/ep01.srt", tmp_path) and not config.excludes(tmp_path / "th/ep01.srt", tmp_path)
+
+
+def test_a_pyproject_without_a_subloc_table_is_not_parsed_and_one_with_it_is_found(tmp_path: Path) -> None:
+    """The [tool.subloc] table is found however TOML writes it; a pyproject.toml that only names subloc
+    elsewhere (a dependency, a script) has none, and a broken one of those is not even read as TOML."""
+    from subloc.locate import _has_subloc_table
+
+    cases = {
+        '[project]\nname = "x"\ndependencies = ["subloc>=0.2"]\n[tool.ruff]\nline-length = 100\n= broken': False,
+        '[tool.subloc]\nscreen = "vertical"\n': True,
+        '[tool.subloc.limits]\ncpl_hard = 20\n': True,
+        '[ tool . "subloc" ]\nscreen = "vertical"\n': True,
+        '[tool]\nsubloc.screen = "vertical"\n': True,
+        'tool.subloc.screen = "vertical"\n': True,
+        'tool = {subloc = {screen = "vertical"}}\n': True,
+        '[tool]\nother = 1\n# subloc later, maybe\n': False,
+    }
+    for text, want in cases.items():
+        path = tmp_path / "pyproject.toml"
+        path.write_text(text, "utf-8")
+        assert _has_subloc_table(path) is want, text
