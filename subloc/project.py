@@ -155,6 +155,7 @@ class Projects:
 
     def __init__(self, config_file: str | Path | None = None) -> None:
         self._by_folder: dict[str, Project] = {}
+        self._folder_of: dict[tuple[str, bool | None], str] = {}
         self._config: Config | None = None
         self._config_file: Path | None = None
         if config_file is not None:
@@ -171,9 +172,13 @@ class Projects:
         """The project of a file or folder (``is_folder=True``: an output folder that may not exist yet).
         A bad configuration or series.toml raises :class:`subloc.errors.ConfigError` naming its line."""
         # Keyed on the folder as written (no symlink resolution: that costs a system call per component).
-        folder = os.path.abspath(path)
-        if not (os.path.isdir(folder) if is_folder is None else is_folder):
-            folder = os.path.dirname(folder)
+        folder = self._folder_of.get((path, is_folder)) if isinstance(path, str) else None
+        if folder is None:
+            folder = os.path.abspath(path)
+            if not (os.path.isdir(folder) if is_folder is None else is_folder):
+                folder = os.path.dirname(folder)
+            if isinstance(path, str):
+                self._folder_of[(path, is_folder)] = folder  # (a run asks for each file's project 3 times)
         key = folder  # a file's folder and that folder itself have one project
         found = self._by_folder.get(key)
         if found is None:

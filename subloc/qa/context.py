@@ -62,8 +62,12 @@ class CheckContext:
     @cached_property
     def line_lengths(self) -> list[list[float]]:
         visible = self.visible_lines
-        flat = iter(count_lines([line for lines in visible for line in lines], self.language))
-        return [[next(flat) for _ in lines] for lines in visible]
+        flat = count_lines([line for lines in visible for line in lines], self.language)
+        out, at = [], 0
+        for lines in visible:
+            out.append(flat[at:at + len(lines)])
+            at += len(lines)
+        return out
 
     @cached_property
     def lengths(self) -> list[float]:
