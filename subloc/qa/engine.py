@@ -36,8 +36,10 @@ def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None 
         if severity and cls.code in severity:
             found = [replace(f, severity=severity[cls.code]) for f in found]  # type: ignore[arg-type]
         # One finding per problem: a term met twice in a cue (妈妈) is one missing rendering, not two. Equal
-        # findings come from one rule about one cue, so only a rule with two findings on a cue is looked at.
-        if len(found) > 1 and len({f.cue for f in found}) < len(found):
+        # findings come from one rule about one cue with one message, so only a rule with two such findings
+        # is deduplicated (two long lines of a cue are two findings, and hashing thousands of findings as
+        # dataclasses cost more than the rule).
+        if len(found) > 1 and len({(f.cue, f.message) for f in found}) < len(found):
             found = list(dict.fromkeys(found))
         findings.extend(found)
     ignored = ignored_in_notes(track)
