@@ -57,7 +57,9 @@ class CheckContext:
     @cached_property
     def visible_lines(self) -> list[list[str]]:
         """Each cue's lines without markup (what a viewer reads)."""
-        return [[strip_markup(line) for line in cue.text.split("\n")] for cue in self.cues]
+        # (a cue without "<", "{" or "&" has no markup: its lines are split, not stripped one by one)
+        return [[strip_markup(line) for line in text.split("\n")] if "<" in text or "{" in text or "&" in text
+                else text.split("\n") for text in [cue.text for cue in self.cues]]
 
     @cached_property
     def line_lengths(self) -> list[list[float]]:
