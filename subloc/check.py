@@ -169,10 +169,11 @@ def _warm_up_for(files: Sequence[str], options: CheckOptions) -> None:
 
 
 # Below this much subtitle text a second process costs more than it saves: each worker loads again the
-# word-list buckets, tables and rules the lines need (~0.1 s), and 90 episodes (5,400 cues, 0.4-0.8 MB)
-# took 5-15% longer with two processes than with one, as whole `subloc check` runs; 1,340 episodes
-# (5.9 MB) take half the time (benchmarks/results/bench_check.md).
-_PARALLEL_BYTES = 1_500_000
+# word-list buckets, tables and rules its lines need. Since that loading got cheap (a bucket, not a group,
+# an index by bisection), 90 episodes (5,400 cues, 0.4-0.8 MB) take 8-10% less with two processes than
+# with one as whole `subloc check` runs (jobs 2 faster in 10 to 14 of 15 alternating pairs), 60 (0.26 MB)
+# about the same; 1,340 episodes (5.9 MB) take half the time (benchmarks/results/bench_check.md).
+_PARALLEL_BYTES = 350_000
 
 
 def _total_size(files: Sequence[str]) -> int:
@@ -186,7 +187,7 @@ def _total_size(files: Sequence[str]) -> int:
 
 
 def _auto_jobs(count: int, size: int | None = None) -> int:
-    """Parallel only when it pays: for 40 files or more and 1.5 MB of text or more (``size``, when known:
+    """Parallel only when it pays: for 40 files or more and 0.35 MB of text or more (``size``, when known:
     see _PARALLEL_BYTES), and only on cores that are idle now: on a shared machine whose cores are busy, a
     second process waits for a core and costs its start-up and the results' transfer for nothing."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

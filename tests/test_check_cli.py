@@ -605,8 +605,9 @@ def test_default_jobs_use_only_idle_cores(monkeypatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
     assert engine._auto_jobs(90) == 2 and engine._auto_jobs(39) == 1  # few files: start-up would cost more
-    # 90 episodes of 60 cues (~0.5 MB): one process is faster; 1,340 (~6 MB): two are
-    assert engine._auto_jobs(90, 500_000) == 1 and engine._auto_jobs(1340, 6_000_000) == 2
+    # 60 short episodes (~0.26 MB): one process is as fast; 90 of 60 cues (~0.4-0.8 MB) and 1,340 (~6 MB): two are faster
+    assert engine._auto_jobs(60, 260_000) == 1 and engine._auto_jobs(90, 400_000) == 2
+    assert engine._auto_jobs(1340, 6_000_000) == 2
     monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))
     assert engine._auto_jobs(90) == 1  # one core busy elsewhere: a second worker would wait for it
     monkeypatch.setattr(os, "getloadavg", lambda: (11.0, 9.0, 8.0))
