@@ -11,9 +11,10 @@
   deeper ``.gitignore`` after a shallower one; an excluded folder excludes everything in it, and nothing
   inside it can be re-included.
 
-pathspec did this until it cost every ``subloc check`` in a git repository ~20 ms to import (its 1.x
-backends, typing_extensions, inspect): more than reading 90 episodes' worth of regular SRT. A test holds
-this module to ``git check-ignore`` on a tree of awkward patterns.
+pathspec did this until importing it cost every ``subloc check`` in a git repository ~50 million
+instructions (~20 ms: its 1.x backends probing for hyperscan and re2, typing_extensions), a quarter of
+reading 90 episodes of regular SRT. A test holds this module to ``git ls-files --others
+--exclude-standard`` on a repository of awkward patterns.
 """
 
 from __future__ import annotations

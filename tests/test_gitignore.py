@@ -75,7 +75,9 @@ def test_the_walk_ignores_what_git_ignores(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     root.mkdir()
     _tree(root)
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+    # (no system or user configuration: a global core.excludesFile or $XDG_CONFIG_HOME/git/ignore would add
+    # patterns git reads and the walk does not)
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
     subprocess.run(["git", "init", "-q", str(root)], check=True, env=env)
     listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--others", "--exclude-standard"],
                             check=True, env=env, capture_output=True).stdout.decode("utf-8").split("\0")
