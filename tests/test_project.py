@@ -340,8 +340,17 @@ def test_a_pyproject_without_a_subloc_table_is_not_parsed_and_one_with_it_is_fou
         'tool.subloc.screen = "vertical"\n': True,
         'tool = {subloc = {screen = "vertical"}}\n': True,
         '[tool]\nother = 1\n# subloc later, maybe\n': False,
+        '# [tool.subloc] is documented elsewhere\n[project]\nname = "subloc-user"\n': False,
     }
     for text, want in cases.items():
         path = tmp_path / "pyproject.toml"
         path.write_text(text, "utf-8")
         assert _has_subloc_table(path) is want, text
+    # a byte order mark before the table is looked past (and reported by the TOML reader, as before)
+    path.write_text("\ufeff[tool.subloc]\nscreen = 'vertical'\n", "utf-8")
+    from subloc.errors import ConfigError
+    try:
+        found = _has_subloc_table(path)
+    except ConfigError:
+        found = True
+    assert found
