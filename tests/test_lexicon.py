@@ -270,3 +270,40 @@ def test_a_damaged_cache_file_is_rebuilt(source: Path, tmp_path: Path, damage: b
     words = _load(source)
     assert "คนไข้" in words and "กงการ" in words
     assert lexicon._read_cache(str(cached)) is not None  # written again, whole
+
+
+def test_the_vietnamese_crf_loaded_directly_segments_as_underthesea_does() -> None:
+    """The segmenter is underthesea's CRF model run through underthesea_core, with subloc's tokenizer: on
+    the dialogue lines and 2,000 windows salted with numbers, dates, abbreviations, emoticons and quotes it
+    gives exactly underthesea's word_tokenize (without token normalisation)."""
+    import random
+
+    from underthesea.pipeline.word_tokenize import word_tokenize
+
+    from subloc.scripts import _vi_crf_direct
+
+    segment = _vi_crf_direct()
+    assert segment is not None
+    lines = [line.replace("_", " ") for line in _lines("vi_words.txt")]
+    syllables = [s for line in lines for s in line.split()]
+    salt = ["8", "10.000", "2.500.000", "3,5", "20/11", "20/11/2024", "08:30:00", "5-10", "4K", "Mr.", "Dr.", "Tp.",
+            "…", "...", "!?", "“Cô", "ta”", "(anh)", "—", "-", "A.", "H'Mông", "e-mail", "100%", "OK", "v.v.", ":)",
+            "T.Ư", "3x4", "cà-phê", "'", '"', "1/2", "20h", "ĐẠI"]
+    rng = random.Random(17)
+    texts = lines + [" ".join(rng.choice(syllables + salt * 2) for _ in range(rng.randint(2, 10))) for _ in range(2000)]
+    differ = [t for t in texts if segment(t) != word_tokenize(t, use_token_normalize=False)]
+    assert not differ, differ[:5]
+
+
+def test_judging_a_vietnamese_break_does_not_import_the_underthesea_package() -> None:
+    """A break the dictionary cannot settle (cô ta is a dictionary phrase) asks the CRF, loaded without
+    the underthesea package's imports (requests, joblib, its other pipelines: ~0.7 s)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom subloc.linebreak import break_problem\n"
+            "print(break_problem('Cô', 'ta chỉ là thư ký thôi', 'vi'), break_problem('Ca phẫu', 'thuật sẽ bắt đầu', 'vi'))\n"
+            "print('underthesea' in sys.modules, 'underthesea_core' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0].startswith("None (") and "phẫu thuật" in out[0]
+    assert out[1] == "False True"
