@@ -540,13 +540,14 @@ def vi_break_splits_word(left: str, right: str) -> str | None:
     position = len(unicodedata.normalize("NFC", " ".join(a)))
     if not _vi_dictionary_crosses(text, position):
         return None
-    if position not in vi_word_spaces(text):
+    inside = vi_word_spaces(text)  # (once: each call runs the segmenter)
+    if position not in inside:
         return None
     start = text.rfind(" ", 0, position)
-    while start >= 0 and start in vi_word_spaces(text):
+    while start >= 0 and start in inside:
         start = text.rfind(" ", 0, start)
     end = text.find(" ", position + 1)
-    while end >= 0 and end in vi_word_spaces(text):
+    while end >= 0 and end in inside:
         end = text.find(" ", end + 1)
     return text[start + 1:end if end >= 0 else len(text)].strip(",.!?…\"'“”")
 
