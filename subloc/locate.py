@@ -116,10 +116,11 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-# Where a [tool.subloc] table can start: a [tool.subloc…] header, a tool.subloc… dotted key, a bare [tool]
-# table or a tool = {…} inline table (quoted or spaced keys too). A pyproject.toml with none of these (the
-# usual one: [project], [tool.pytest…], [tool.ruff…]) is not parsed, and tomllib is not imported.
-_SUBLOC_TABLE = re.compile(r"""^\ufeff?[ \t]*\[?[ \t]*["']?tool["']?[ \t]*(?:\.[ \t]*["']?subloc\b|\]|=)""", re.M)
+# Where a [tool.subloc] table can start: a [tool.subloc…] or [[tool.subloc…]] header, a tool.subloc…
+# dotted key, a bare [tool] table or a tool = {…} inline table (quoted or spaced keys too). A
+# pyproject.toml with none of these (the usual one: [project], [tool.pytest…], [tool.ruff…]) is not
+# parsed, and tomllib is not imported.
+_SUBLOC_TABLE = re.compile(r"""^\ufeff?[ \t]*\[{0,2}[ \t]*["']?tool["']?[ \t]*(?:\.[ \t]*["']?subloc\b|\]|=)""", re.M)
 
 
 def _has_subloc_table(pyproject: Path) -> bool:

@@ -339,6 +339,7 @@ def test_a_pyproject_without_a_subloc_table_is_not_parsed_and_one_with_it_is_fou
         '[tool]\nsubloc.screen = "vertical"\n': True,
         'tool.subloc.screen = "vertical"\n': True,
         'tool = {subloc = {screen = "vertical"}}\n': True,
+        '[[tool.subloc.layers]]\nname = "series"\n': True,
         '[tool]\nother = 1\n# subloc later, maybe\n': False,
         '# [tool.subloc] is documented elsewhere\n[project]\nname = "subloc-user"\n': False,
     }
