@@ -37,35 +37,42 @@ class Pattern(NamedTuple):
 
 def _bracket(pattern: str, i: int) -> tuple[str, int] | None:
     """The regex of the bracket expression starting at ``pattern[i] == "["`` and the index after it, or
-    None when it never closes (git then matches nothing)."""
+    None when it never closes (git then matches nothing). As git's wildmatch: a ``]`` first is a
+    character, a range written backwards (``z-a``) matches its first character only, ``[:alpha:]`` and
+    the other classes are known."""
+    n = len(pattern)
     j = i + 1
-    negate = j < len(pattern) and pattern[j] in "!^"
+    negate = j < n and pattern[j] in "!^"
     if negate:
         j += 1
-    out = []
+    items: list[str] = []
     first = True
-    while j < len(pattern):
+    while j < n:
         ch = pattern[j]
         if ch == "]" and not first:
-            body = "".join(out)  # (with WM_PATHNAME a bracket expression never matches "/")
+            body = "".join(items)  # (with WM_PATHNAME a bracket expression never matches "/")
             return (f"[^/{body}]" if negate else f"(?!/)[{body}]"), j + 1
         first = False
-        if ch == "\\" and j + 1 < len(pattern):
-            out.append(re.escape(pattern[j + 1]))
-            j += 2
-            continue
         if ch == "[" and pattern.startswith("[:", j):
             end = pattern.find(":]", j + 2)
             if end > 0 and pattern[j + 2:end] in _CLASSES:
-                out.append(_CLASSES[pattern[j + 2:end]])
+                items.append(_CLASSES[pattern[j + 2:end]])
                 j = end + 2
                 continue
-        if ch == "-" and out and j + 1 < len(pattern) and pattern[j + 1] != "]":
-            out.append("-")
-            j += 1
-            continue
-        out.append(re.escape(ch) if ch != "-" else "\\-")
-        j += 1
+        if ch == "\\" and j + 1 < n:
+            low, j = pattern[j + 1], j + 2
+        else:
+            low, j = ch, j + 1
+        if j + 1 < n and pattern[j] == "-" and pattern[j + 1] != "]":
+            k = j + 1
+            if pattern[k] == "\\" and k + 1 < n:
+                high, k = pattern[k + 1], k + 2
+            else:
+                high, k = pattern[k], k + 1
+            items.append(f"{re.escape(low)}-{re.escape(high)}" if low <= high else re.escape(low))
+            j = k
+        else:
+            items.append(re.escape(low))
     return None
 
 
@@ -132,7 +139,11 @@ def parse(lines: list[str]) -> list[Pattern]:
         regex = _regex(line.lstrip("/") if not anywhere else line)
         if regex is None:
             continue
-        out.append(Pattern(re.compile(regex, re.DOTALL).fullmatch, negate, directories_only, anywhere))
+        try:
+            match = re.compile(regex, re.DOTALL).fullmatch
+        except re.error:  # (no pattern built above should fail; one that would matches nothing)
+            continue
+        out.append(Pattern(match, negate, directories_only, anywhere))
     return out
 
 

@@ -42,6 +42,9 @@ what?.srt
 [unclosed.srt
 star/**
 mid*dle.srt
+[z-a]9.srt
+[-x]8.srt
+[]]7.srt
 """
 NESTED = {
     "a/.gitignore": "!*.tmp.srt\nb/c/\n/local.srt\n",
@@ -57,6 +60,7 @@ ep16.srt ep36.srt ep57x.srt epa7x.srt trailing.srt x.tmp/ep01.srt y/x.tmp/ep01.s
 keep.bak/ep01.srt other.bak rooted.srt a/rooted.srt deep/ep01.srt deep/er/ep01.srt what1.srt what/.srt
 [unclosed.srt unclosed.srt star/ep01.srt star/s/ep02.srt a/star/ep01.srt middle.srt mid-x-dle.srt mid/dle.srt
 a/ep01.tmp.srt a/b/c/ep01.srt a/b/ep01.srt a/local.srt local.srt a/b/local.srt
+z9.srt a9.srt m9.srt -8.srt x8.srt y8.srt ]7.srt
 """.split() + ["escaped .srt ", "escaped .srt"]
 
 
@@ -107,3 +111,6 @@ def test_patterns_as_gitignore_5_reads_them(tmp_path: Path) -> None:
     assert ignored("logs/ep01.srt") and not ignored("logs/keep.srt") and ignored("logs/sub/keep.srt")
     assert rules.ignored(os.path.join(root, "build"), is_dir=True) and not rules.ignored(os.path.join(root, "th"), True)
     assert not Rules([(root, parse(["# only a comment", "", "   "]))])
+    # patterns git cannot use match nothing, and never stop the walk
+    broken = Rules([(root, parse(["[unclosed", "trailing\\", "ok.srt"]))])
+    assert broken.ignored(os.path.join(root, "ok.srt")) and not broken.ignored(os.path.join(root, "unclosed"))
