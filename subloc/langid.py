@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from .languages import script_family
 from .model import Track
-from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, compiled, strip_markup
+from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, PerCharacter, compiled, strip_markup
 
 # The Han and Hangul classes cost 4.5 and 1.8 ms to compile (sre walks every code point of a range):
 # compiled on first use (scripts.compiled); detect_text counts scripts without them (_script_counts).
@@ -125,16 +125,7 @@ def _script_of(ch: str) -> str | None:
     return None
 
 
-class _Scripts(dict):  # type: ignore[type-arg]
-    """Character → _script_of(character), worked out the first time a character is met (the episodes of a
-    series share most of their characters)."""
-
-    def __missing__(self, ch: str) -> str | None:
-        script = self[ch] = _script_of(ch)
-        return script
-
-
-_SCRIPTS = _Scripts()
+_SCRIPTS = PerCharacter(_script_of)
 
 
 def detect_text(text: str) -> Detection:

@@ -279,6 +279,13 @@ def _cache_file(name: str, source: str) -> str | None:
     return os.path.join(cache_dir(), f"{name}-v{FORMAT}-{key}.marshal")
 
 
+def _position(chars: str, ch: str) -> int | None:
+    """Where ``ch`` is in ``chars`` (distinct characters in code point order), by bisection; None if absent.
+    The cache's indexes are such strings: one object to load, not a dict of thousands."""
+    k = bisect_left(chars, ch)
+    return k if k < len(chars) and chars[k] == ch else None
+
+
 class _Blob:
     """A cache file's buckets, read from a memory map on demand: {first character: bytes}. Loading the
     Chinese file whole cost ~25 ms of every process (10 MB of buckets, of which a check meets a few). The
@@ -289,8 +296,8 @@ class _Blob:
         self._view, self._start, self._firsts, self._ends = view, start, firsts, ends
 
     def get(self, first: str, default: bytes | None = None) -> bytes | memoryview | None:
-        k = bisect_left(self._firsts, first)
-        if k == len(self._firsts) or self._firsts[k] != first:
+        k = _position(self._firsts, first)
+        if k is None:
             return default
         begin = self._start + (self._ends[k - 1] if k else 0)
         return memoryview(self._view)[begin:self._start + self._ends[k]]  # (no copy: a lookup reads one bucket)
@@ -407,8 +414,8 @@ class Emissions:
     def get(self, ch: str, default: tuple[float, ...] | None = None) -> tuple[float, ...] | None:
         got = self._seen.get(ch)
         if got is None:
-            k = bisect_left(self._chars, ch)
-            if k == len(self._chars) or self._chars[k] != ch:
+            k = _position(self._chars, ch)
+            if k is None:
                 return default
             got = self._seen[ch] = tuple(self._values[4 * k:4 * k + 4])
         return got
