@@ -14,7 +14,9 @@ memory (and the file rewritten when possible).
 * Chinese: jieba's ``dict.txt`` (word, frequency) and its HMM tables (finalseg: start, transition and
   emission log-probabilities), for :func:`subloc.scripts.zh_words`.
 * Thai: PyThaiNLP's ``corpus/words_th.txt``, the list its newmm tokenizer uses.
-* Vietnamese: underthesea's ``Viet74K.txt``, words of two to four syllables, lower-case NFC.
+* Vietnamese: underthesea's ``Viet74K.txt``, words of two to four syllables, lower-case NFC; and its
+  word segmentation CRF (``models.bin``, a CRFsuite model, with the ``dictionary.bin`` its features look
+  words up in), for :func:`subloc.scripts.vi_words`.
 """
 
 from __future__ import annotations
@@ -267,6 +269,82 @@ def _build_vietnamese(path: str) -> tuple[dict[str, bytes], dict]:
     return _bucketed(words, False), {}
 
 
+def _cqdb_strings(data: bytes, offset: int) -> list[str]:
+    """The strings of a CRFsuite string database (CQDB chunk at ``offset``), by id: its backward array
+    holds each id's record (id, key size, key with its NUL), offsets from the chunk's start."""
+    import struct
+
+    if data[offset:offset + 4] != b"CQDB":
+        raise ValueError("not a CQDB chunk")
+    count, backward = struct.unpack_from("<2I", data, offset + 16)
+    out = []
+    for k in range(count):
+        (record,) = struct.unpack_from("<I", data, offset + backward + 4 * k)
+        key_id, size = struct.unpack_from("<2I", data, offset + record)
+        if key_id != k or size < 1:
+            raise ValueError("damaged CQDB record")
+        out.append(data[offset + record + 8:offset + record + 7 + size].decode("utf-8"))
+    return out
+
+
+def _build_vietnamese_crf(path: str) -> tuple[dict[str, bytes], dict]:
+    """underthesea's word segmentation CRF from its CRFsuite model file (``models.bin``: a 48-byte header,
+    the FEAT chunk of 20-byte features (type, source, target, weight), then the labels' and the
+    attributes' string databases) and the feature templates and dictionary beside it (pickles the wheel
+    ships: a list of names and a set of words), as a lexicon keyed by what a feature sees:
+
+    * a token, a lower-cased token or a run of two or three tokens ("anh ấy"), or True, False, BOS,
+      EOS → {template: weight of I-W less the weight of B-W} for each template it fires with (two labels:
+      only the difference decides a Viterbi path, every path pays each position's B-W weight once);
+    * a lower-cased run that is a dictionary word also carries ``-1: 1.0`` (the is_in_dict features); a
+      dictionary word no feature sees is 1.
+
+    ``extra``: the template names in the model's order, the labels and the transition weights. A
+    lookup loads the bucket of one string's first two characters: a check that asks the CRF about a few
+    hundred breaks reads a few hundred small buckets, not the 5 MB model (loading it through
+    underthesea_core took ~0.3 s)."""
+    import pickle
+    import struct
+
+    with open(path, "rb") as handle:
+        data = handle.read()
+    magic, _, kind, _, _, labels_count, _, features_at, labels_at, attributes_at = struct.unpack_from(
+        "<4sI4s7I", data)
+    if magic != b"lCRF" or kind != b"FOMC" or data[features_at:features_at + 4] != b"FEAT":
+        raise ValueError(f"{path}: not a CRFsuite model")
+    labels, attributes = _cqdb_strings(data, labels_at), _cqdb_strings(data, attributes_at)
+    (count,) = struct.unpack_from("<I", data, features_at + 8)
+    inside, begin = labels.index("I-W"), labels.index("B-W")
+    weights: dict[str, float] = {}
+    transitions = [[0.0] * labels_count for _ in range(labels_count)]
+    for k in range(count):
+        feature, source, target, weight = struct.unpack_from("<3Id", data, features_at + 12 + 20 * k)
+        if feature == 0 and target in (inside, begin):  # a state feature: attribute → label
+            name = attributes[source]
+            weights[name] = weights.get(name, 0.0) + (weight if target == inside else -weight)
+        elif feature == 1:
+            transitions[source][target] += weight
+    folder = os.path.dirname(path)
+    with open(os.path.join(folder, "features.bin"), "rb") as handle:
+        templates = list(pickle.load(handle))  # (the installed wheel's own files, as importing it would run)
+    with open(os.path.join(folder, "dictionary.bin"), "rb") as handle:
+        dictionary = pickle.load(handle)
+    number = {name: k for k, name in enumerate(templates)}
+    entries: dict[str, dict[int, float] | int] = {}
+    for name, weight in weights.items():
+        template, _, seen = name.partition("=")
+        if template in number and seen:
+            entries.setdefault(seen, {})[number[template]] = weight
+    for word in dictionary:
+        if isinstance(word, str) and word:
+            entry = entries.setdefault(word, 1)  # a word no feature sees: 1, not a dict (cheaper to load)
+            if entry != 1:
+                entry[-1] = 1.0
+    order = [labels.index("B-W"), inside]
+    return _bucketed(entries, True), {"templates": templates,  # type: ignore[arg-type]
+                                      "transitions": [[transitions[a][b] for b in order] for a in order]}
+
+
 # --- the cache --------------------------------------------------------------------------------------
 
 def _cache_file(name: str, source: str) -> str | None:
@@ -432,6 +510,24 @@ def thai() -> Lexicon:
     """PyThaiNLP's Thai word list (the one newmm segments with)."""
     source = _source("pythainlp", "corpus", "words_th.txt")
     return load("th-pythainlp", source, _build_thai) if source else _EMPTY
+
+
+@lru_cache(maxsize=1)
+def vietnamese_crf() -> Lexicon | None:
+    """underthesea's word segmentation CRF (VLSP 2013), see _build_vietnamese_crf; None when the model
+    is not installed or cannot be read."""
+    source = _source("underthesea", "pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727",
+                     "models.bin")
+    if source is None:
+        return None
+    import pickle
+    import struct
+
+    try:
+        return load("vi-crf", source, _build_vietnamese_crf)
+    except (OSError, ValueError, KeyError, IndexError, EOFError, TypeError, AttributeError, ImportError,
+            struct.error, pickle.UnpicklingError):
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -27,10 +27,11 @@ import os
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, Callable, NamedTuple
 
 from .languages import script_family
-from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese
+from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese, vietnamese_crf
 
 # The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
 TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
@@ -391,10 +392,10 @@ _VI_WORDS = _ViWords()
 
 @lru_cache(maxsize=1)
 def _vi_segmenter():  # type: ignore[no-untyped-def]
-    """underthesea's CRF word segmenter (VLSP 2013 model). Loaded from the installed wheel's model files
-    with underthesea_core, the compiled tagger underthesea itself uses (~0.3 s), without importing the
-    underthesea package (~0.7 s more: requests, joblib, its other pipelines); a test holds the two to the
-    same words on the dialogue corpora. Falls back to underthesea's own function."""
+    """underthesea's CRF word segmenter (VLSP 2013 model), run from the installed wheel's model file
+    without importing the underthesea package (~0.7 s: requests, joblib, its other pipelines) or loading
+    the model whole through underthesea_core (~0.3 s); a test holds the two to the same words on the
+    dialogue corpora and salted windows. Falls back to underthesea's own function."""
     direct = _vi_crf_direct()
     if direct is not None:
         return direct
@@ -422,38 +423,82 @@ _VI_TOKEN = (r"=>|==>|->|\.{2,}|-{2,}|>>|\d+x\d+|v\.v\.\.\.|v\.v\.|v\.v|°[CF]"
              r"|(?<=\b)\w+-[\w+-]*\w+|\w+|[^\w\s]")
 
 
+_VI_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
+
+
 def _vi_crf_direct():  # type: ignore[no-untyped-def]
-    """The segmenter from the model files and underthesea_core, or None when either is missing."""
-    import pickle
-
-    from .lexicon import _package_dir
-
-    folder = _package_dir("underthesea")
-    if folder is None:
+    """The segmenter: subloc's tokenizer, then underthesea's CRF read from its model file
+    (lexicon.vietnamese_crf) and run here: the features underthesea_core's featurizer writes, scored
+    and decoded by Viterbi. None when the model is missing or has a template this does not know."""
+    model = vietnamese_crf()
+    if model is None:
         return None
-    model = os.path.join(folder, "pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")
-    try:
-        from underthesea_core import CRFFeaturizer, CRFTagger
-
-        with open(os.path.join(model, "features.bin"), "rb") as handle:
-            features = pickle.load(handle)  # (the installed wheel's own files, as importing it would run)
-        with open(os.path.join(model, "dictionary.bin"), "rb") as handle:
-            dictionary = pickle.load(handle)
-        tagger = CRFTagger()
-        tagger.load(os.path.join(model, "models.bin"))
-        featurizer = CRFFeaturizer(features, dictionary)
-    except (ImportError, OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        return None
+    templates = []
+    for number, name in enumerate(model.extra.get("templates", [])):
+        match = _VI_TEMPLATE.fullmatch(name)
+        if match is None:
+            return None
+        first = int(match[1])
+        last = int(match[2]) if match[2] is not None else first
+        templates.append((number, first, last, match[3]))
+    (bb, bi), (ib, ii) = model.extra["transitions"]
     tokens_of = compiled(_VI_TOKEN).findall
+    lookup = model.get
+
+    nothing: dict[int, float] = {}
+    word = {-1: 1.0}  # a dictionary word no feature sees (stored as 1)
+    bos, eos, true, false = (lookup(value) or nothing for value in ("BOS", "EOS", "True", "False"))
+    pad = 1 + max(max(abs(first), abs(last)) for _, first, last, _ in templates)
 
     def segment(text: str) -> list[str]:
         tokens = tokens_of(unicodedata.normalize("NFC", text))
-        if not tokens:
+        n = len(tokens)
+        if not n:
             return []
-        tags = tagger.tag(featurizer.process([[[token] for token in tokens]])[0])
+        # What the features see, by the length of the run of tokens (1 to 3): the run as written,
+        # lower-cased, whether it is a dictionary word (lower-cased), whether every token is a title (its
+        # first character is its own upper case: "12" and "ĐÃ" are), all ASCII digits; as the entries
+        # of those strings, between BOS and EOS pads, so that a template's column is a slice (a feature
+        # that looks before the text sees BOS, after it EOS, BOS first).
+        runs = {1: tokens, 2: [f"{a} {b}" for a, b in zip(tokens, tokens[1:])],
+                3: [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]}
+        entries: dict[str, dict[int, float]] = {}
+        head, tail = [bos] * pad, [eos] * pad
+        title = [token[0].upper() == token[0] for token in tokens]
+        padded = {("isdigit", 1): head + [true if token.isascii() and token.isdigit() else false
+                                          for token in tokens] + tail}
+        for size in (1, 2, 3):
+            for kind, values in ((None, runs[size]), ("lower", [run.lower() for run in runs[size]])):
+                for value in values:
+                    if value not in entries:
+                        got = lookup(value)
+                        entries[value] = got if type(got) is dict else word if got else nothing
+                padded[kind, size] = head + [entries[value] for value in values] + tail
+            padded["is_in_dict", size] = head + [true if -1 in got else false
+                                                 for got in padded["lower", size][pad:-pad]] + tail
+            padded["istitle", size] = head + [true if all(title[k:k + size]) else false
+                                              for k in range(n - size + 1)] + tail
+        columns = [list(map(dict.get, padded[kind, last - first + 1][pad + first:pad + first + n],
+                            repeat(number, n), repeat(0.0, n)))
+                   for number, first, last, kind in templates]
+        score = [sum(column) for column in zip(*columns)]  # the weight of I-W less that of B-W, per token
+        # Viterbi over B-W / I-W
+        best_b, best_i = 0.0, score[0]
+        back: list[tuple[bool, bool]] = []
+        for k in range(1, n):
+            from_b = (best_b + bb, best_i + ib)
+            from_i = (best_b + bi, best_i + ii)
+            back.append((from_b[1] > from_b[0], from_i[1] > from_i[0]))
+            best_b, best_i = max(from_b), max(from_i) + score[k]
+        inside = best_i > best_b
+        tags = [inside]
+        for came_b, came_i in reversed(back):
+            inside = came_i if inside else came_b
+            tags.append(inside)
+        tags.reverse()
         out: list[str] = []
-        for tag, token in zip(tags, tokens):
-            if tag == "I-W" and out:
+        for token, inside in zip(tokens, tags):
+            if inside and out:
                 out[-1] = out[-1] + " " + token
             else:
                 out.append(token)

@@ -295,9 +295,44 @@ def test_the_vietnamese_crf_loaded_directly_segments_as_underthesea_does() -> No
     assert not differ, differ[:5]
 
 
+@pytest.mark.parametrize("damage", ["truncated", "not a model", "no dictionary"])
+def test_an_unreadable_crf_model_falls_back_to_underthesea(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          damage: str) -> None:
+    """A model file that cannot be read (cut short, not CRFsuite, its dictionary missing) is no error: the
+    segmenter is underthesea's own function, with the same words."""
+    import shutil
+
+    from subloc import scripts
+
+    real = lexicon._source("underthesea", "pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727",
+                           "models.bin")
+    assert real is not None
+    folder = tmp_path / "model"
+    shutil.copytree(Path(real).parent, folder)
+    model = folder / "models.bin"
+    if damage == "truncated":
+        model.write_bytes(model.read_bytes()[:100_000])
+    elif damage == "not a model":
+        model.write_bytes(b"\x00" * 4096)
+    else:
+        (folder / "dictionary.bin").unlink()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(lexicon, "_source", lambda *parts: str(model))
+    for cached in (lexicon.vietnamese_crf, scripts._vi_segmenter):
+        cached.cache_clear()
+    try:
+        assert lexicon.vietnamese_crf() is None
+        assert scripts._vi_crf_direct() is None
+        assert scripts._vi_segmenter()("Ca phẫu thuật sẽ bắt đầu") == ["Ca", "phẫu thuật", "sẽ", "bắt đầu"]
+    finally:
+        for cached in (lexicon.vietnamese_crf, scripts._vi_segmenter):
+            cached.cache_clear()
+
+
 def test_judging_a_vietnamese_break_does_not_import_the_underthesea_package() -> None:
-    """A break the dictionary cannot settle (cô ta is a dictionary phrase) asks the CRF, loaded without
-    the underthesea package's imports (requests, joblib, its other pipelines: ~0.7 s)."""
+    """A break the dictionary cannot settle (cô ta is a dictionary phrase) asks the CRF, read from its model
+    file without the underthesea package's imports (requests, joblib, its other pipelines: ~0.7 s) or
+    underthesea_core's (its model load: ~0.3 s)."""
     import subprocess
     import sys
 
@@ -306,4 +341,4 @@ def test_judging_a_vietnamese_break_does_not_import_the_underthesea_package() ->
             "print('underthesea' in sys.modules, 'underthesea_core' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0].startswith("None (") and "phẫu thuật" in out[0]
-    assert out[1] == "False True"
+    assert out[1] == "False False"
