@@ -31,7 +31,7 @@ from itertools import repeat
 from typing import Any, Callable, NamedTuple
 
 from .languages import script_family
-from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese, vietnamese_crf
+from .lexicon import Lexicon, chinese, chinese_emissions, syllable_bucket, thai, vietnamese, vietnamese_crf
 
 # The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
 TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
@@ -443,11 +443,16 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
         templates.append((number, first, last, match[3]))
     (bb, bi), (ib, ii) = model.extra["transitions"]
     tokens_of = compiled(_VI_TOKEN).findall
-    lookup = model.get
-
     nothing: dict[int, float] = {}
     word = {-1: 1.0}  # a dictionary word no feature sees (stored as 1)
-    bos, eos, true, false = (lookup(value) or nothing for value in ("BOS", "EOS", "True", "False"))
+    known: dict[str, dict[int, float]] = {}  # the strings met so far (tokens recur from window to window)
+
+    def lookup(value: str) -> dict[int, float]:
+        got = model.lookup(value, syllable_bucket(value))
+        got = known[value] = got if type(got) is dict else word if got else nothing
+        return got
+
+    bos, eos, true, false = (lookup(value) for value in ("BOS", "EOS", "True", "False"))
     pad = 1 + max(max(abs(first), abs(last)) for _, first, last, _ in templates)
 
     def segment(text: str) -> list[str]:
@@ -462,18 +467,13 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
         # that looks before the text sees BOS, after it EOS, BOS first).
         runs = {1: tokens, 2: [f"{a} {b}" for a, b in zip(tokens, tokens[1:])],
                 3: [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]}
-        entries: dict[str, dict[int, float]] = {}
         head, tail = [bos] * pad, [eos] * pad
         title = [token[0].upper() == token[0] for token in tokens]
         padded = {("isdigit", 1): head + [true if token.isascii() and token.isdigit() else false
                                           for token in tokens] + tail}
         for size in (1, 2, 3):
             for kind, values in ((None, runs[size]), ("lower", [run.lower() for run in runs[size]])):
-                for value in values:
-                    if value not in entries:
-                        got = lookup(value)
-                        entries[value] = got if type(got) is dict else word if got else nothing
-                padded[kind, size] = head + [entries[value] for value in values] + tail
+                padded[kind, size] = head + [known[value] if value in known else lookup(value) for value in values] + tail
             padded["is_in_dict", size] = head + [true if -1 in got else false
                                                  for got in padded["lower", size][pad:-pad]] + tail
             padded["istitle", size] = head + [true if all(title[k:k + size]) else false

@@ -246,6 +246,26 @@ def test_the_cache_is_rebuilt_when_the_dictionary_changes(source: Path, tmp_path
     assert new != old  # the stale file is removed, not left to pile up
 
 
+def test_the_caches_of_two_installations_are_both_kept(source: Path, tmp_path: Path) -> None:
+    """Two virtual environments, each with its own word list (another path): each keeps its cache, and
+    only its own older file or an older format's is removed."""
+    other = tmp_path / "other-venv" / "words_th.txt"
+    other.parent.mkdir()
+    other.write_text(WORDS, "utf-8")
+    _load(source)
+    _load(other)
+    both = _cache_files(tmp_path)
+    assert len(both) == 2
+    older = both[0].parent / both[0].name.replace(f"-v{lexicon.FORMAT}-", f"-v{lexicon.FORMAT - 1}-")
+    older.write_bytes(b"a cache file of an older format")
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 5_000_000_000))
+    _load(source)  # rebuilt: its own older file and the older format go, the other path's stays
+    after = _cache_files(tmp_path)
+    assert len(after) == 2 and not older.exists()
+    assert len(set(after) & set(both)) == 1
+    assert _load(other) is not None and _cache_files(tmp_path) == after
+
+
 def test_an_unwritable_cache_folder_builds_in_memory(source: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "not-a-folder"
