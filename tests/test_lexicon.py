@@ -168,6 +168,25 @@ def test_the_chinese_break_judgement_is_the_windows_segmentation() -> None:
     assert judged > 300
 
 
+def test_vietnamese_syllables_are_the_runs_of_letters() -> None:
+    """_syllable_spans takes a word of letters whole and sends any other word to the regex: the spans are
+    the regex's on the dialogue lines and on text with punctuation, digits, tabs, non-breaking and double
+    spaces, combining marks (NFD), superscripts and underscores."""
+    import random
+    import unicodedata
+
+    from subloc.scripts import _VI_SYLLABLE, _syllable_spans
+
+    rng = random.Random(5)
+    lines = [line.replace("_", " ") for line in _lines("vi_words.txt")]
+    pieces = [s for line in lines for s in line.split()] + [
+        "anh,", "“Cô", "ta”", "…", "5", "10.000", "x²", "½", "a_b", "Bà\tnội", "cô\u00a0ta", "", "H'Mông",
+        unicodedata.normalize("NFD", "thiếu"), "A1", "(anh)", "—"]
+    texts = lines + [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(3000)]
+    for text in texts:
+        assert _syllable_spans(text) == [m.span() for m in _VI_SYLLABLE.finditer(text)], text
+
+
 def test_the_vietnamese_break_asks_only_the_phrases_that_cross_it() -> None:
     """_vi_dictionary_crosses asks the dictionary only about the phrases over one space: on every space of
     the dialogue lines (and of random windows of their syllables, with punctuation and capitals) it says
