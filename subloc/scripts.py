@@ -23,11 +23,9 @@ and the BOM never count.
 from __future__ import annotations
 
 import math
-import os
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import repeat
 from typing import Any, Callable, NamedTuple
 
 from .languages import script_family
@@ -443,45 +441,77 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
         templates.append((number, first, last, match[3]))
     (bb, bi), (ib, ii) = model.extra["transitions"]
     tokens_of = compiled(_VI_TOKEN).findall
-    nothing: dict[int, float] = {}
-    word = {-1: 1.0}  # a dictionary word no feature sees (stored as 1)
-    known: dict[str, dict[int, float]] = {}  # the strings met so far (tokens recur from window to window)
+    # A string's weights by what sees it: (kind, run length) → ((shift, weight), …): the template with
+    # first offset ``first`` sees the run starting at token j from token j - first, so the run adds its
+    # weight there. Kept per string met (tokens recur from window to window).
+    shape = {number: (kind, last - first + 1, -first) for number, first, last, kind in templates}
 
-    def lookup(value: str) -> dict[int, float]:
-        got = model.lookup(value, syllable_bucket(value))
-        got = known[value] = got if type(got) is dict else word if got else nothing
+    def by_template(entry: dict[int, float]) -> dict[tuple[str | None, int], tuple[tuple[int, float], ...]]:
+        out: dict[tuple[str | None, int], list[tuple[int, float]]] = {}
+        for number, weight in entry.items():
+            if number in shape:
+                kind, size, shift = shape[number]
+                out.setdefault((kind, size), []).append((shift, weight))
+        return {key: tuple(pairs) for key, pairs in out.items()}
+
+    known: dict[str, tuple[dict, bool]] = {}
+
+    def lookup(value: str) -> tuple[dict, bool]:
+        """(weights by what sees the string, whether it is a dictionary word)."""
+        got = known.get(value)
+        if got is None:
+            entry = model.lookup(value, syllable_bucket(value))
+            got = known[value] = ((by_template(entry), -1 in entry) if type(entry) is dict
+                                  else ({}, bool(entry)))  # (1: a dictionary word no feature sees)
         return got
 
-    bos, eos, true, false = (lookup(value) for value in ("BOS", "EOS", "True", "False"))
-    pad = 1 + max(max(abs(first), abs(last)) for _, first, last, _ in templates)
+    (true, _), (false, _) = lookup("True"), lookup("False")
+    edges: dict[int, list[float]] = {}
+
+    def edge_scores(n: int) -> list[float]:
+        """What BOS and EOS add at each token of an n-token text (a template that looks before the text
+        sees BOS, after it EOS, BOS first)."""
+        got = edges.get(n)
+        if got is None:
+            before = model.lookup("BOS", syllable_bucket("BOS")) or {}
+            after = model.lookup("EOS", syllable_bucket("EOS")) or {}
+            got = edges[n] = [0.0] * n
+            for number, first, last, _ in templates:
+                for k in range(n):
+                    side = before if k + first < 0 else after if k + last >= n else None
+                    if side is not None:
+                        got[k] += side.get(number, 0.0)
+        return got
 
     def segment(text: str) -> list[str]:
         tokens = tokens_of(unicodedata.normalize("NFC", text))
         n = len(tokens)
         if not n:
             return []
-        # What the features see, by the length of the run of tokens (1 to 3): the run as written,
-        # lower-cased, whether it is a dictionary word (lower-cased), whether every token is a title (its
-        # first character is its own upper case: "12" and "ĐÃ" are), all ASCII digits; as the entries
-        # of those strings, between BOS and EOS pads, so that a template's column is a slice (a feature
-        # that looks before the text sees BOS, after it EOS, BOS first).
-        runs = {1: tokens, 2: [f"{a} {b}" for a, b in zip(tokens, tokens[1:])],
-                3: [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]}
-        head, tail = [bos] * pad, [eos] * pad
+        # The score of each token (the weight of I-W less that of B-W): each run of one to three tokens
+        # adds what it weighs as written, lower-cased, as a dictionary word or not, as titles or not
+        # (every token's first character is its own upper case: "12" and "ĐÃ" are), as digits or not.
+        score = edge_scores(n)[:]
         title = [token[0].upper() == token[0] for token in tokens]
-        padded = {("isdigit", 1): head + [true if token.isascii() and token.isdigit() else false
-                                          for token in tokens] + tail}
+        runs = tokens
         for size in (1, 2, 3):
-            for kind, values in ((None, runs[size]), ("lower", [run.lower() for run in runs[size]])):
-                padded[kind, size] = head + [known[value] if value in known else lookup(value) for value in values] + tail
-            padded["is_in_dict", size] = head + [true if -1 in got else false
-                                                 for got in padded["lower", size][pad:-pad]] + tail
-            padded["istitle", size] = head + [true if all(title[k:k + size]) else false
-                                              for k in range(n - size + 1)] + tail
-        columns = [list(map(dict.get, padded[kind, last - first + 1][pad + first:pad + first + n],
-                            repeat(number, n), repeat(0.0, n)))
-                   for number, first, last, kind in templates]
-        score = [sum(column) for column in zip(*columns)]  # the weight of I-W less that of B-W, per token
+            if size == 2:
+                runs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+            elif size == 3:
+                runs = [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
+            raw, lower, in_dict, titled = (None, size), ("lower", size), ("is_in_dict", size), ("istitle", size)
+            for j, run in enumerate(runs):
+                weights = lookup(run)[0].get(raw, ())
+                lowered = run.lower()
+                seen, is_word = lookup(lowered) if lowered != run else lookup(run)
+                flags = (true if is_word else false).get(in_dict, ()) + \
+                    (true if all(title[j:j + size]) else false).get(titled, ())
+                if size == 1:
+                    flags += (true if run.isascii() and run.isdigit() else false).get(("isdigit", 1), ())
+                for shift, weight in weights + seen.get(lower, ()) + flags:
+                    k = j + shift
+                    if 0 <= k < n:
+                        score[k] += weight
         # Viterbi over B-W / I-W
         best_b, best_i = 0.0, score[0]
         back: list[tuple[bool, bool]] = []
