@@ -608,11 +608,30 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     lowered = unicodedata.normalize("NFC", text).lower()
     if lowered[position:position + 1] != " ":
         return False
+    words = vietnamese()  # (with VI_COMPOUNDS: _ViWords, without its call per phrase)
+    before = lowered[:position].rsplit(" ", 3)[-3:]
+    after = lowered[position + 1:].split(" ", 3)[:3]
+    if all(word.isalpha() for word in before) and all(word.isalpha() for word in after):
+        # The common case: the three words on each side are letters only, each one syllable, so the six
+        # phrases over the space are those words joined (no regex, no offsets).
+        left = right = ""
+        lefts, rights = [], []  # the last one, two, three words before; the first after
+        for word in reversed(before):
+            left = f"{word} {left}" if left else word
+            lefts.append(left)
+        for word in after:
+            right = f"{right} {word}" if right else word
+            rights.append(right)
+        for i, left in enumerate(lefts):
+            for right in rights[:3 - i]:
+                phrase = f"{left} {right}"
+                if phrase in words or phrase in VI_COMPOUNDS:
+                    return True
+        return False
     syllables = _syllable_spans(lowered)
     left = sum([end <= position for _, end in syllables])  # syllables before the space
     if left == 0 or left == len(syllables):
         return False
-    words = vietnamese()  # (with VI_COMPOUNDS: _ViWords, without its call per phrase)
     for size in (2, 3, 4):
         for k in range(max(0, left - size + 1), min(left, len(syllables) - size + 1)):
             phrase = lowered[syllables[k][0]:syllables[k + size - 1][1]]
