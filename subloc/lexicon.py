@@ -31,7 +31,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
-FORMAT = 12  # bump when the cached layout changes
+FORMAT = 13  # bump when the cached layout changes
 
 
 def _package_dir(name: str) -> str | None:
@@ -58,10 +58,14 @@ class Lexicon:
     prefix of longer words that is not itself a word (jieba's prefix dictionary: a route stops at the
     first fragment that is no entry). ``extra`` holds whatever else the list carries (jieba's total
     frequency, the HMM tables). Two characters, not one: a Chinese check meets ~150 first characters,
-    whose buckets hold ~70,000 entries, but only ~130 two-character beginnings of words (~900 entries)."""
+    whose buckets hold ~70,000 entries, but only ~130 two-character beginnings of words (~900 entries).
+    A list filed by another rule (``bucket``: the Vietnamese ones, by first syllable) answers ``in`` and
+    ``get``; the walks along a bucket (matches, crosses, prefixes) need the first-two-characters rule."""
 
-    def __init__(self, buckets: dict[str, bytes] | _Blob, extra: dict | None = None) -> None:
-        self._raw = buckets  # first character → its group of buckets by second character (see _group)
+    def __init__(self, buckets: dict[str, bytes] | _Blob, extra: dict | None = None,
+                 bucket: Callable[[str], str] | None = None) -> None:
+        self._raw = buckets
+        self._bucket = bucket  # the two characters a word is filed under, when not its first two  # first character → its group of buckets by second character (see _group)
         self._groups: dict[str, tuple[str, array, memoryview]] = {}
         self._parsed: dict[str, tuple[dict[str, int], int, list[str]]] = {}
         self.extra = extra or {}
@@ -96,19 +100,18 @@ class Lexicon:
         """The entries that start with ``key`` (one or two characters), with their values."""
         return self._values(key)
 
-    def lookup(self, word: str, bucket: str, default: int = 0) -> int:
-        """``get`` for a list filed by another rule than its words' first two characters (``bucket``)."""
-        return self._values(bucket).get(word, default)
-
     def get(self, word: str, default: int = 0) -> int:
-        return self._values(word[:2]).get(word, default) if word else default
+        if not word:
+            return default
+        return self._values(self._bucket(word) if self._bucket else word[:2]).get(word, default)
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str) or not word:
             return False
-        parsed = self._parsed.get(word[:2])  # (the bucket's dict at hand: two calls fewer on a hot path)
+        key = self._bucket(word) if self._bucket else word[:2]
+        parsed = self._parsed.get(key)  # (the bucket's dict at hand: two calls fewer on a hot path)
         words = parsed[0] if parsed is not None else None
-        return bool((words if words is not None else self._values(word[:2])).get(word))
+        return bool((words if words is not None else self._values(key)).get(word))
 
     def matches(self, text: str, start: int = 0) -> list[tuple[int, int]]:
         """(end offset, value) of each word of this list starting at ``text[start]``, shortest first.
@@ -277,7 +280,7 @@ def _build_vietnamese(path: str) -> tuple[dict[str, bytes], dict]:
             line = unicodedata.normalize("NFC", line.strip().lower())
             if 2 <= line.count(" ") + 1 <= 4:
                 words[line] = 1
-    return _bucketed(words, False), {}
+    return _bucketed(words, False, syllable_bucket), {}
 
 
 def _cqdb_strings(data: bytes, offset: int) -> list[str]:
@@ -311,10 +314,10 @@ def _build_vietnamese_crf(path: str) -> tuple[dict[str, bytes], dict]:
       dictionary word no feature sees is 1.
 
     ``extra``: the template names in the model's order and the transition weights. The strings are
-    filed by their first syllable (syllable_bucket), read with ``Lexicon.lookup``: a check that asks the
-    CRF about a few hundred breaks reads a few hundred buckets of ~30 strings, not the 5 MB model
-    (loading it through underthesea_core took ~0.3 s), nor the buckets of their first two letters
-    (th, ch, tr…: up to 4,600 strings each, 41,000 of the 85,000 for 1,443 strings looked up)."""
+    filed by their first syllable (syllable_bucket): a check that asks the CRF about a few hundred
+    breaks reads a few hundred buckets of ~30 strings, not the 5 MB model (loading it through
+    underthesea_core took ~0.3 s), nor the buckets of their first two letters (th, ch, tr…: up to
+    4,600 strings each, 41,000 of the 85,000 for 1,443 strings looked up)."""
     import pickle
     import struct
 
@@ -470,18 +473,23 @@ def _write_cache(path: str, buckets: dict[str, bytes], extra: dict) -> None:
 
 
 def _superseded(old: str, new: str) -> bool:
-    """Whether the cache file ``old`` is one ``new`` replaces: the same list from the same path (an older
-    version of the file) or in an older format. The list of another path is kept: two virtual
-    environments, each with its own jieba, would otherwise rebuild each other's cache on every run."""
+    """Whether the cache file ``old`` is one ``new`` replaces: in this format, the same list from the same
+    path (an older version of the file); or in an older format. The list of another path, and a newer
+    format's, are kept: two virtual environments, each with its own jieba (or its own subloc), would
+    otherwise rebuild each other's cache on every run."""
     name, _, rest = new.rpartition("-v")
     if not old.startswith(name + "-v") or not old.endswith(".marshal"):
         return False
     version, _, key = old[len(name) + 2:].partition("-")
-    return version != str(FORMAT) or key[:8] == rest.partition("-")[2][:8]  # (the path's CRC)
+    if not version.isdigit() or int(version) != FORMAT:
+        return version.isdigit() and int(version) < FORMAT
+    return key[:8] == rest.partition("-")[2][:8]  # (the path's CRC)
 
 
-def load(name: str, source: str, build: Callable[[str], tuple[dict[str, bytes], dict]]) -> Lexicon:
+def load(name: str, source: str, build: Callable[[str], tuple[dict[str, bytes], dict]],
+         bucket: Callable[[str], str] | None = None) -> Lexicon:
     """The lexicon of ``source``: from the cache when it matches the file, else built (and cached).
+    ``bucket``: the rule ``build`` filed the words by, when not their first two characters.
 
     No lock: two threads or processes loading at once each read (or build) it, and the atomic write
     keeps the file whole; a lock held by a thread when check forks its workers would hang them."""
@@ -491,7 +499,7 @@ def load(name: str, source: str, build: Callable[[str], tuple[dict[str, bytes], 
         data = build(source)
         if cached:
             _write_cache(cached, *data)
-    return Lexicon(data[0], data[1])
+    return Lexicon(data[0], data[1], bucket)
 
 
 def _source(package: str, *parts: str) -> str | None:
@@ -554,7 +562,7 @@ def vietnamese_crf() -> Lexicon | None:
     import struct
 
     try:
-        return load("vi-crf", source, _build_vietnamese_crf)
+        return load("vi-crf", source, _build_vietnamese_crf, syllable_bucket)
     except (OSError, ValueError, KeyError, IndexError, EOFError, TypeError, AttributeError, ImportError,
             struct.error, pickle.UnpicklingError):
         return None
@@ -562,6 +570,7 @@ def vietnamese_crf() -> Lexicon | None:
 
 @lru_cache(maxsize=1)
 def vietnamese() -> Lexicon:
-    """Viet74K's words of two to four syllables, lower-case NFC (shipped with underthesea)."""
+    """Viet74K's words of two to four syllables, lower-case NFC (shipped with underthesea), filed by their
+    first syllable (syllable_bucket)."""
     source = _source("underthesea", "corpus", "data", "Viet74K.txt")
-    return load("vi-viet74k", source, _build_vietnamese) if source else _EMPTY
+    return load("vi-viet74k", source, _build_vietnamese, syllable_bucket) if source else _EMPTY

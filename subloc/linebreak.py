@@ -237,8 +237,9 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         return None
     if left.endswith("-") and right[:1].isalpha():
         return "a hyphenated word is split across lines: keep it on one line", "warning"
-    last = _WORDS.findall(left.lower())
-    if last and left[-1].isalnum() and last[-1] in _DANGLING.get(language.split("-")[0], set()):
+    # (the last word is in the last chunk between spaces: no regex over the whole line)
+    last = _WORDS.findall(left.rsplit(None, 1)[-1].lower()) if left[-1].isalnum() else None
+    if last and last[-1] in _DANGLING.get(language.split("-")[0], ()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
     if language.split("-")[0] == "vi":
         word = vi_break_splits_word(left, right)

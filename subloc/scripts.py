@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
 from .languages import script_family
-from .lexicon import Lexicon, chinese, chinese_emissions, syllable_bucket, thai, vietnamese, vietnamese_crf
+from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese, vietnamese_crf
 
 # The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
 TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
@@ -375,10 +375,18 @@ ngay lập tức|hôm nay|ngày mai|hôm qua|ly hôn|ly dị|kết hôn|hôn ư�
 
 
 class _ViWords:
-    """Viet74K's words of two to four syllables (subloc.lexicon) and the reviewed compounds above."""
+    """Viet74K's words of two to four syllables (subloc.lexicon) and the reviewed compounds above. The
+    answers are kept (a phrase is asked again and again across a series: the same names and turns of
+    phrase; the word list files phrases by first syllable, which costs a little to work out)."""
 
-    def __contains__(self, phrase: object) -> bool:
-        return phrase in VI_COMPOUNDS or phrase in vietnamese()
+    def __init__(self) -> None:
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, phrase: str) -> bool:
+        got = self.known.get(phrase)
+        if got is None:
+            got = self.known[phrase] = phrase in VI_COMPOUNDS or phrase in vietnamese()
+        return got
 
 
 def _vi_dictionary() -> _ViWords:
@@ -460,7 +468,7 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
         """(weights by what sees the string, whether it is a dictionary word)."""
         got = known.get(value)
         if got is None:
-            entry = model.lookup(value, syllable_bucket(value))
+            entry = model.get(value)
             got = known[value] = ((by_template(entry), -1 in entry) if type(entry) is dict
                                   else ({}, bool(entry)))  # (1: a dictionary word no feature sees)
         return got
@@ -473,8 +481,7 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
         sees BOS, after it EOS, BOS first)."""
         got = edges.get(n)
         if got is None:
-            before = model.lookup("BOS", syllable_bucket("BOS")) or {}
-            after = model.lookup("EOS", syllable_bucket("EOS")) or {}
+            before, after = model.get("BOS") or {}, model.get("EOS") or {}
             got = edges[n] = [0.0] * n
             for number, first, last, _ in templates:
                 for k in range(n):
@@ -608,7 +615,7 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     lowered = unicodedata.normalize("NFC", text).lower()
     if lowered[position:position + 1] != " ":
         return False
-    words = vietnamese()  # (with VI_COMPOUNDS: _ViWords, without its call per phrase)
+    known, words = _VI_WORDS.known, _VI_WORDS  # (the answers kept: no call for a phrase asked before)
     before = lowered[:position].rsplit(" ", 3)[-3:]
     after = lowered[position + 1:].split(" ", 3)[:3]
     if all(word.isalpha() for word in before) and all(word.isalpha() for word in after):
@@ -625,7 +632,10 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
         for i, left in enumerate(lefts):
             for right in rights[:3 - i]:
                 phrase = f"{left} {right}"
-                if phrase in words or phrase in VI_COMPOUNDS:
+                got = known.get(phrase)
+                if got is None:
+                    got = phrase in words
+                if got:
                     return True
         return False
     syllables = _syllable_spans(lowered)
@@ -634,8 +644,7 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
         return False
     for size in (2, 3, 4):
         for k in range(max(0, left - size + 1), min(left, len(syllables) - size + 1)):
-            phrase = lowered[syllables[k][0]:syllables[k + size - 1][1]]
-            if phrase in words or phrase in VI_COMPOUNDS:
+            if lowered[syllables[k][0]:syllables[k + size - 1][1]] in words:
                 return True
     return False
 

@@ -266,8 +266,8 @@ def test_the_cache_is_rebuilt_when_the_dictionary_changes(source: Path, tmp_path
 
 
 def test_the_caches_of_two_installations_are_both_kept(source: Path, tmp_path: Path) -> None:
-    """Two virtual environments, each with its own word list (another path): each keeps its cache, and
-    only its own older file or an older format's is removed."""
+    """Two virtual environments, each with its own word list (another path) or its own subloc (another
+    format): each keeps its cache, and only its own older file or an older format's is removed."""
     other = tmp_path / "other-venv" / "words_th.txt"
     other.parent.mkdir()
     other.write_text(WORDS, "utf-8")
@@ -276,11 +276,15 @@ def test_the_caches_of_two_installations_are_both_kept(source: Path, tmp_path: P
     both = _cache_files(tmp_path)
     assert len(both) == 2
     older = both[0].parent / both[0].name.replace(f"-v{lexicon.FORMAT}-", f"-v{lexicon.FORMAT - 1}-")
+    newer = both[0].parent / both[0].name.replace(f"-v{lexicon.FORMAT}-", f"-v{lexicon.FORMAT + 1}-")
     older.write_bytes(b"a cache file of an older format")
+    newer.write_bytes(b"a cache file of a newer subloc's format")
     os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 5_000_000_000))
-    _load(source)  # rebuilt: its own older file and the older format go, the other path's stays
+    _load(source)  # rebuilt: its own older file and the older format go; the other path's and the newer stay
+    assert newer.exists() and not older.exists()
+    newer.unlink()
     after = _cache_files(tmp_path)
-    assert len(after) == 2 and not older.exists()
+    assert len(after) == 2
     assert len(set(after) & set(both)) == 1
     assert _load(other) is not None and _cache_files(tmp_path) == after
 
