@@ -323,27 +323,33 @@ def _build_vietnamese_crf(path: str) -> tuple[dict[str, bytes], dict]:
 
     with open(path, "rb") as handle:
         data = handle.read()
-    magic, _, kind, _, _, labels_count, _, features_at, labels_at, attributes_at = struct.unpack_from(
-        "<4sI4s7I", data)
-    if magic != b"lCRF" or kind != b"FOMC" or data[features_at:features_at + 4] != b"FEAT":
-        raise ValueError(f"{path}: not a CRFsuite model")
-    labels, attributes = _cqdb_strings(data, labels_at), _cqdb_strings(data, attributes_at)
-    (count,) = struct.unpack_from("<I", data, features_at + 8)
-    inside, begin = labels.index("I-W"), labels.index("B-W")
-    weights: dict[str, float] = {}
-    transitions = [[0.0] * labels_count for _ in range(labels_count)]
-    for k in range(count):
-        feature, source, target, weight = struct.unpack_from("<3Id", data, features_at + 12 + 20 * k)
-        if feature == 0 and target in (inside, begin):  # a state feature: attribute → label
-            name = attributes[source]
-            weights[name] = weights.get(name, 0.0) + (weight if target == inside else -weight)
-        elif feature == 1:
-            transitions[source][target] += weight
+    try:
+        magic, _, kind, _, _, labels_count, _, features_at, labels_at, attributes_at = struct.unpack_from(
+            "<4sI4s7I", data)
+        if magic != b"lCRF" or kind != b"FOMC" or data[features_at:features_at + 4] != b"FEAT":
+            raise ValueError(f"{path}: not a CRFsuite model")
+        labels, attributes = _cqdb_strings(data, labels_at), _cqdb_strings(data, attributes_at)
+        (count,) = struct.unpack_from("<I", data, features_at + 8)
+        inside, begin = labels.index("I-W"), labels.index("B-W")
+        weights: dict[str, float] = {}
+        transitions = [[0.0] * labels_count for _ in range(labels_count)]
+        for k in range(count):
+            feature, source, target, weight = struct.unpack_from("<3Id", data, features_at + 12 + 20 * k)
+            if feature == 0 and target in (inside, begin):  # a state feature: attribute → label
+                name = attributes[source]
+                weights[name] = weights.get(name, 0.0) + (weight if target == inside else -weight)
+            elif feature == 1:
+                transitions[source][target] += weight
+    except (struct.error, IndexError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: not a CRFsuite model ({error})") from error
     folder = os.path.dirname(path)
-    with open(os.path.join(folder, "features.bin"), "rb") as handle:
-        templates = list(pickle.load(handle))  # (the installed wheel's own files, as importing it would run)
-    with open(os.path.join(folder, "dictionary.bin"), "rb") as handle:
-        dictionary = pickle.load(handle)
+    try:
+        with open(os.path.join(folder, "features.bin"), "rb") as handle:
+            templates = list(pickle.load(handle))  # (the wheel's own files, as importing it would run)
+        with open(os.path.join(folder, "dictionary.bin"), "rb") as handle:
+            dictionary = pickle.load(handle)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as error:
+        raise ValueError(f"{folder}: unreadable features or dictionary ({error})") from error
     number = {name: k for k, name in enumerate(templates)}
     entries: dict[str, dict[int, float] | int] = {}
     for name, weight in weights.items():
@@ -558,13 +564,9 @@ def vietnamese_crf() -> Lexicon | None:
                      "models.bin")
     if source is None:
         return None
-    import pickle
-    import struct
-
     try:
         return load("vi-crf", source, _build_vietnamese_crf, syllable_bucket)
-    except (OSError, ValueError, KeyError, IndexError, EOFError, TypeError, AttributeError, ImportError,
-            struct.error, pickle.UnpicklingError):
+    except (OSError, ValueError):  # (the builder says ValueError for a model it cannot read)
         return None
 
 
