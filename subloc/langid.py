@@ -21,21 +21,22 @@ from typing import NamedTuple
 
 from .languages import script_family
 from .model import Track
+from .patterns import lazy
 from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, PerCharacter, compiled, strip_markup
 
 # The Han and Hangul classes cost 4.5 and 1.8 ms to compile (sre walks every code point of a range):
 # compiled on first use (scripts.compiled); detect_text counts scripts without them (_script_counts).
 _HAN = f"[{HAN}]"
-_THAI = re.compile(f"[{THAI}]")
+_THAI = lazy(f"[{THAI}]")
 _HANGUL = r"[\uac00-\ud7af\u1100-\u11ff]"
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
-_VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵÀÁẢÃẠÈÉẺẼẸÌÍỈĨỊÒÓỎÕỌÙÚỦŨỤỲÝỶỸỴ]")
-_WORD = re.compile(r"[a-z\u00c0-\u024f]+(?:'[a-z]+)?")
+_KANA = lazy(r"[\u3040-\u30ff]")
+_LATIN = lazy(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_VIET = lazy(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵÀÁẢÃẠÈÉẺẼẸÌÍỈĨỊÒÓỎÕỌÙÚỦŨỤỲÝỶỸỴ]")
+_WORD = lazy(r"[a-z\u00c0-\u024f]+(?:'[a-z]+)?")
 # Runs of the classes above, for counting: len(text) minus what is left without them (one match a run, not
 # one a letter: a Thai file is counted 3.5 times faster than by _THAI.subn).
-_THAI_RUN = re.compile(f"[{THAI}]+")
-_LATIN_RUN = re.compile(_LATIN.pattern + "+")
+_THAI_RUN = lazy(f"[{THAI}]+")
+_LATIN_RUN = lazy(_LATIN.pattern + "+")
 
 
 def _count(runs: re.Pattern[str], text: str) -> int:
@@ -87,7 +88,7 @@ class Detection(NamedTuple):  # (a NamedTuple, as Location)
         return self.language == declared
 
 
-_LATIN_OR_OTHER_LOW = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff\u0600-\u06ff]")
+_LATIN_OR_OTHER_LOW = lazy("[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff\u0600-\u06ff]")
 
 
 def _script_counts(counts: Counter[str]) -> tuple[int, int, int, int, int]:
@@ -236,8 +237,8 @@ _OTHER_SCRIPTS = {"Hangul": _HANGUL, "Japanese kana": _KANA.pattern, "Cyrillic":
 
 
 
-_LETTERS = re.compile(r"[^\W\d_]")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LETTERS = lazy(r"[^\W\d_]")
+_LETTER_RUN = lazy(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=2)

@@ -21,12 +21,12 @@ Lines are balanced: the longest line is as short as possible, a slightly longer 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
 from .languages import script_family
+from .patterns import lazy
 from .profiles import Profile
 from .scripts import (CJK_NO_LINE_END, CJK_NO_LINE_START, THAI_NO_LINE_END, THAI_NO_LINE_START, count, is_han,
                       is_thai, strip_markup, thai_break_splits_word, thai_words, vi_break_splits_word,
@@ -196,7 +196,7 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
     return out
 
 
-_WORDS = re.compile(r"[\w']+")
+_WORDS = lazy(r"[\w']+")
 
 
 def break_problem(left: str, right: str, language: str) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from .errors import ConfigError
 from .gitignore import Rules, read as read_gitignore
+from .patterns import lazy
 
 Stamp = tuple[str, int, int]
 
@@ -120,7 +121,7 @@ def _too_deep(text: str) -> int | None:
 # dotted key, a bare [tool] table or a tool = {…} inline table (quoted or spaced keys too). A
 # pyproject.toml with none of these (the usual one: [project], [tool.pytest…], [tool.ruff…]) is not
 # parsed, and tomllib is not imported.
-_SUBLOC_TABLE = re.compile(r"""^\ufeff?[ \t]*\[{0,2}[ \t]*["']?tool["']?[ \t]*(?:\.[ \t]*["']?subloc\b|\]|=)""", re.M)
+_SUBLOC_TABLE = lazy(r"""^\ufeff?[ \t]*\[{0,2}[ \t]*["']?tool["']?[ \t]*(?:\.[ \t]*["']?subloc\b|\]|=)""", re.M)
 
 
 def _has_subloc_table(pyproject: Path) -> bool:

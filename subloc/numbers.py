@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .patterns import lazy
+
 # A number: digits with optional thousands separators (',' '.' or a space in id/ms/vi style) and decimals.
-_NUMBER = re.compile(r"(?<![0-9])([0-9]{1,3}(?:[,.][0-9]{3})+|[0-9]+)(?:([.,])([0-9]+))?(?![0-9])")
+_NUMBER = lazy(r"(?<![0-9])([0-9]{1,3}(?:[,.][0-9]{3})+|[0-9]+)(?:([.,])([0-9]+))?(?![0-9])")
 
 _ZH_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000, "千": 1000, "百": 100}
 _UNITS = {
@@ -76,7 +78,7 @@ def target_values(text: str, language: str) -> set[float]:
 
 
 _TH_WORDS_1_6 = {"หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6}
-_TH_EVENING = re.compile(r"(?:([0-9]+)|(หนึ่ง|สอง|สาม|สี่|ห้า|หก))\s*ทุ่ม")
+_TH_EVENING = lazy(r"(?:([0-9]+)|(หนึ่ง|สอง|สาม|สี่|ห้า|หก))\s*ทุ่ม")
 
 
 def _thai_clock(text: str) -> set[float]:

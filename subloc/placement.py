@@ -12,10 +12,10 @@ Top-positioned cues (on-screen text, ``{\\an8}`` in SRT) use ``line:12%`` (top e
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from .errors import UsageError
+from .patterns import lazy
 
 
 class Preset(NamedTuple):
@@ -44,7 +44,7 @@ PRESETS: dict[str, Preset] = {
 }
 DEFAULT_PRESET = "social-burnin"
 
-_AN = re.compile(r"^\{\\an([1-9])\}")
+_AN = lazy(r"^\{\\an([1-9])\}")
 
 
 def get_preset(name: str) -> Preset:
@@ -73,7 +73,7 @@ def settings_for_an(an: int, preset: Preset) -> str:
                                                                   else "position:96%,line-right")
 
 
-_LINE_PCT = re.compile(r"(?:^|\s)line:(-?[0-9.]+)%")
+_LINE_PCT = lazy(r"(?:^|\s)line:(-?[0-9.]+)%")
 
 
 def an_for_settings(settings: str) -> int | None:

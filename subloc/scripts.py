@@ -30,15 +30,16 @@ from typing import Any, Callable, NamedTuple
 
 from .languages import script_family
 from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese, vietnamese_crf
+from .patterns import lazy
 
 # The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
-TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+TAG = lazy(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
+_ENTITY = lazy(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
+INVISIBLE = lazy("[" + "".join(sorted(ZERO_WIDTH)) + "]")
 # Control characters a subtitle line must not hold: C0 but the line feed (a tab included: players draw it
 # as a box or as nothing), and DEL. `check` flags them (L105) and `fix` removes them: one definition.
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+CONTROL = lazy(r"[\x00-\x09\x0b-\x1f\x7f]")
 # Han ideographs: CJK Unified Ideographs, Extension A and the Compatibility block (a regex class body).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Thai letters, vowels, tone marks and digits (the assigned part of the Thai block).
@@ -46,7 +47,7 @@ THAI = "\u0e01-\u0e5b"
 # A character beyond Thai, the Latin blocks below U+1100, Latin Extended Additional (Vietnamese's ạ ế ộ…)
 # and general punctuation (… —): text without one holds no Han, Hangul or kana. A small class, quick to
 # compile and to scan (a Han class takes 4.5 ms to compile).
-BEYOND_THAI_AND_LATIN = re.compile("[^\x00-\u10ff\u1e00-\u1eff\u2000-\u206f]")
+BEYOND_THAI_AND_LATIN = lazy("[^\x00-\u10ff\u1e00-\u1eff\u2000-\u206f]")
 
 
 @lru_cache(maxsize=None)
@@ -56,7 +57,7 @@ def compiled(source: str) -> re.Pattern[str]:
     return re.compile(source)
 
 
-_SARA_AM_SPLIT = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_SARA_AM_SPLIT = lazy("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
 
 def compose(text: str) -> str:
@@ -429,7 +430,7 @@ _VI_TOKEN = (r"=>|==>|->|\.{2,}|-{2,}|>>|\d+x\d+|v\.v\.\.\.|v\.v\.|v\.v|°[CF]"
              r"|(?<=\b)\w+-[\w+-]*\w+|\w+|[^\w\s]")
 
 
-_VI_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
+_VI_TEMPLATE = lazy(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
 
 
 def _vi_crf_direct():  # type: ignore[no-untyped-def]
@@ -544,7 +545,7 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
     return segment
 
 
-_VI_SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_VI_SYLLABLE = lazy(r"[^\W\d_]+", re.UNICODE)
 
 
 def _syllable_spans(text: str) -> list[tuple[int, int]]:

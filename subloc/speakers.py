@@ -27,11 +27,12 @@ from typing import Any, Sequence
 
 from .errors import UsageError
 from .model import Track
+from .patterns import lazy
 from .scripts import count
 from .segments import DASH, split_markup
 
-_VOICE = re.compile(r"^(\s*(?:[-–—]\s*)?)(<v(?:\.[\w.-]+)?\s+([^<>]+?)\s*>)(.*?)(?:</v>)?\s*$", re.DOTALL)
-_PREFIX = re.compile(r"^(\s*(?:[-–—]\s*)?)([\u3400-\u9fff·]{1,6})[：:]\s*(\S.*)$", re.DOTALL)
+_VOICE = lazy(r"^(\s*(?:[-–—]\s*)?)(<v(?:\.[\w.-]+)?\s+([^<>]+?)\s*>)(.*?)(?:</v>)?\s*$", re.DOTALL)
+_PREFIX = lazy(r"^(\s*(?:[-–—]\s*)?)([\u3400-\u9fff·]{1,6})[：:]\s*(\S.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)

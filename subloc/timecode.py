@@ -16,34 +16,35 @@ line (no nested or adjacent unbounded repeats over the same characters), whateve
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from .patterns import lazy
 
 if TYPE_CHECKING:  # fractions imports decimal (~4 ms of every process); frame rates import it when used
     from fractions import Fraction
 
 # [0-9], not \d: \d also matches Thai and other Unicode digits.
 _SRT_TS = r"(-?)([0-9]+):([0-9]{1,2}):([0-9]{1,2})[,.]([0-9]+)"
-SRT_TIMING = re.compile(
+SRT_TIMING = lazy(
     rf"^[ \t]*{_SRT_TS}[ \t]*-->[ \t]*{_SRT_TS}(?:[ \t]+(.*))?$"
 )
 # Valid timing lines only (minutes and seconds 0-59, exactly 3 millisecond digits, no sign): a match
 # needs no further checks, so the reader validates each cue with one regex call.
 _SRT_VALID_TS = r"(?<![0-9])[0-9]{1,5}:[0-5]?[0-9]:[0-5]?[0-9][,.][0-9]{3}(?![0-9])"
-SRT_TIMING_VALID = re.compile(rf"[ \t]*{_SRT_VALID_TS}[ \t]*-->[ \t]*{_SRT_VALID_TS}(?:[ \t](?!.*-->).*)?$")
+SRT_TIMING_VALID = lazy(rf"[ \t]*{_SRT_VALID_TS}[ \t]*-->[ \t]*{_SRT_VALID_TS}(?:[ \t](?!.*-->).*)?$")
 # One valid SRT timestamp as two groups, "h:m:s" and the milliseconds (the same verdict as _SRT_VALID_TS
 # when what follows is not a digit), for readers that take many timing lines in one pattern (hms_ms).
 SRT_VALID_STAMP = r"([0-9]{1,5}:[0-5]?[0-9]:[0-5]?[0-9])[,.]([0-9]{3})"
 
 # WebVTT whitespace inside a line: space, tab, form feed (not vertical tab).
 _VTT_TS = r"([0-9]+):([0-9]{2})(?::([0-9]{2}))?\.([0-9]{3})(?![0-9])"
-VTT_TIMING = re.compile(rf"^[ \t\f]*{_VTT_TS}[ \t\f]*-->[ \t\f]*{_VTT_TS}(.*)$")
+VTT_TIMING = lazy(rf"^[ \t\f]*{_VTT_TS}[ \t\f]*-->[ \t\f]*{_VTT_TS}(.*)$")
 # The same rules as one pattern, for validating without computing: hours optional and of any
 # length; minutes and seconds 00-59; a two-field stamp needs a two-digit first field (else the
 # spec reads it as hours and wants a third field).
 _VTT_VALID_TS = r"(?<![0-9])(?:[0-9]{1,5}:)?[0-5][0-9]:[0-5][0-9]\.[0-9]{3}(?![0-9])"
-VTT_TIMING_VALID = re.compile(rf"[ \t\f]*{_VTT_VALID_TS}[ \t\f]*-->[ \t\f]*{_VTT_VALID_TS}")
+VTT_TIMING_VALID = lazy(rf"[ \t\f]*{_VTT_VALID_TS}[ \t\f]*-->[ \t\f]*{_VTT_VALID_TS}")
 
 MS_PER_HOUR = 3_600_000
 MAX_HOUR_DIGITS = 5

@@ -7,11 +7,12 @@ their meaning intact (web-platform-tests assert these values). Regions are not i
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
-_PERCENT = re.compile(r"[0-9]+(?:\.[0-9]+)?%\Z")
-_SPLIT = re.compile(r"[ \t\f]+")
+from .patterns import lazy
+
+_PERCENT = lazy(r"[0-9]+(?:\.[0-9]+)?%\Z")
+_SPLIT = lazy(r"[ \t\f]+")
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ called with ``salvage=True``, which returns the readable cues and leaves the rep
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from ..errors import SubtitleParseError, SubtitleWriteError, UsageError
 from ..model import DamagedBlock, Track
+from ..patterns import lazy
 from .encoding import decode
 
 
@@ -314,7 +314,7 @@ def _fsync_dir(folder: Path) -> None:
 
 # --- paths --------------------------------------------------------------------------------------
 
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = lazy(r"(\d+)")
 
 
 def natural_key(path: Path | str) -> tuple:

@@ -14,10 +14,10 @@ different text fit about equally well, the file is refused with both readings sh
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 
 from ..errors import SubtitleParseError
+from ..patterns import lazy
 
 # What Chinese, Thai and Vietnamese subtitle files come in besides UTF-8, plus the two Windows Latin
 # code pages (cp1252 so that a plain Western file is not forced into a Vietnamese code page, cp1250
@@ -55,7 +55,7 @@ _LATIN_ALPHABETS = {
 }
 _VI_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
 
-_THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+_THAI_CONSONANT = lazy("[\u0e01-\u0e2e]")
 _THAI_ABOVE_BELOW = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 _THAI_LEADING = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 
@@ -74,7 +74,7 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f]")
+_CONTROL = lazy(r"[\x01-\x08\x0e-\x1f]")
 
 
 def _looks_binary(text: str) -> bool:

@@ -19,11 +19,11 @@ pysrt 1.1.2):
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from ..errors import SubtitleParseError, SubtitleWriteError
 from ..model import Cue, DamagedBlock, Notice, Track
+from ..patterns import lazy
 from ..timecode import SRT_TIMING, SRT_TIMING_VALID, SRT_VALID_STAMP, TimecodeError, hms_ms, parse_srt_timing
 
 _BLANK = " \t\f\v"  # a line of only these is blank (players agree)
@@ -38,7 +38,7 @@ def _is_timing(line: str) -> bool:
 
 
 # Two timestamps around a mistyped arrow ("->", "=>", "→"): a damaged timing line, not cue text.
-_MISTYPED_TIMING = re.compile(r"[ \t]*[0-9]{1,5}:[0-9]{1,2}[:,.0-9]{0,12}[ \t]*(?:-{1,2}>|=>|[→⟶–—]>?)[ \t]*[0-9]{1,5}:[0-9]")
+_MISTYPED_TIMING = lazy(r"[ \t]*[0-9]{1,5}:[0-9]{1,2}[:,.0-9]{0,12}[ \t]*(?:-{1,2}>|=>|[→⟶–—]>?)[ \t]*[0-9]{1,5}:[0-9]")
 
 
 def _has_arrow(line: str) -> bool:
@@ -91,10 +91,10 @@ def _split_glued(first: int, block: list[str]) -> Iterable[tuple[int, list[str],
 # A file made only of such blocks, with no "-->" in any text line, is read by one findall (see _regular);
 # anything else goes through the block reader below, which gives the same cues for such a file (a test
 # compares them).
-_REGULAR_BLOCK = re.compile(
+_REGULAR_BLOCK = lazy(
     rf"(?<![^\n])[ \t\f\v]*([0-9]+)[ \t\f\v]*\n[ \t]*{SRT_VALID_STAMP}[ \t]*-->[ \t]*{SRT_VALID_STAMP}(?:[ \t]+([^\n]*))?\n"
     r"((?:[ \t\f\v]*[^ \t\f\v\n][^\n]*\n)*)((?:[ \t\f\v]*\n)*)")
-_LEADING_BLANK_LINES = re.compile(r"(?:[ \t\f\v]*\n)*")
+_LEADING_BLANK_LINES = lazy(r"(?:[ \t\f\v]*\n)*")
 
 
 def _regular(text: str) -> list[Cue] | None:

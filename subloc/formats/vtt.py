@@ -28,11 +28,12 @@ from webvtt.errors import MalformedCaptionError
 
 from ..errors import SubtitleParseError, SubtitleWriteError
 from ..model import Block, Cue, DamagedBlock, Notice, Track
+from ..patterns import lazy
 from ..timecode import format_vtt, is_vtt_timing
 
-_SIGNATURE = re.compile(r"WEBVTT(?:[ \t].*)?\Z")
-_KEYWORD = re.compile(r"(STYLE|REGION)[ \t\f]*\Z")
-_WHITESPACE_LINE = re.compile(r"^[ \t\f]+$", re.MULTILINE)
+_SIGNATURE = lazy(r"WEBVTT(?:[ \t].*)?\Z")
+_KEYWORD = lazy(r"(STYLE|REGION)[ \t\f]*\Z")
+_WHITESPACE_LINE = lazy(r"^[ \t\f]+$", re.MULTILINE)
 
 
 def _is_note(line: str) -> bool:

@@ -9,6 +9,7 @@ from operator import attrgetter
 from typing import Any, Iterable, Sequence
 
 from ..model import Track
+from ..patterns import lazy
 from ..profiles import Profile
 from .context import CheckContext
 from .model import Finding, all_rules
@@ -50,7 +51,7 @@ def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None 
 
 
 _FILE_ORDER = attrgetter("line", "cue", "code")
-_IGNORE_NOTE = re.compile(r"^\s*subloc:\s*ignore\s+([A-Za-z0-9,\s]+?)\s*$")
+_IGNORE_NOTE = lazy(r"^\s*subloc:\s*ignore\s+([A-Za-z0-9,\s]+?)\s*$")
 
 
 def ignored_in_notes(track: Track) -> dict[int, tuple[str, ...]]:

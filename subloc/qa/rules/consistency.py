@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Iterator
 
 from ...languages import NAMES, script_family
 from ...numbers import missing_numbers, show
+from ...patterns import lazy
 from ...scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, compiled, is_thai, strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER = lazy(r"[^\W\d_]")
 
 
 @register
@@ -144,7 +144,7 @@ class Untranslated(Rule):
                 yield ctx.finding(self, i, f"still holds source-script text {''.join(found)[:20]!r}: translate it")
 
 
-_TAG = re.compile(r"<(/?)([a-zA-Z]+)(?:[.\s][^>]*)?>|\{\\(an[1-9]|[ibu][01])\}")
+_TAG = lazy(r"<(/?)([a-zA-Z]+)(?:[.\s][^>]*)?>|\{\\(an[1-9]|[ibu][01])\}")
 _AUTO_CLOSED = {"v", "lang", "rt"}  # WebVTT closes these at the end of the cue
 
 

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 
 from ...languages import script_family
 from ...linebreak import break_problem
+from ...patterns import lazy
 from ...scripts import CONTROL, HAN, INVISIBLE, ZERO_WIDTH, compiled, is_composed
 from ..context import CheckContext
 from ..model import Finding, Rule, register
@@ -131,14 +132,14 @@ class BadLineBreak(Rule):
                     yield ctx.finding(self, i, f"line {n + 1}: {text}", severity)  # type: ignore[arg-type]
 
 
-_DOUBLE_SPACE = re.compile(r"  ")
+_DOUBLE_SPACE = lazy(r"  ")
 _MARKUP = "<{&"  # characters without which a cue's visible text is its raw text
 _UNCLEAN = f"{''.join(sorted(ZERO_WIDTH))}\\x00-\\x09\\x0b-\\x1f\\x7f\\u0e4d{_MARKUP}"
-_UNCLEAN_CHARACTER = re.compile(f"[{_UNCLEAN}]")
+_UNCLEAN_CHARACTER = lazy(f"[{_UNCLEAN}]")
 # the spaces _MAY_BE_UNCLEAN looks for: without any of these in a track, _UNCLEAN_CHARACTER finds the same cues
 _LINE_EDGE_SPACES = (" ", "\u3000", "\t")
 _SPACE_NEEDLES = ("  ", "\n ", " \n", "\u3000", "\t")
-_MAY_BE_UNCLEAN = re.compile(rf"[{_UNCLEAN}]|  |^[ \u3000\t]|[ \u3000\t]$", re.MULTILINE)
+_MAY_BE_UNCLEAN = lazy(rf"[{_UNCLEAN}]|  |^[ \u3000\t]|[ \u3000\t]$", re.MULTILINE)
 
 
 @register
@@ -239,8 +240,8 @@ class ItalicsNotUsed(Rule):
                 yield ctx.finding(self, i, f"uses italics, which {ctx.language} subtitles do not: remove the <i> tags")
 
 
-_DASH = re.compile(r"^\s*([-–—])(\s?)")
-_MAY_HAVE_DASH = re.compile(rf"^[^\S\n]*[-–—]|[{_MARKUP}]", re.MULTILINE)  # a line starting like _DASH, or markup
+_DASH = lazy(r"^\s*([-–—])(\s?)")
+_MAY_HAVE_DASH = lazy(rf"^[^\S\n]*[-–—]|[{_MARKUP}]", re.MULTILINE)  # a line starting like _DASH, or markup
 
 
 @register

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from ...patterns import lazy
 from ...scripts import strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
-_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^<>]+?)\s*>")
-_DASH = re.compile(r"^\s*[-–—]\s*")
-_TRAILING = re.compile(r"[\s.,!?…~\"'”’)）!?。！？]+$")
+_VOICE = lazy(r"<v(?:\.[\w.-]+)?\s+([^<>]+?)\s*>")
+_DASH = lazy(r"^\s*[-–—]\s*")
+_TRAILING = lazy(r"[\s.,!?…~\"'”’)）!?。！？]+$")
 _FEMALE_ENDINGS = ("ค่ะ", "คะ", "ขา")
 _MALE_ENDINGS = ("ครับ", "ครับผม")
 _VI_PRONOUNS = ("tôi", "anh", "em", "chị", "cô", "chú", "bác", "ông", "bà", "mày", "tao", "mình", "cậu", "tớ",
                 "con", "cháu", "ngài")
-_VI_WORD = re.compile(r"(?<![\w])(" + "|".join(_VI_PRONOUNS) + r")(?![\w])", re.IGNORECASE)
+_VI_WORD = lazy(r"(?<![\w])(" + "|".join(_VI_PRONOUNS) + r")(?![\w])", re.IGNORECASE)
 
 _SERIES = """
 [series]
