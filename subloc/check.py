@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Sequence
 
 from .errors import SublocError, UsageError
-from .formats import episode_name, expand_paths, language_from_path, load
+from .formats import episode_name, expand_paths, load
 from .model import Track
 from .project import Project, Projects
 from .qa import FileResult, all_rules
@@ -148,8 +148,6 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _warm_up_for(files, options)
-
     # fork: workers inherit the loaded modules, rules and resolved projects, so they start in milliseconds.
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     chunk = max(1, len(files) // (workers * 4))
@@ -159,13 +157,6 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
             return list(pool.map(_check_one, [(f, options) for f in files], chunksize=chunk))
     finally:
         _RUN = None
-
-
-def _warm_up_for(files: Sequence[str], options: CheckOptions) -> None:
-    """Load what workers would each load again (Thai dictionary: 0.3 s) once, before forking."""
-    if options.language == "th" or any(language_from_path(f) == "th" for f in files[:200]):
-        from .scripts import thai_words
-        thai_words("ทดสอบ")
 
 
 # Below this much subtitle text a second process costs more than it saves: each worker loads again the
