@@ -491,32 +491,42 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
                         got[k] += side.get(number, 0.0)
         return got
 
+    weighed: dict[str, tuple[tuple[int, float], ...]] = {}
+
+    def weigh(run: str, size: int) -> tuple[tuple[int, float], ...]:
+        """What a run of ``size`` tokens adds wherever it stands, as (shift, weight): as written,
+        lower-cased, as a dictionary word or not, as titles or not (every token's first character is
+        its own upper case: "12" and "ĐÃ" are), as digits or not. All of it follows from the run's text,
+        so it is worked out once per run met (tokens and their pairs recur from window to window)."""
+        seen, is_word = lookup(run.lower())
+        adds = lookup(run)[0].get((None, size), ()) + seen.get(("lower", size), ())
+        adds += (true if is_word else false).get(("is_in_dict", size), ())
+        titled = all(token[0].upper() == token[0] for token in run.split(" "))
+        adds += (true if titled else false).get(("istitle", size), ())
+        if size == 1:
+            adds += (true if run.isascii() and run.isdigit() else false).get(("isdigit", 1), ())
+        weighed[run] = adds
+        return adds
+
     def segment(text: str) -> list[str]:
         tokens = tokens_of(unicodedata.normalize("NFC", text))
         n = len(tokens)
         if not n:
             return []
-        # The score of each token (the weight of I-W less that of B-W): each run of one to three tokens
-        # adds what it weighs as written, lower-cased, as a dictionary word or not, as titles or not
-        # (every token's first character is its own upper case: "12" and "ĐÃ" are), as digits or not.
+        # The score of each token (the weight of I-W less that of B-W): what BOS and EOS add, and what
+        # each run of one to three tokens adds (weigh).
         score = edge_scores(n)[:]
-        title = [token[0].upper() == token[0] for token in tokens]
         runs = tokens
         for size in (1, 2, 3):
             if size == 2:
                 runs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
             elif size == 3:
                 runs = [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
-            raw, lower, in_dict, titled = (None, size), ("lower", size), ("is_in_dict", size), ("istitle", size)
             for j, run in enumerate(runs):
-                weights = lookup(run)[0].get(raw, ())
-                lowered = run.lower()
-                seen, is_word = lookup(lowered) if lowered != run else lookup(run)
-                flags = (true if is_word else false).get(in_dict, ()) + \
-                    (true if all(title[j:j + size]) else false).get(titled, ())
-                if size == 1:
-                    flags += (true if run.isascii() and run.isdigit() else false).get(("isdigit", 1), ())
-                for shift, weight in weights + seen.get(lower, ()) + flags:
+                adds = weighed.get(run)
+                if adds is None:
+                    adds = weigh(run, size)
+                for shift, weight in adds:
                     k = j + shift
                     if 0 <= k < n:
                         score[k] += weight
