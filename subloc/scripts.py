@@ -629,17 +629,20 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     known, words = _VI_WORDS.known, _VI_WORDS  # (the answers kept: no call for a phrase asked before)
     before = lowered[:position].rsplit(" ", 3)[-3:]
     after = lowered[position + 1:].split(" ", 3)[:3]
-    if all(word.isalpha() for word in before) and all(word.isalpha() for word in after):
+    if "" not in before and "" not in after and "".join(before).isalpha() and "".join(after).isalpha():
         # The common case: the three words on each side are letters only, each one syllable, so the six
-        # phrases over the space are those words joined (no regex, no offsets).
-        left = right = ""
-        lefts, rights = [], []  # the last one, two, three words before; the first after
-        for word in reversed(before):
-            left = f"{word} {left}" if left else word
-            lefts.append(left)
-        for word in after:
-            right = f"{right} {word}" if right else word
-            rights.append(right)
+        # phrases over the space are those words joined (no regex, no offsets): the words just before
+        # (one, two, three) with the words just after (as many as make four syllables at most).
+        lefts = [before[-1]]
+        if len(before) > 1:
+            lefts.append(f"{before[-2]} {lefts[0]}")
+            if len(before) > 2:
+                lefts.append(f"{before[-3]} {lefts[1]}")
+        rights = [after[0]]
+        if len(after) > 1:
+            rights.append(f"{after[0]} {after[1]}")
+            if len(after) > 2:
+                rights.append(f"{rights[1]} {after[2]}")
         for i, left in enumerate(lefts):
             for right in rights[:3 - i]:
                 phrase = f"{left} {right}"
