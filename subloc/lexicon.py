@@ -16,7 +16,7 @@ memory (and the file rewritten when possible).
 * Thai: PyThaiNLP's ``corpus/words_th.txt``, the list its newmm tokenizer uses.
 * Vietnamese: underthesea's ``Viet74K.txt``, words of two to four syllables, lower-case NFC; and its
   word segmentation CRF (``models.bin``, a CRFsuite model, with the ``dictionary.bin`` its features look
-  words up in), for :func:`subloc.scripts.vi_words`.
+  words up in), for :func:`subloc.scripts.vi_word_spaces`.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ class Lexicon:
 
     def __init__(self, buckets: dict[str, bytes] | _Blob, extra: dict | None = None,
                  bucket: Callable[[str], str] | None = None) -> None:
-        self._raw = buckets
-        self._bucket = bucket  # the two characters a word is filed under, when not its first two  # first character → its group of buckets by second character (see _group)
+        self._raw = buckets  # first character → its group of buckets by second character (see _group)
+        self._bucket = bucket  # the two characters a word is filed under, when not its first two
         self._groups: dict[str, tuple[str, array, memoryview]] = {}
         self._parsed: dict[str, tuple[dict[str, int], int, list[str]]] = {}
         self.extra = extra or {}
@@ -361,15 +361,16 @@ def _build_vietnamese_crf(path: str) -> tuple[dict[str, bytes], dict]:
             entry = entries.setdefault(word, 1)  # a word no feature sees: 1, not a dict (cheaper to load)
             if entry != 1:
                 entry[-1] = 1.0
-    order = [labels.index("B-W"), inside]
+    order = [begin, inside]
     return _bucketed(entries, True, syllable_bucket), {"templates": templates,  # type: ignore[arg-type]
                                       "transitions": [[transitions[a][b] for b in order] for a in order]}
 
 
 def syllable_bucket(text: str) -> str:
-    """The two characters a string of the Vietnamese CRF lexicon is filed under: its first character and
-    a character for its first syllable (the sum of its code points, folded into 509 values; different
-    syllables may share a bucket). In a check, the strings looked up begin with ~200 syllables."""
+    """The two characters a string of the Vietnamese lists (Viet74K, the CRF's) is filed under: its first
+    character and a character for its first syllable (the sum of its code points, folded into 509
+    values; different syllables may share a bucket). In a check, the strings looked up begin with ~200
+    syllables; by first two letters they would load the buckets of th, ch, tr… whole."""
     syllable = text.partition(" ")[0]
     return text[0] + chr(0x100 + sum(map(ord, syllable)) % 509)
 

@@ -435,8 +435,10 @@ _VI_TEMPLATE = lazy(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in
 
 def _vi_crf_direct():  # type: ignore[no-untyped-def]
     """The segmenter: subloc's tokenizer, then underthesea's CRF read from its model file
-    (lexicon.vietnamese_crf) and run here: the features underthesea_core's featurizer writes, scored
-    and decoded by Viterbi. None when the model is missing or has a template this does not know."""
+    (lexicon.vietnamese_crf) and run here: the weights of the features underthesea_core's featurizer
+    would write (a token, a run of two or three, lower-cased, dictionary word, title, digits, BOS and
+    EOS beyond the text), then Viterbi over B-W/I-W. None when the model is missing or has a template
+    this does not know."""
     model = vietnamese_crf()
     if model is None:
         return None
@@ -587,7 +589,7 @@ def vi_word_spaces(text: str, protect: tuple[str, ...] = ()) -> frozenset[int]:
             inside.update(start + k for k, ch in enumerate(token) if ch == " ")
         position = start + len(token)
     lowered = text.lower()
-    syllables = _syllable_spans(lowered)
+    syllables = _syllable_spans(text)
     for size in (2, 3, 4):
         for k in range(len(syllables) - size + 1):
             first, last = syllables[k], syllables[k + size - 1]
