@@ -21,11 +21,11 @@ from typing import NamedTuple
 
 from .languages import script_family
 from .model import Track
-from .patterns import lazy
-from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, PerCharacter, compiled, strip_markup
+from .patterns import compiled, lazy
+from .scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, PerCharacter, strip_markup
 
 # The Han and Hangul classes cost 4.5 and 1.8 ms to compile (sre walks every code point of a range):
-# compiled on first use (scripts.compiled); detect_text counts scripts without them (_script_counts).
+# compiled on first use (patterns.compiled); detect_text counts scripts without them (_script_counts).
 _HAN = f"[{HAN}]"
 _THAI = lazy(f"[{THAI}]")
 _HANGUL = r"[\uac00-\ud7af\u1100-\u11ff]"

@@ -30,7 +30,7 @@ from typing import Any, Callable, NamedTuple
 
 from .languages import script_family
 from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese, vietnamese_crf
-from .patterns import lazy
+from .patterns import compiled, lazy
 
 # The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
 TAG = lazy(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
@@ -48,13 +48,6 @@ THAI = "\u0e01-\u0e5b"
 # and general punctuation (… —): text without one holds no Han, Hangul or kana. A small class, quick to
 # compile and to scan (a Han class takes 4.5 ms to compile).
 BEYOND_THAI_AND_LATIN = lazy("[^\x00-\u10ff\u1e00-\u1eff\u2000-\u206f]")
-
-
-@lru_cache(maxsize=None)
-def compiled(source: str) -> re.Pattern[str]:
-    """A regex compiled on first use, once per process: for patterns only some runs need (a Han or Hangul
-    class costs 2-5 ms to compile: sre walks every code point of a range)."""
-    return re.compile(source)
 
 
 _SARA_AM_SPLIT = lazy("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
@@ -628,7 +621,7 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     lowered = unicodedata.normalize("NFC", text).lower()
     if lowered[position:position + 1] != " ":
         return False
-    known, words = _VI_WORDS.known, _VI_WORDS  # (the answers kept: no call for a phrase asked before)
+    words = _VI_WORDS  # (with VI_COMPOUNDS, answers kept per phrase)
     before = lowered[:position].rsplit(" ", 3)[-3:]
     after = lowered[position + 1:].split(" ", 3)[:3]
     if "" not in before and "" not in after and "".join(before).isalpha() and "".join(after).isalpha():
@@ -647,11 +640,7 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
                 rights.append(f"{rights[1]} {after[2]}")
         for i, left in enumerate(lefts):
             for right in rights[:3 - i]:
-                phrase = f"{left} {right}"
-                got = known.get(phrase)
-                if got is None:
-                    got = phrase in words
-                if got:
+                if f"{left} {right}" in words:
                     return True
         return False
     syllables = _syllable_spans(lowered)

@@ -15,8 +15,8 @@ import re
 from collections import Counter
 
 from ..langid import _EN, _HAN, _LATIN, _MALAY_FAMILY, _THAI, _VIET, _WORD
-from ..scripts import compiled
 from ..languages import script_family
+from ..patterns import compiled
 
 # English words beyond langid's function words that give an English sentence away (none is Malay or
 # Indonesian, none a common pinyin syllable).

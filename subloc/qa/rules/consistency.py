@@ -7,8 +7,8 @@ from typing import Iterator
 
 from ...languages import NAMES, script_family
 from ...numbers import missing_numbers, show
-from ...patterns import lazy
-from ...scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, compiled, is_thai, strip_markup
+from ...patterns import compiled, lazy
+from ...scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, is_thai, strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 

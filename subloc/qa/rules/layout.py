@@ -8,8 +8,8 @@ from typing import Iterable, Iterator
 
 from ...languages import script_family
 from ...linebreak import break_problem
-from ...patterns import lazy
-from ...scripts import CONTROL, HAN, INVISIBLE, ZERO_WIDTH, compiled, is_composed
+from ...patterns import compiled, lazy
+from ...scripts import CONTROL, HAN, INVISIBLE, ZERO_WIDTH, is_composed
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
