@@ -752,6 +752,9 @@ def _zh_route(sentence: str) -> list[str]:
             if found is None:
                 found = pairs[pair] = {word: log(freq) - log_total if freq else None
                                        for word, freq in words.bucket_of(pair).items()}
+            if not found:  # (three two-character beginnings in five start no word)
+                prob[start], last[start] = best, best_end
+                continue
             end = start + 2
             while end <= n:
                 score = found.get(sentence[start:end], _NO_ENTRY)
