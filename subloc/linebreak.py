@@ -72,9 +72,17 @@ def thai_phrase_problem(before: list[str], after: list[str]) -> str | None:
     last, first = before[-1], after[0]
     if last in THAI_LEADING_WORDS and not (last == "ของ" and len(before) > 1 and before[-2] in _THAI_OF_AS_THINGS):
         return f"the line above ends with {last!r}, which leads into the words below: break before it"
-    if _thai_number(last) and (_thai_number(first) or first in _THAI_UNITS):
+    if _thai_number(last) and (_thai_number(first) or first in _THAI_UNITS) and \
+            not (len(after) > 1 and after[1] in _THAI_DEICTICS and first in _THAI_TIME_UNITS):
         return f"the break splits the amount {last + first!r}: keep a number and its unit together"
     return None
+
+
+# A time unit with หน้า/นี้/นั้น after it is a time of its own (เดือน|หน้า "next month", the segmenter's
+# two words), not the unit of the number before the break: "นี่ 300 ล้าน / เดือนหน้าต้อง…". With ที่แล้ว it
+# may be either ("3 เดือนที่แล้ว", three months ago), and stays an amount.
+_THAI_TIME_UNITS = frozenset("ปี เดือน วัน คืน ชั่วโมง นาที สัปดาห์ อาทิตย์".split())
+_THAI_DEICTICS = frozenset("หน้า นี้ นั้น".split())
 # What the last word before a break and the first word after it can be for thai_phrase_problem to object:
 # the segmenter's last word of a line is a suffix of it and its first word a prefix of the next line, so a
 # line ending with none of these words (and no digit) cannot end with one; the segmenter is not asked.
@@ -88,7 +96,7 @@ _THAI_AMOUNT_STARTS = tuple(_THAI_NUMBER_WORDS | _THAI_UNITS)
 def _thai_phrase_at_break(tail: str, head: str) -> str | None:
     """thai_phrase_problem of the words around a break (once per distinct pair, as the break judgement:
     segmenting the two sides costs ~0.3 ms)."""
-    return thai_phrase_problem(thai_words(tail)[-2:], thai_words(head)[:1])
+    return thai_phrase_problem(thai_words(tail)[-2:], thai_words(head)[:2])
 
 
 def _thai_phrase_possible(tail: str, head: str) -> bool:
@@ -155,7 +163,7 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
             offset, word = tokens[k]
             if word == " ":
                 before = [w for w in words[:k] if w != " "][-2:]
-                after = [w for w in words[k + 1:] if w != " "][:1]
+                after = [w for w in words[k + 1:] if w != " "][:2]
                 # a space: the natural Thai break, unless it sits inside an amount (5 ล้าน บาท)
                 out.append(Break(offset, 1, -2.0 + (12 if thai_phrase_problem(before, after) else 0)))
                 continue
@@ -165,7 +173,7 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
                                        or text[offset - 1] in THAI_NO_LINE_END):
                 continue
             penalty = 10.0  # between words without a space: a last resort
-            if thai_phrase_problem(words[max(0, k - 2):k], words[k:k + 1]):
+            if thai_phrase_problem(words[max(0, k - 2):k], words[k:k + 2]):
                 penalty += 15  # after ของ/ที่/ต้อง…, or inside an amount
             out.append(Break(offset, 0, penalty))
         return out
@@ -231,7 +239,7 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         if len(right.strip()) == 1 and len(left) >= 6:
             return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
         word = zh_break_splits_word(left, right)
-        if word:
+        if word and not _zh_number_and_next(left, right, word):
             return f"the break splits the word {word!r}: break after punctuation, at a space or between words", \
                 "warning"
         return None
@@ -249,6 +257,23 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
     if len(words) == 1 and len(words[0]) <= 4 and _measure(left, language) >= 2.5 * max(1, len(words[0])) + 8:
         return f"the word {words[0]!r} stands alone: rebalance the lines", "warning"
     return None
+
+
+# What follows a number written in digits as its unit (3万, 1000亿, 20块, 5岁): jieba's HMM joins such a
+# unit to the character after it when neither is in its dictionary (3万让我 → 3 / 万让 / 我), a "word"
+# no reader sees. A break after the unit is then between the amount and what follows; a break before
+# another unit (3万|块钱) still splits the amount.
+_ZH_UNITS = frozenset("十百千万亿块元角毛岁个次倍斤米克吨")
+
+
+def _zh_number_and_next(left: str, right: str, word: str) -> bool:
+    """Whether ``word``, which crosses the break, is only a digit amount's unit and the next character."""
+    for k in range(1, len(word)):
+        head, tail = word[:k], word[k:]
+        if left.endswith(head) and right.startswith(tail):
+            before = left[:-k][-1:]
+            return before.isdigit() and all(ch in _ZH_UNITS for ch in head) and tail[0] not in _ZH_UNITS
+    return False
 
 
 def _measure(text: str, language: str) -> float:

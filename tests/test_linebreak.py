@@ -98,6 +98,10 @@ def test_l104_warns_about_a_thai_break_after_a_function_word() -> None:
     assert "amount" in amount[0].message and amount[0].severity == "warning"
     assert _check("แม่ของหนู\nอยู่ที่โรงพยาบาล", "th", "L104") == []
     assert _check("ฉันไปซื้อของ\nแล้วก็กลับบ้าน", "th", "L104") == []  # ของ = "things" here
+    # เดือนหน้า (next month) after an amount is a time of its own, not the amount's unit; three months ago is
+    assert _check("นี่ 300 ล้าน\nเดือนหน้าต้องพาลูกไป", "th", "L104") == []
+    assert _check("เขาให้ฉันห้าแสน\nคืนนี้ต้องย้ายออกไป", "th", "L104") == []
+    assert "'สามเดือน'" in _check("เขาหายตัวไปสาม\nเดือนที่แล้ว", "th", "L104")[0].message
 
 
 # --- Chinese: punctuation, then a clause space, then words ----------------------------------------
@@ -114,6 +118,17 @@ def test_l104_warns_about_a_chinese_break_inside_a_word_and_l105_accepts_a_claus
     assert "'明天'" in _check("我们明\n天去廣場吧", "zh-Hans", "L104")[0].message
     assert "'廣場'" in _check("我们明天去廣\n場吧", "zh-Hans", "L104")[0].message
     assert _check("我们明天\n去廣場吧", "zh-Hans", "L104") == []
+
+
+def test_l104_keeps_a_chinese_amounts_unit_apart_from_what_follows() -> None:
+    """jieba's HMM joins a digit amount's unit to the next character (3万让我 → 万让): a break there is
+    between the amount and the sentence, as a native reader sees it; a break inside the amount is not."""
+    from subloc.scripts import zh_words
+
+    assert "万让" in zh_words("宋医生给了我3万让我查清楚")  # (the segmentation L104 would otherwise trust)
+    assert _check("宋医生给了我3万\n让我查清楚那天晚上的事", "zh-Hans", "L104") == []
+    assert _check("他给了我1000亿\n让我去医院看外婆", "zh-Hans", "L104") == []
+    assert "'万块'" in _check("他欠了我整整3万\n块钱", "zh-Hans", "L104")[0].message
     assert _check("你给我站住 我有话要说", "zh-Hans", "L105") == []
     assert _check("你给我站住  我有话要说", "zh-Hans", "L105")  # a double space still is one
 
