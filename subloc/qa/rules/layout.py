@@ -102,10 +102,12 @@ class BadLineBreak(Rule):
     - Thai: a break inside a word (dictionary segmentation: newmm on PyThaiNLP's words), a line that starts
       with ๆ, ฯ, ะ, า, ำ or a combining mark, or ends with a leading vowel (เ แ โ ใ ไ): errors. A
       line that ends with a preposition, the possessive or an auxiliary (อยู่ที่, ของ, ต้อง, กำลัง,
-      ไม่เคย…), or a break inside an amount (สองล้านห้า / แสนบาท): warnings.
+      ไม่เคย…), or a break inside an amount (สองล้านห้า / แสนบาท; a time after an amount, 300 ล้าน /
+      เดือนหน้า "next month", is not its unit): warnings.
     - Chinese: a line that starts with closing punctuation (。，、；：？！）》」』”’…) or ends with
       opening punctuation (（《「『“‘): errors; a break inside a word (明 / 天, jieba's dictionary and
-      algorithm): a warning.
+      algorithm; not after a digit amount's unit, 3万 / 让我, which jieba's HMM joins to the next
+      character): a warning.
     - Vietnamese: a break between the syllables of one word (phẫu / thuật, bà / nội; underthesea's
       word segmenter): a warning.
     - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/di/ke/
