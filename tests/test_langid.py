@@ -140,23 +140,30 @@ def test_x106_quick_exits_change_no_verdict() -> None:
 
 
 def test_script_counts_are_the_script_classes_counts() -> None:
-    """detect_text counts each script from the distinct characters (no Han or Hangul regex to compile):
-    on random text over every range's edges, the counts are the classes' own."""
+    """detect_text counts each script by encoding the text (UTF-16 blocks, Latin-1 and cp874 letters; no
+    Han or Hangul regex to compile, no Counter): on random text over every range's and block's edges
+    (unassigned Thai code points, Lao, ×, lone surrogates and characters beyond the BMP included), the
+    counts are the classes' own."""
     import random
     import re
-    from collections import Counter
 
-    from subloc.langid import _HAN, _HANGUL, _KANA, _LATIN, _THAI, _script_counts
+    from subloc.langid import _HAN, _HANGUL, _KANA, _LATIN, _THAI, _scripts
 
-    edges = [0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0xBF, 0xC0, 0x24F, 0x250, 0xE00, 0xE01, 0xE5B, 0xE5C,
-             0x10FF, 0x1100, 0x11FF, 0x1200, 0x1DFF, 0x1E00, 0x1EFF, 0x1F00, 0x303F, 0x3040, 0x30FF, 0x3100, 0x33FF,
-             0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xABFF, 0xAC00, 0xD7AF, 0xD7B0, 0xF8FF, 0xF900,
-             0xFAFF, 0xFB00, 0x20000]
+    edges = [0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0xBF, 0xC0, 0xD7, 0xF7, 0xFF, 0x100, 0x1FF, 0x200, 0x24F,
+             0x250, 0x2FF, 0xE00, 0xE01, 0xE3A, 0xE3B, 0xE3E, 0xE3F, 0xE5B, 0xE5C, 0xE80, 0xEFF, 0x10FF, 0x1100, 0x11FF,
+             0x1200, 0x1DFF, 0x1E00, 0x1EFF, 0x1F00, 0x3000, 0x303F, 0x3040, 0x30FF, 0x3100, 0x33FF, 0x3400, 0x4D00,
+             0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xABFF, 0xAC00, 0xD700, 0xD7AF, 0xD7B0, 0xD7FF, 0xD800,
+             0xDBFF, 0xDC00, 0xDFFF, 0xF8FF, 0xF900, 0xFAFF, 0xFB00, 0xFFFF, 0x1F600, 0x20000]
     rng = random.Random(5)
     classes = [re.compile(pattern) for pattern in (_HAN, _THAI.pattern, _HANGUL, _KANA.pattern, _LATIN.pattern)]
-    for _ in range(300):
-        text = "".join(chr(rng.choice(edges) + rng.choice((0, 0, 1, -1))) for _ in range(rng.randint(0, 60)))
-        assert _script_counts(Counter(text)) == tuple(len(c.findall(text)) for c in classes), repr(text)
+    for size in [0, 1, 2, *[rng.randint(0, 80) for _ in range(2000)]]:
+        text = "".join(chr(max(0, rng.choice(edges) + rng.choice((0, 0, 1, -1)))) for _ in range(size))
+        assert _scripts(text) == tuple(len(c.findall(text)) for c in classes), repr(text)
+    corpora = Path(__file__).parent / "data" / "lang"
+    texts = [(corpora / name).read_text("utf-8") for name in ("zh_dialogue.txt", "th_dialogue.txt", "th_lines.txt",
+                                                               "vi_words.txt", "msid_files.txt")]
+    for text in texts:
+        assert _scripts(text) == tuple(len(c.findall(text)) for c in classes), repr(text)
 
 
 def test_a_track_without_foreign_characters_is_passed_over_and_one_with_them_is_not() -> None:
@@ -178,32 +185,19 @@ def test_a_track_without_foreign_characters_is_passed_over_and_one_with_them_is_
     assert may_hold_foreign_cue("顾总 OK", "zh-Hans") and may_hold_foreign_cue("anything", "vi")
 
 
-def test_detection_counts_thai_and_latin_text_as_it_counts_any_text() -> None:
-    """Text with nothing beyond Thai and the Latin blocks is counted with two quick scans, other text
-    from its distinct characters: both give the verdicts of the corpora, and the same counts."""
-    from collections import Counter
-
-    from subloc.langid import _LATIN, _THAI, _script_counts
+def test_detection_counts_thai_latin_and_vietnamese_text_and_reads_it() -> None:
+    """Thai, Latin and Vietnamese letters (ạ ế ộ: Latin Extended Additional) are counted as their classes
+    count them, and the corpora's verdicts follow."""
+    from subloc.langid import _LATIN, _THAI, _scripts
 
     for text in ("ที่นี่เป็นบ้านของฉัน… OK", "Awak tak boleh pergi — sekarang", "Cô dám sao?", "Привет ที่นี่",
                  "Anh ấy đã về rồi, mẹ ạ… ngay bây giờ"):
-        assert _script_counts(Counter(text))[1::3] == (len(_THAI.findall(text)), len(_LATIN.findall(text)))
+        assert _scripts(text)[1::3] == (len(_THAI.findall(text)), len(_LATIN.findall(text)))
     assert detect_text("ที่นี่เป็นบ้านของฉัน… คุณกล้าดียังไง").language == "th"
     assert detect_text("Awak tak boleh pergi sekarang, saya mahu wang itu esok kerana saya perlu").language == "ms"
     assert detect_text("你以为500万就能让我签了这份合同？").language == "zh-Hans"
-
-
-def test_vietnamese_text_takes_the_quick_count_and_reads_as_vietnamese() -> None:
-    """Vietnamese letters (ạ ế ộ, Latin Extended Additional) are not "beyond Thai and Latin": a Vietnamese
-    file is counted by the two quick scans, with the counts and verdict of the full count."""
-    from collections import Counter
-
-    from subloc.langid import _script_counts
-    from subloc.scripts import BEYOND_THAI_AND_LATIN
-
     text = "Anh ấy đã về rồi, mẹ ạ… Tôi sẽ ký đơn ly hôn ngay bây giờ — đừng hòng ngăn cản!"
-    assert BEYOND_THAI_AND_LATIN.search(text) is None and BEYOND_THAI_AND_LATIN.search(text + "你") is not None
-    han, thai, hangul, kana, latin = _script_counts(Counter(text))
+    han, thai, hangul, kana, latin = _scripts(text)
     assert (han, thai, hangul, kana) == (0, 0, 0, 0) and latin == sum(ch.isalpha() for ch in text)
     assert detect_text(text).language == "vi"
 
@@ -211,10 +205,9 @@ def test_vietnamese_text_takes_the_quick_count_and_reads_as_vietnamese() -> None
 def test_letters_are_counted_by_runs_as_one_by_one() -> None:
     """The script counts read runs of a class (one match a run): the same numbers as a match per letter,
     on Thai, Vietnamese, Malay and mixed text with marks, digits and punctuation."""
-    from subloc.langid import _LATIN, _LATIN_RUN, _LETTER_RUN, _LETTERS, _THAI, _THAI_RUN, _count
+    from subloc.langid import _LATIN, _LATIN_RUN, _LETTER_RUN, _LETTERS, _count
 
     for text in ("ฉันเซ็นใบหย่าแล้ว คุณพอใจหรือยัง 500 ล้าน!", "Anh ấy đã về rồi, mẹ ạ… 8 giờ", "Awak tak boleh pergi",
                  "顾总 OK ไม่ Tôi", "", "123 … —", "e\u0301 café x²"):
-        assert _count(_THAI_RUN, text) == len(_THAI.findall(text))
         assert _count(_LATIN_RUN, text) == len(_LATIN.findall(text))
         assert _count(_LETTER_RUN, text) == len(_LETTERS.findall(text))
