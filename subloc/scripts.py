@@ -428,6 +428,25 @@ _VI_TOKEN = (r"=>|==>|->|\.{2,}|-{2,}|>>|\d+x\d+|v\.v\.\.\.|v\.v\.|v\.v|°[CF]"
              r"|(?<=\b)\w+-[\w+-]*\w+|\w+|[^\w\s]")
 
 
+_VI_TRAILING = frozenset(",?!…;:")
+
+
+def _vi_tokens(text: str) -> list[str]:
+    """_VI_TOKEN's tokens of (NFC) ``text``. A window of dialogue is almost always words of letters, each
+    with at most one of , ? ! … ; : after it: no alternative before ``\\w+`` matches such a word (they
+    need a digit, dot, hyphen, apostrophe, & or an emoticon's first character), so the words and their
+    marks are the tokens, without the regex (~20 us a window, and ~4 ms to compile in every process)."""
+    out: list[str] = []
+    for word in text.split(" "):
+        if word.isalpha():
+            out.append(word)
+        elif len(word) > 1 and word[-1] in _VI_TRAILING and word[:-1].isalpha():
+            out += (word[:-1], word[-1])
+        elif word:
+            return compiled(_VI_TOKEN).findall(text)
+    return out
+
+
 _VI_TEMPLATE = lazy(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
 
 
@@ -449,7 +468,7 @@ def _vi_crf_direct():  # type: ignore[no-untyped-def]
         last = int(match[2]) if match[2] is not None else first
         templates.append((number, first, last, match[3]))
     (bb, bi), (ib, ii) = model.extra["transitions"]
-    tokens_of = compiled(_VI_TOKEN).findall
+    tokens_of = _vi_tokens
     # A string's weights by what sees it: (kind, run length) → ((shift, weight), …): the template with
     # first offset ``first`` sees the run starting at token j from token j - first, so the run adds its
     # weight there. Kept per string met (tokens recur from window to window).

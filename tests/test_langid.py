@@ -121,7 +121,7 @@ def test_x106_quick_exits_change_no_verdict() -> None:
     import unicodedata
 
     from subloc.languages import script_family
-    from subloc.langid import _foreign, foreign_cue
+    from subloc.langid import _foreign, foreign_cue, other_scripts_in
 
     root = Path(__file__).parent
     texts = [line for path in sorted((root / "data" / "lang").glob("*.txt"))
@@ -130,13 +130,34 @@ def test_x106_quick_exits_change_no_verdict() -> None:
               for cue in loads(path.read_text("utf-8"), str(path)).cues]
     texts += ["I don't care what you think of me", "사랑해요 오빠 정말", "Aku nggak mau pulang sama dia, Ma",
               "Anh có thể giúp tôi không?", "Привет, как дела у тебя", "Tie\u0302\u0301ng Vie\u0323\u0302t nhé bạn ơi"]
-    flagged = 0
+    flagged = spared = 0
     for lang in ("zh-Hans", "th", "vi", "id", "ms", "en"):
         for text in texts:
             full = _foreign(unicodedata.normalize("NFC", text), script_family(lang), lang.split("-")[0])
             assert foreign_cue(text, lang) == full, (lang, text)
+            # a track without other scripts' characters spares the search for them, with the same verdicts
+            others = other_scripts_in(text, lang)
+            assert foreign_cue(text, lang, others) == full, (lang, text)
             flagged += full is not None
-    assert flagged > 50
+            spared += not others
+    assert flagged > 50 and spared > 1000
+
+
+def test_a_track_with_another_scripts_character_is_known_to_have_one() -> None:
+    """other_scripts_in agrees with _any_other's search (Hangul, kana, Cyrillic, Arabic, Thai outside a
+    Thai file), character by character over every range's edges, in a Thai and a Latin-script file."""
+    import random
+
+    from subloc.langid import _any_other, other_scripts_in
+
+    edges = [0x40, 0x41, 0xBF, 0xC0, 0x24F, 0x250, 0x3FF, 0x400, 0x4FF, 0x500, 0x5FF, 0x600, 0x6FF, 0x700, 0xE00,
+             0xE01, 0xE5B, 0xE5C, 0x10FF, 0x1100, 0x11FF, 0x1200, 0x1E00, 0x303F, 0x3040, 0x30FF, 0x3100, 0x4E00,
+             0xABFF, 0xAC00, 0xD7AF, 0xD7B0, 0x1F600]
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = "Tôi đi " + "".join(chr(rng.choice(edges) + rng.choice((0, 1, -1))) for _ in range(rng.randint(0, 3)))
+        for lang, thai_file in (("vi", False), ("th", True), ("ms", False)):
+            assert other_scripts_in(text, lang) == bool(_any_other(thai_file).search(text)), (lang, text)
 
 
 def test_script_counts_are_the_script_classes_counts() -> None:

@@ -331,11 +331,35 @@ def test_the_vietnamese_crf_loaded_directly_segments_as_underthesea_does() -> No
     syllables = [s for line in lines for s in line.split()]
     salt = ["8", "10.000", "2.500.000", "3,5", "20/11", "20/11/2024", "08:30:00", "5-10", "4K", "Mr.", "Dr.", "Tp.",
             "…", "...", "!?", "“Cô", "ta”", "(anh)", "—", "-", "A.", "H'Mông", "e-mail", "100%", "OK", "v.v.", ":)",
-            "T.Ư", "3x4", "cà-phê", "'", '"', "1/2", "20h", "ĐẠI"]
+            "T.Ư", "3x4", "cà-phê", "'", '"', "1/2", "20h", "ĐẠI", "tôi,", "sao?", "đi!", "vậy…", "rồi;", "nhé:",
+            "ĐI.", "Tô,", "à?!", "A,", "x2,", "Mr,", "v,", ":D", ":,", "e\u0301,"]
     rng = random.Random(17)
     texts = lines + [" ".join(rng.choice(syllables + salt * 2) for _ in range(rng.randint(2, 10))) for _ in range(2000)]
     differ = [t for t in texts if segment(t) != word_tokenize(t, use_token_normalize=False)]
     assert not differ, differ[:5]
+
+
+def test_vietnamese_words_and_their_marks_are_the_tokenizers_tokens_without_it() -> None:
+    """_vi_tokens skips underthesea's tokenizer regex for words of letters with one trailing , ? ! … ; :
+    and gives exactly its tokens, on the dialogue lines and on windows salted with every kind of token."""
+    import random
+    import unicodedata
+
+    from subloc.patterns import compiled
+    from subloc.scripts import _VI_TOKEN, _vi_tokens
+
+    lines = [line.replace("_", " ") for line in _lines("vi_words.txt")]
+    syllables = [s for line in lines for s in line.split()]
+    salt = ["tôi,", "sao?", "đi!", "vậy…", "rồi;", "nhé:", "ĐI.", "A.", "Mr.", "Tô,", "à?!", "x2,", "3,5", "8", ":)",
+            ":D", "e-mail", "H'Mông", "“Cô", "…", "?", ",", "", "cà-phê", "e\u0301,", "_a", "a_,", "²,", "Ⅻ,"]
+    rng = random.Random(23)
+    texts = lines + [" ".join(rng.choice(syllables + salt * 3) for _ in range(rng.randint(1, 9))) for _ in range(3000)]
+    fast = 0
+    for text in texts:
+        text = unicodedata.normalize("NFC", text)
+        assert _vi_tokens(text) == compiled(_VI_TOKEN).findall(text), text
+        fast += all(w.isalpha() or (w[:-1].isalpha() and w[-1] in ",?!…;:") for w in text.split(" ") if w)
+    assert fast > 1000  # both ways are exercised
 
 
 @pytest.mark.parametrize("damage", ["truncated", "not a model", "no dictionary"])

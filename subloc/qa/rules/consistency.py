@@ -83,12 +83,14 @@ class ForeignLanguageCue(Rule):
                     "2\n00:00:04,000 --> 00:00:06,000\nฉันไม่สนว่าคุณจะคิดยังไงกับฉัน\n")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        from ...langid import foreign_cue, may_hold_foreign_cue
+        from ...langid import foreign_cue, may_hold_foreign_cue, other_scripts_in
 
-        if not may_hold_foreign_cue(ctx.joined[0], ctx.language):
+        whole = ctx.joined[0]
+        if not may_hold_foreign_cue(whole, ctx.language):
             return
+        others = other_scripts_in(whole, ctx.language)
         for i, lines in enumerate(ctx.visible_lines):
-            found = foreign_cue(" ".join(lines), ctx.language)
+            found = foreign_cue(" ".join(lines), ctx.language, others)
             if found:
                 yield ctx.finding(self, i, f"reads as {found}, not {NAMES.get(ctx.language, ctx.language)}: "
                                            "translate it, or check that it belongs in this file")
