@@ -232,3 +232,43 @@ def test_letters_are_counted_by_runs_as_one_by_one() -> None:
                  "顾总 OK ไม่ Tôi", "", "123 … —", "e\u0301 café x²"):
         assert _count(_LATIN_RUN, text) == len(_LATIN.findall(text))
         assert _count(_LETTER_RUN, text) == len(_LETTERS.findall(text))
+
+
+def test_a_character_beyond_thai_and_latin_is_found_as_the_class_finds_it() -> None:
+    """beyond_thai_and_latin reads UTF-16 blocks instead of compiling [^\\x00-\\u10ff\\u1e00-\\u1eff\\u2000-\\u206f]:
+    on random text over every edge of those ranges (lone surrogates and characters beyond the BMP
+    included) it answers as the class's search does."""
+    import random
+    import re
+
+    from subloc.scripts import beyond_thai_and_latin
+
+    beyond = re.compile("[^\x00-\u10ff\u1e00-\u1eff\u2000-\u206f]")
+    edges = [0x41, 0xFF, 0x100, 0xE01, 0x10FF, 0x1100, 0x1DFF, 0x1E00, 0x1EFF, 0x1F00, 0x1FFF, 0x2000, 0x2026, 0x206F,
+             0x2070, 0x20AC, 0x20FF, 0x2100, 0x3000, 0x4E00, 0xAC00, 0xD800, 0xDFFF, 0xFFFF, 0x1F600]
+    rng = random.Random(11)
+    found = 0
+    for _ in range(3000):
+        text = "".join(chr(rng.choice(edges) + rng.choice((0, 1, -1))) for _ in range(rng.randint(0, 4)))
+        assert beyond_thai_and_latin(text) == bool(beyond.search(text)), repr(text)
+        found += beyond_thai_and_latin(text)
+    assert 500 < found < 2900
+
+
+def test_vietnamese_letters_are_counted_as_the_class_counts_them() -> None:
+    """_viet_letters counts _VIET's letters by encodings and str.count: on every character the class holds
+    or borders, on random mixes of them and on the corpora, the count is findall's."""
+    import random
+
+    from subloc.langid import _VIET, _viet_letters
+
+    corpora = Path(__file__).parent / "data" / "lang"
+    texts = [(corpora / name).read_text("utf-8") for name in ("vi_words.txt", "msid_files.txt", "zh_dialogue.txt")]
+    members = [ch for ch in map(chr, range(0x3000)) if _VIET.match(ch)]
+    near = [chr(ord(ch) + d) for ch in members for d in (-1, 1)] + ["a", " ", "…", "\u1e00", "\u1eff", "\U0001f600"]
+    rng = random.Random(13)
+    texts += [ch for ch in members + near]
+    texts += ["".join(rng.choice(members + near) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    for text in texts:
+        assert _viet_letters(text) == len(_VIET.findall(text)), repr(text)
+    assert len(members) == 134

@@ -8,7 +8,7 @@ from typing import Iterator
 from ...languages import NAMES, script_family
 from ...numbers import missing_numbers, show
 from ...patterns import compiled, lazy
-from ...scripts import BEYOND_THAI_AND_LATIN, HAN, THAI, is_thai, strip_markup
+from ...scripts import HAN, THAI, beyond_thai_and_latin, is_thai, strip_markup
 from ..context import CheckContext
 from ..model import Finding, Rule, register
 
@@ -134,7 +134,7 @@ class Untranslated(Rule):
             return
         # (a track none of whose characters is of the source script, nor "&" that may write one, is done)
         whole = ctx.joined[0]
-        if "&" not in whole and (BEYOND_THAI_AND_LATIN.search(whole) is None if source_family == "cjk"
+        if "&" not in whole and (not beyond_thai_and_latin(whole) if source_family == "cjk"
                                  else not any(map(is_thai, set(whole)))):
             return
         leaked = compiled(leak).findall
