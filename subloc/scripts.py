@@ -654,6 +654,16 @@ def vi_dictionary_spaces(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _one_syllable(word: str) -> bool:
+    """A word that is one run of _VI_SYLLABLE's letters, with at most one character after it that is no
+    letter, digit or underscore (a mark: tôi, sao? đi!)."""
+    return word.isalpha() or (len(word) > 1 and word[:-1].isalpha() and not word[-1].isalnum() and word[-1] != "_")
+
+
+def _syllable_of(word: str) -> str:
+    return word if word.isalpha() else word[:-1]
+
+
 def _vi_dictionary_crosses(text: str, position: int) -> bool:
     """``position in vi_dictionary_spaces(text)``, asking the dictionary only about the phrases that cross
     ``position`` (six at most, not every phrase of the text)."""
@@ -663,20 +673,22 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     words = _VI_WORDS  # (with VI_COMPOUNDS, answers kept per phrase)
     before = lowered[:position].rsplit(" ", 3)[-3:]
     after = lowered[position + 1:].split(" ", 3)[:3]
-    if "" not in before and "" not in after and "".join(before).isalpha() and "".join(after).isalpha():
-        # The common case: the three words on each side are letters only, each one syllable, so the six
-        # phrases over the space are those words joined (no regex, no offsets): the words just before
-        # (one, two, three) with the words just after (as many as make four syllables at most).
+    if before[-1].isalpha() and all(map(_one_syllable, before)) and all(map(_one_syllable, after)):
+        # The common case: the three words on each side are one syllable each, letters with at most one
+        # mark after them (tôi, sao? đi!), so the six phrases over the space are those words joined (no
+        # regex, no offsets): the words just before (one, two, three) with the words just after (as many
+        # as make four syllables at most). A phrase ends where its last syllable does, before its mark;
+        # a mark inside a phrase stays in it, as the whole text's phrases keep it (bổ nhậm, bổ nhiệm).
         lefts = [before[-1]]
         if len(before) > 1:
             lefts.append(f"{before[-2]} {lefts[0]}")
             if len(before) > 2:
                 lefts.append(f"{before[-3]} {lefts[1]}")
-        rights = [after[0]]
+        rights = [_syllable_of(after[0])]
         if len(after) > 1:
-            rights.append(f"{after[0]} {after[1]}")
+            rights.append(f"{after[0]} {_syllable_of(after[1])}")
             if len(after) > 2:
-                rights.append(f"{rights[1]} {after[2]}")
+                rights.append(f"{after[0]} {after[1]} {_syllable_of(after[2])}")
         for i, left in enumerate(lefts):
             for right in rights[:3 - i]:
                 if f"{left} {right}" in words:

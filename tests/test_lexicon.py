@@ -198,7 +198,12 @@ def test_the_vietnamese_break_asks_only_the_phrases_that_cross_it() -> None:
     rng = random.Random(31)
     lines = [line.replace("_", " ") for line in _lines("vi_words.txt")]
     syllables = [s for line in lines for s in line.split()] + ["Bà", "NỘI", "anh,", "“Cô", "ta”", "…", "5"]
+    marked = ["tôi,", "sao?", "đi!", "nhé…", "rồi;", "vậy:", "anh.", "em-", "x_", "a²", "ừ,,", "à?!", "3,"]
     texts = lines + [" ".join(rng.choice(syllables) for _ in range(rng.randint(2, 9))) for _ in range(3000)]
+    texts += [" ".join(rng.choice(syllables + marked * 8) for _ in range(rng.randint(2, 9))) for _ in range(3000)]
+    # the dictionary's entries with a mark inside: a phrase over a break keeps the mark, as the whole text's
+    texts += ["bổ nhậm, bổ nhiệm", "Ông ấy bổ nhậm, bổ nhiệm lại", "ba-trui, ba-tui nhé", "bậy nà! thật",
+              "Hắn bẩy gan, bẩy ruột lắm", "Cả nhà sống tết, chết giỗ thôi", "Ông ấy nhà nát, bát vàng mà"]
     crossed = 0
     for text in texts:
         inside = vi_dictionary_spaces(text)
