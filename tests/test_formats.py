@@ -269,3 +269,14 @@ def test_regular_reader_takes_exported_files_and_declines_what_needs_repair() ->
                     "1\n00:00:01,000 --> 00:00:02,000\nx --> y\n",  # an arrow in the text
                     "00:00:01,000 --> 00:00:02,000\na\n"):  # no number
         assert srt._regular(damaged) is None, damaged
+
+
+def test_a_files_extension_is_read_as_pathlib_reads_it() -> None:
+    """formats._suffix (no Path made for each file read) is ``Path(name).suffix.lower()``."""
+    from pathlib import Path
+
+    from subloc.formats import _suffix
+
+    for name in ["a.srt", "A.SRT", "a.", ".srt", "dir.x/ep", "x/.hidden.vtt", "a..srt", "a.b.", "", "ep01.th.srt",
+                 "a/b.c/d", "x.tar.gz", "a/..", "a/.", "/abs/ep 01.zh-Hans.VTT", "a.s rt", "ep01.th.srt/"]:
+        assert _suffix(name) == Path(name).suffix.lower(), name

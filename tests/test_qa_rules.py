@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 
@@ -82,7 +83,16 @@ def test_counting_by_class_agrees_with_counting_each_character() -> None:
     for line in lines:
         if not line.isascii():
             assert scripts._count_plain(line) == slow(unicodedata.normalize("NFC", line)), repr(line)
-    assert scripts._known_blocks().outside.search("ที่นี่เป็นบ้าน Tiếng Việt，“OK”…") is None
+    assert not scripts._outside_scanned("ที่นี่เป็นบ้าน Tiếng Việt，“OK”…")
+    # outside the blocks, read by UTF-16 blocks, as the class of the blocks would find it
+    inside = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in scripts._SCANNED)
+    outside = re.compile(f"[^{inside}]")
+    edges = [edge + d for low, high in scripts._SCANNED for edge in (low, high) for d in (-1, 0, 1) if edge + d >= 0]
+    edges += [0xD800, 0xDFFF, 0xFFFF, 0x1F600, 0x4E00]
+    for _ in range(3000):
+        text = "".join(chr(rng.choice(edges)) for _ in range(rng.randint(0, 4)))
+        assert scripts._outside_scanned(text) == bool(outside.search(text)), repr(text)
+    assert scripts._count_plain("ti\u1ebfng\nvi\u1ec7t\u200b") == 9  # the newline and the zero width do not count
     # a whole track at once gives each line's count, whatever the track holds
     clean = [line for line in lines if not scripts.CONTROL.search(line) and "\n" not in line]
     extra = ["plain ascii", "tab\there", "bell\x07", "Tie\u0302\u0301ng", "ที่นี่", "你好", ""]

@@ -106,7 +106,7 @@ def detect_format(text: str, path: str) -> str:
     """Pick the format from the content's signature, else the extension; refuse to guess."""
     if text.startswith("WEBVTT") or text.startswith("\ufeffWEBVTT"):
         return "vtt"
-    ext = Path(path).suffix.lower()
+    ext = _suffix(path)
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
     from ..timecode import SRT_TIMING
@@ -141,7 +141,9 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
     """
     name = os.fspath(path)
     try:
-        data = Path(name).read_bytes() if data is None else data
+        if data is None:
+            with open(name, "rb") as handle:
+                data = handle.read()
     except IsADirectoryError:
         raise SubtitleParseError("is a directory", path=name, hint="pass a file, or let the command expand the folder") from None
     except OSError as exc:
@@ -149,7 +151,8 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
     if not data:
         raise SubtitleParseError("empty file", path=name, line=1, hint="pass a subtitle file with cues")
     _refuse_other_files(data, name)
-    hint = language or language_from_path(name)
+    from_name = None if language else language_from_path(name)
+    hint = language or from_name
     text, used, bom = decode(data, name, encoding, language=_canonical(hint) if hint else None)
     newline = _dominant_newline(text)
     try:
@@ -158,7 +161,7 @@ def load(path: str | os.PathLike[str], encoding: str | None = None, fmt: str | N
         exc.track = replace(exc.track, encoding=used, bom=bom, newline=newline,
                             language=language or exc.track.language or language_from_path(name))
         raise
-    lang = language or track.language or language_from_path(name)
+    lang = language or track.language or from_name
     return replace(track, encoding=used, bom=bom, newline=newline, language=lang)
 
 
@@ -176,9 +179,16 @@ _MEDIA_EXTENSIONS = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ts", ".f
                      ".aac", ".wav", ".png", ".jpg", ".jpeg", ".gif", ".zip", ".pdf"}
 
 
+def _suffix(path: str) -> str:
+    """``Path(path).suffix.lower()`` without making a Path (three a file read)."""
+    base = os.path.basename(path.rstrip("/"))
+    dot = base.rfind(".")
+    return base[dot:].lower() if 0 < dot < len(base) - 1 else ""
+
+
 def _refuse_other_files(data: bytes, name: str) -> None:
     """ASS/SSA, video and other non-subtitle files: one clear error instead of a parse or decoding error."""
-    ext = Path(name).suffix.lower()
+    ext = _suffix(name)
     head = data[:64].lstrip(b"\xef\xbb\xbf")
     if ext in (".ass", ".ssa") or head.startswith(b"[Script Info]"):
         raise SubtitleParseError("ASS/SSA is not supported yet: convert it to SRT with "
