@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from .languages import script_family
 from .model import Track
@@ -329,16 +329,31 @@ def foreign_cue(text: str, language: str, others: bool = True) -> str | None:
     inside a sentence are not flagged: a cue needs six letters, and a language needs three of its
     function words with none of the file's own. ``others``: False when the track has no character of
     another script (other_scripts_in), which spares a search a cue."""
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    for _, found in foreign_cues([text], language, others):
+        return found
+    return None
+
+
+def foreign_cues(texts: Iterable[str], language: str, others: bool = True) -> Iterator[tuple[int, str]]:
+    """(index, what it reads as) of each of a track's cues that foreign_cue flags, with what depends on
+    the track (its script family and language, the patterns) worked out once, not once a cue."""
     family = script_family(language)
-    # Most cues of a file are in its language: one search tells (see _may_be_foreign).
-    if family in ("cjk", "thai") and _may_be_foreign(family).search(text) is None:
-        return None
     lang = language.split("-")[0]
-    if lang == "vi" and _VIET.search(text) is not None and (not others or _any_other(False).search(text) is None):
-        return None
-    return _foreign(text, family, lang, others)
+    # Most cues of a file are in its language: one search tells (see _may_be_foreign); a Vietnamese cue
+    # with a Vietnamese letter is passed over too, unless the track has another script's characters.
+    own = _may_be_foreign(family).search if family in ("cjk", "thai") else None
+    viet = _VIET.search if lang == "vi" else None
+    other = _any_other(False).search if viet and others else None
+    for i, text in enumerate(texts):
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if own and own(text) is None:
+            continue
+        if viet and viet(text) is not None and (other is None or other(text) is None):
+            continue
+        found = _foreign(text, family, lang, others)
+        if found:
+            yield i, found
 
 
 def _foreign(text: str, family: str, lang: str, others: bool = True) -> str | None:

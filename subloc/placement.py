@@ -91,6 +91,8 @@ def an_for_settings(settings: str) -> int | None:
 
 def region_of(text: str, settings: str) -> str:
     """'top', 'middle' or 'bottom': where a cue sits (cues in different regions may overlap in time)."""
+    if not settings and not text.startswith("{\\an"):
+        return "bottom"  # (most cues: no tag, no settings, and no regex asked)
     an = leading_an(text) or an_for_settings(settings)
     if an and an >= 7:
         return "top"

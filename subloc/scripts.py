@@ -691,7 +691,8 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     words = _VI_WORDS  # (with VI_COMPOUNDS, answers kept per phrase)
     before = lowered[:position].rsplit(" ", 3)[-3:]
     after = lowered[position + 1:].split(" ", 3)[:3]
-    if before[-1].isalpha() and all(map(_one_syllable, before)) and all(map(_one_syllable, after)):
+    plain = "" not in before and "" not in after and "".join(before).isalpha() and "".join(after).isalpha()
+    if plain or (before[-1].isalpha() and all(map(_one_syllable, before)) and all(map(_one_syllable, after))):
         # The common case: the three words on each side are one syllable each, letters with at most one
         # mark after them (tôi, sao? đi!), so the six phrases over the space are those words joined (no
         # regex, no offsets): the words just before (one, two, three) with the words just after (as many
@@ -702,14 +703,24 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
             lefts.append(f"{before[-2]} {lefts[0]}")
             if len(before) > 2:
                 lefts.append(f"{before[-3]} {lefts[1]}")
-        rights = [_syllable_of(after[0])]
-        if len(after) > 1:
-            rights.append(f"{after[0]} {_syllable_of(after[1])}")
-            if len(after) > 2:
-                rights.append(f"{after[0]} {after[1]} {_syllable_of(after[2])}")
+        if plain:  # (letters only: the words are the syllables)
+            rights = [after[0]]
+            if len(after) > 1:
+                rights.append(f"{after[0]} {after[1]}")
+                if len(after) > 2:
+                    rights.append(f"{rights[1]} {after[2]}")
+        else:
+            rights = [_syllable_of(after[0])]
+            if len(after) > 1:
+                rights.append(f"{after[0]} {_syllable_of(after[1])}")
+                if len(after) > 2:
+                    rights.append(f"{after[0]} {after[1]} {_syllable_of(after[2])}")
+        known = words.known  # (the kept answers read here: a method call a phrase cost a third of the test)
         for i, left in enumerate(lefts):
             for right in rights[:3 - i]:
-                if f"{left} {right}" in words:
+                phrase = f"{left} {right}"
+                got = known.get(phrase)
+                if got or (got is None and phrase in words):
                     return True
         return False
     syllables = _syllable_spans(lowered)

@@ -304,3 +304,20 @@ def test_rules_that_search_the_whole_track_find_what_reading_every_cue_finds(mon
                 patched.setattr(CheckContext, "cues_matching", lambda self, pattern, **_: list(range(len(self.cues))))
                 patched.setattr(CheckContext, "joined", property(lambda self: ("\u00e9\u0301", [0])))
                 assert fast == check_track(track, get_profile(lang), rules=rules), (lang, problem)
+
+
+def test_a_cues_region_is_read_from_its_tag_or_settings() -> None:
+    """region_of answers a cue without a leading tag or settings ("bottom") without its regexes; every
+    other cue as the tag and the settings say."""
+    from subloc.placement import an_for_settings, leading_an, region_of
+
+    def slow(text: str, settings: str) -> str:
+        an = leading_an(text) or an_for_settings(settings)
+        return "top" if an and an >= 7 else "middle" if an and an >= 4 else "bottom"
+
+    texts = ["你来了？", "{\\an8}（三年后）", "{\\an5}x", "{\\an2}x", "{\\an}x", " {\\an8}x", "{\\i1}x", "", "{\\an9"]
+    settings = ["", "line:10%", "line:40% align:center", "line:45%,center", "position:10%", "line:90%", "  "]
+    for text in texts:
+        for setting in settings:
+            assert region_of(text, setting) == slow(text, setting), (text, setting)
+    assert region_of("{\\an8}（三年后）", "") == "top" and region_of("x", "line:10%") == "top"

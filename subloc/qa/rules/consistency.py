@@ -83,17 +83,15 @@ class ForeignLanguageCue(Rule):
                     "2\n00:00:04,000 --> 00:00:06,000\nฉันไม่สนว่าคุณจะคิดยังไงกับฉัน\n")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        from ...langid import foreign_cue, may_hold_foreign_cue, other_scripts_in
+        from ...langid import foreign_cues, may_hold_foreign_cue, other_scripts_in
 
         whole = ctx.joined[0]
         if not may_hold_foreign_cue(whole, ctx.language):
             return
-        others = other_scripts_in(whole, ctx.language)
-        for i, lines in enumerate(ctx.visible_lines):
-            found = foreign_cue(" ".join(lines), ctx.language, others)
-            if found:
-                yield ctx.finding(self, i, f"reads as {found}, not {NAMES.get(ctx.language, ctx.language)}: "
-                                           "translate it, or check that it belongs in this file")
+        texts = [" ".join(lines) for lines in ctx.visible_lines]
+        for i, found in foreign_cues(texts, ctx.language, other_scripts_in(whole, ctx.language)):
+            yield ctx.finding(self, i, f"reads as {found}, not {NAMES.get(ctx.language, ctx.language)}: "
+                                       "translate it, or check that it belongs in this file")
 
 
 @register
