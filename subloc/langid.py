@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, NamedTuple
 from .languages import script_family
 from .model import Track
 from .patterns import compiled, lazy
-from .scripts import HAN, THAI, PerCharacter, beyond_thai_and_latin, strip_markup
+from .scripts import HAN, THAI, PerCharacter, beyond_thai_and_latin, blocks, members, strip_markup
 
 # The Han and Hangul classes cost 4.5 and 1.8 ms to compile (sre walks every code point of a range):
 # compiled on first use (patterns.compiled); detect_text counts scripts without them (_scripts).
@@ -33,8 +33,8 @@ _KANA = lazy(r"[\u3040-\u30ff]")
 _LATIN = lazy(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _VIET = lazy(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵÀÁẢÃẠÈÉẺẼẸÌÍỈĨỊÒÓỎÕỌÙÚỦŨỤỲÝỶỸỴ]")
 _WORD = lazy(r"[a-z\u00c0-\u024f]+(?:'[a-z]+)?")
-# Runs of the classes above, for counting: len(text) minus what is left without them (one match a run, not
-# one a letter: a Thai file is counted 3.5 times faster than by _THAI.subn).
+# A run of the class above, for counting (_count: len(text) minus what is left without them, one match a
+# run, not one a letter).
 _LATIN_RUN = lazy(_LATIN.pattern + "+")
 
 
@@ -90,11 +90,6 @@ class Detection(NamedTuple):  # (a NamedTuple, as Location)
 _LATIN_OR_OTHER_LOW = lazy("[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff\u0600-\u06ff]")
 
 
-def _members(data: bytes, members: bytes) -> int:
-    """How many bytes of ``data`` are among ``members`` (in C: what is left when they are deleted)."""
-    return len(data) - len(data.translate(None, members))
-
-
 # By the high byte of a UTF-16 code unit, the 256-character blocks that lie wholly inside a script class
 # of _script_of: Han (U+3400-4CFF, 4E00-9FFF, F900-FAFF), Hangul (U+1100-11FF, AC00-D6FF) and Latin
 # (U+0100-01FF, 1E00-1EFF). The blocks a class covers in part are counted apart (_PARTS).
@@ -112,17 +107,17 @@ _PARTS = ((0x4D, lazy("[\u4d00-\u4dbf]+"), 0), (0xD7, lazy("[\ud700-\ud7af]+"), 
 def _scripts(text: str) -> tuple[int, int, int, int, int]:
     """Han, Thai, Hangul, kana and Latin letters in ``text``: exactly what the classes _HAN, _THAI, _HANGUL,
     _KANA and _LATIN match (_script_of's ranges), without a str object and a dict update per character
-    (Counter(text): ~160 ns a Chinese character, 12 of a Chinese series' 18 ms of detection). The text is encoded three ways in C: UTF-16
-    (its high bytes name the 256-character block of each character), Latin-1 dropping the rest (the
-    letters below U+0100) and cp874 dropping the rest (Thai); blocks a class covers in part are scanned
-    by a regex only when the text has a character in them."""
+    (Counter(text): ~160 ns a Chinese character, 12 of a Chinese series' 18 ms of detection). The text
+    is encoded three ways in C: UTF-16 (scripts.blocks), Latin-1 dropping the rest (the letters below
+    U+0100) and cp874 dropping the rest (Thai); blocks a class covers in part are scanned by a regex
+    only when the text has a character in them."""
     if text.isascii():
-        return 0, 0, 0, 0, _members(text.encode("ascii"), _LATIN1_LETTERS)
-    high = text.encode("utf-16-le", "surrogatepass")[1::2]
-    counts = [_members(high, _HAN_BLOCKS), 0, _members(high, _HANGUL_BLOCKS), 0,
-              _members(high, _LATIN_BLOCKS) + _members(text.encode("latin-1", "ignore"), _LATIN1_LETTERS)]
+        return 0, 0, 0, 0, members(text.encode("ascii"), _LATIN1_LETTERS)
+    high = blocks(text)
+    counts = [members(high, _HAN_BLOCKS), 0, members(high, _HANGUL_BLOCKS), 0,
+              members(high, _LATIN_BLOCKS) + members(text.encode("latin-1", "ignore"), _LATIN1_LETTERS)]
     if 0x0E in high:
-        counts[1] = _members(text.encode("cp874", "ignore"), _CP874_THAI) + \
+        counts[1] = members(text.encode("cp874", "ignore"), _CP874_THAI) + \
             sum(text.count(ch) for ch in _THAI_UNASSIGNED if ch in text)
     for block, part, slot in _PARTS:
         if block in high:
@@ -191,9 +186,9 @@ _NOT_VIET_1E = lazy("[\u1e00-\u1e9f\u1efa-\u1eff]+")  # the rest of block U+1Exx
 def _viet_letters(text: str) -> int:
     """len(_VIET.findall(text)), counted by encodings and str.count in C (a Vietnamese file has a
     Vietnamese letter in every few; findall made a str object for each: ~30 us a file)."""
-    count = _members(text.encode("latin-1", "ignore"), _VIET_LATIN1) + \
+    count = members(text.encode("latin-1", "ignore"), _VIET_LATIN1) + \
         sum(text.count(ch) for ch in _VIET_01 if ch in text)
-    high = text.encode("utf-16-le", "surrogatepass")[1::2]
+    high = blocks(text)
     if 0x1E in high:
         count += high.count(0x1E) - _count(_NOT_VIET_1E, text)
     return count
@@ -319,7 +314,7 @@ def other_scripts_in(text: str, language: str) -> bool:
     if text.isascii():
         return False
     _, thai, hangul, kana, _ = _scripts(text)
-    high = text.encode("utf-16-le", "surrogatepass")[1::2]
+    high = blocks(text)
     return bool(hangul or kana or (thai and script_family(language) != "thai") or 0x04 in high or 0x06 in high)
 
 
