@@ -272,3 +272,33 @@ def test_vietnamese_letters_are_counted_as_the_class_counts_them() -> None:
     for text in texts:
         assert _viet_letters(text) == len(_VIET.findall(text)), repr(text)
     assert len(members) == 134
+
+
+def test_a_vietnamese_tracks_cues_without_a_vietnamese_letter_are_found_in_one_scan() -> None:
+    """foreign_cues finds a Vietnamese track's candidates (no Vietnamese letter) by one scan of the
+    track: on random tracks of Vietnamese, English, Malay, empty and decomposed cues its verdicts are
+    those of asking each cue."""
+    import random
+    import unicodedata
+
+    from subloc.langid import _VIET, _foreign, foreign_cues
+
+    corpora = Path(__file__).parent / "data" / "lang"
+    vi = [line.replace("_", " ") for line in (corpora / "vi_words.txt").read_text("utf-8").splitlines()
+          if line and not line.startswith("#")]
+    other = ["I don't care what you think of me", "Aku nggak mau pulang sama dia, Ma", "", "OK", "Tie\u0302\u0301ng",
+             "Where are you going tonight, my dear?", "Saya tak tahu apa yang awak cakap ni"]
+    rng = random.Random(21)
+    flagged = 0
+    for _ in range(300):
+        track = [rng.choice(vi if rng.random() < 0.8 else other) for _ in range(rng.randint(1, 40))]
+        want = []
+        for i, text in enumerate(track):
+            text = unicodedata.normalize("NFC", text)
+            if _VIET.search(text) is None:
+                found = _foreign(text, "latin", "vi", False)
+                if found:
+                    want.append((i, found))
+        assert list(foreign_cues(track, "vi", False)) == want, track
+        flagged += len(want)
+    assert flagged > 100
