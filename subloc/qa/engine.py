@@ -18,8 +18,18 @@ from .model import Finding, all_rules
 def selected_rules(select: Sequence[str] | None, ignore: Sequence[str]) -> list[type]:
     """The rules whose codes start with a ``select`` prefix (all when empty) and with no ``ignore`` prefix."""
     rules = all_rules()
-    chosen = [cls for code, cls in rules.items() if not select or any(code.startswith(p) for p in select)]
-    return [cls for cls in chosen if not any(cls.code.startswith(p) for p in ignore)]
+    # (asked once a file, with the same answer: ~28 us a time. The registry only grows, a code never
+    # changes its rule: its size tells whether a kept answer still holds.)
+    key = (None if select is None else tuple(select), tuple(ignore), len(rules))
+    chosen = _SELECTED.get(key)
+    if chosen is None:
+        chosen = _SELECTED[key] = [cls for code, cls in rules.items()
+                                   if (not select or any(code.startswith(p) for p in select))
+                                   and not any(code.startswith(p) for p in ignore)]
+    return list(chosen)
+
+
+_SELECTED: dict[tuple, list[type]] = {}
 
 
 def check_track(track: Track, profile: Profile, *, rules: Iterable[type] | None = None, source: Track | None = None,

@@ -70,7 +70,11 @@ def register(cls: type[Rule]) -> type[Rule]:
     if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
         raise RuntimeError(f"rule code {cls.code} is used twice ({_REGISTRY[cls.code].__name__}, {cls.__name__})")
     _REGISTRY[cls.code] = cls
+    _SORTED.clear()
     return cls
+
+
+_SORTED: list[tuple[str, type[Rule]]] = []  # the registry in code order, until a rule is registered
 
 
 def all_rules() -> dict[str, type[Rule]]:
@@ -82,4 +86,6 @@ def all_rules() -> dict[str, type[Rule]]:
         for module in pkgutil.iter_modules(rules.__path__):
             importlib.import_module(f"{rules.__name__}.{module.name}")
         _LOADED = True
-    return dict(sorted(_REGISTRY.items()))
+    if not _SORTED:
+        _SORTED.extend(sorted(_REGISTRY.items()))
+    return dict(_SORTED)
