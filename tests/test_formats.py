@@ -280,3 +280,20 @@ def test_a_files_extension_is_read_as_pathlib_reads_it() -> None:
     for name in ["a.srt", "A.SRT", "a.", ".srt", "dir.x/ep", "x/.hidden.vtt", "a..srt", "a.b.", "", "ep01.th.srt",
                  "a/b.c/d", "x.tar.gz", "a/..", "a/.", "/abs/ep 01.zh-Hans.VTT", "a.s rt", "ep01.th.srt/"]:
         assert _suffix(name) == Path(name).suffix.lower(), name
+
+
+def test_a_cue_made_directly_is_the_dataclasss_cue() -> None:
+    """Cue.of (the reader's way, slots set directly) takes every field in order and makes the cue
+    ``Cue(...)`` makes: equal, hashed alike, still frozen."""
+    import dataclasses
+    import inspect
+
+    from subloc.model import Cue
+
+    names = [field.name for field in dataclasses.fields(Cue)]
+    assert list(inspect.signature(Cue.of).parameters) == names  # a new field must reach Cue.of too
+    for values in [(0, 1, "", "", "", "", 0), (1500, 3200, "Xin chào\nanh", "7", "line:10%", "X1:1 X2:2", 42)]:
+        made, direct = Cue(*values), Cue.of(*values)
+        assert made == direct and hash(made) == hash(direct) and repr(made) == repr(direct)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            direct.start = 5  # type: ignore[misc]

@@ -110,8 +110,8 @@ def _regular(text: str) -> list[Cue] | None:
     cues: list[Cue] = []
     append = cues.append
     for ident, start, start_ms, end, end_ms, position, body, blanks in _REGULAR_BLOCK.findall(text, pos):
-        append(Cue(hms_ms(start) + int(start_ms), hms_ms(end) + int(end_ms),
-                   body[:-1], ident, "", position.rstrip(" \t") if position else "", line))
+        append(Cue.of(hms_ms(start) + int(start_ms), hms_ms(end) + int(end_ms),
+                      body[:-1], ident, "", position.rstrip(" \t") if position else "", line))
         line += 2 + body.count("\n") + blanks.count("\n")
     # Every line taken, and no text line holding "-->" (it may be a glued cue's timing line: the block
     # reader decides).
