@@ -417,3 +417,23 @@ def test_judging_a_vietnamese_break_does_not_import_the_underthesea_package() ->
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0].startswith("None (") and "phẫu thuật" in out[0]
     assert out[1] == "False False"
+
+
+def test_a_packed_bucket_answers_as_its_dict() -> None:
+    """The CRF's buckets are packed (one str of strings, values unpacked when asked): every string of a
+    bucket, and strings that are not in it (prefixes, extensions, separators, the empty string), get what
+    the bucket's dict would give."""
+    import marshal
+    import random
+
+    rng = random.Random(41)
+    group: dict[str, object] = {}
+    for k in range(300):
+        word = " ".join(rng.choice(["cô", "ta", "không", "có", "Tô", "12", "x\u0301"]) for _ in range(rng.randint(1, 3)))
+        group[word] = 1 if k % 3 == 0 else {rng.randint(-1, 40): rng.uniform(-5, 5) for _ in range(rng.randint(1, 6))}
+    group = dict(sorted(group.items()))
+    packed = lexicon._parse(marshal.dumps((*lexicon._pack(group), 9)))[0]
+    asked = [*group, "", "c", "cô t", "cô ta không có", "\x00", "\x01", "ta\x01", "ta\x010", "cô\x00ta", "zz"]
+    for word in asked:
+        assert packed.get(word, 0) == group.get(word, 0), word
+    assert sum(1 for value in packed.values() if value) == len(group)
