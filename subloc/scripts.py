@@ -728,7 +728,7 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
                 rights.append(f"{after[0]} {_syllable_of(after[1])}")
                 if len(after) > 2:
                     rights.append(f"{after[0]} {after[1]} {_syllable_of(after[2])}")
-        known = words.known  # (the kept answers read here: a method call a phrase cost a third of the test)
+        known = words.known  # (a kept answer read here, without a method call a phrase)
         for i, left in enumerate(lefts):
             for right in rights[:3 - i]:
                 phrase = f"{left} {right}"
