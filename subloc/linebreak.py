@@ -195,7 +195,9 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
     if sum(map(is_han, text)) >= 2:
         offset = 0
         for token in zh_words(text):
-            inside.update(range(offset + 1, offset + len(token)))
+            # (inside a word as L104 judges it: not between a digit amount's unit and what follows)
+            inside.update(k for k in range(offset + 1, offset + len(token))
+                          if not _zh_number_and_next(text[:k], text[k:], token))
             offset += len(token)
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]

@@ -129,6 +129,12 @@ def test_l104_keeps_a_chinese_amounts_unit_apart_from_what_follows() -> None:
     assert _check("宋医生给了我3万\n让我查清楚那天晚上的事", "zh-Hans", "L104") == []
     assert _check("他给了我1000亿\n让我去医院看外婆", "zh-Hans", "L104") == []
     assert "'万块'" in _check("他欠了我整整3万\n块钱", "zh-Hans", "L104")[0].message
+    # the fixer judges as the checker does: after the amount is a break between words, inside 万块 is not
+    from subloc.linebreak import _candidates
+
+    for text, after_unit, penalty in (("宋医生给了我3万让我查清楚那天晚上的事", 8, 2.0),
+                                      ("他给了我1000亿让我去医院看外婆", 9, 2.0), ("他欠了我整整3万块钱", 8, 22.0)):
+        assert {brk.position: brk.penalty for brk in _candidates(text, "zh-Hans")}[after_unit] == penalty, text
     assert _check("你给我站住 我有话要说", "zh-Hans", "L105") == []
     assert _check("你给我站住  我有话要说", "zh-Hans", "L105")  # a double space still is one
 
