@@ -335,6 +335,26 @@ def _build_vietnamese(path: str) -> tuple[dict[str, bytes], dict]:
     return _bucketed(words, False, syllable_bucket), {}
 
 
+def _build_vietnamese_pairs(path: str) -> tuple[dict[str, bytes], dict]:
+    """Every two neighbouring syllables of _build_vietnamese's words, as the word's text from the first's
+    start to the second's end ("phẫu thuật"; "nhậm, bổ" of "bổ nhậm, bổ nhiệm"). Syllables are runs of
+    letters, as the Vietnamese break judgement reads them (scripts._VI_SYLLABLE). A phrase over a space
+    holds the two syllables beside that space, so a break whose two syllables are no entry here lies
+    inside no dictionary word (four windows in five of the benchmark series)."""
+    import re
+
+    syllable = re.compile(r"[^\W\d_]+")
+    pairs = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = unicodedata.normalize("NFC", line.strip().lower())
+            if 2 <= line.count(" ") + 1 <= 4:
+                runs = [match.span() for match in syllable.finditer(line)]
+                for (start, _), (_, end) in zip(runs, runs[1:]):
+                    pairs[line[start:end]] = 1
+    return _bucketed(pairs, False, syllable_bucket), {}
+
+
 def _cqdb_strings(data: bytes, offset: int) -> list[str]:
     """The strings of a CRFsuite string database (CQDB chunk at ``offset``), by id: its backward array
     holds each id's record (id, key size, key with its NUL), offsets from the chunk's start."""
@@ -629,3 +649,10 @@ def vietnamese() -> Lexicon:
     first syllable (syllable_bucket)."""
     source = _source("underthesea", "corpus", "data", "Viet74K.txt")
     return load("vi-viet74k", source, _build_vietnamese, syllable_bucket) if source else _EMPTY
+
+
+@lru_cache(maxsize=1)
+def vietnamese_pairs() -> Lexicon:
+    """The neighbouring syllables of vietnamese()'s words (see _build_vietnamese_pairs)."""
+    source = _source("underthesea", "corpus", "data", "Viet74K.txt")
+    return load("vi-viet74k-pairs", source, _build_vietnamese_pairs, syllable_bucket) if source else _EMPTY

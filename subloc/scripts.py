@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
 from .languages import script_family
-from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese, vietnamese_crf
+from .lexicon import Lexicon, chinese, chinese_emissions, thai, vietnamese, vietnamese_crf, vietnamese_pairs
 from .patterns import compiled, lazy
 
 # The one definition of markup: HTML-like tags (<i>, <c.yellow>, <v Name>) and ASS override blocks ({\an8}).
@@ -420,12 +420,23 @@ class _ViWords:
 
     def __init__(self) -> None:
         self.known: dict[str, bool] = {}
+        self.paired: dict[str, bool] = {}
 
     def __contains__(self, phrase: str) -> bool:
         got = self.known.get(phrase)
         if got is None:
             got = self.known[phrase] = phrase in VI_COMPOUNDS or phrase in vietnamese()
         return got
+
+    def pairs(self, pair: str) -> bool:
+        """Whether some word has the two syllables of ``pair`` ("x y") side by side."""
+        got = self.paired.get(pair)
+        if got is None:
+            got = self.paired[pair] = pair in _VI_COMPOUND_PAIRS or pair in vietnamese_pairs()
+        return got
+
+
+_VI_COMPOUND_PAIRS = frozenset(f"{a} {b}" for word in VI_COMPOUNDS for a, b in zip(word.split(), word.split()[1:]))
 
 
 def _vi_dictionary() -> _ViWords:
@@ -702,6 +713,13 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     if lowered[position:position + 1] != " ":
         return False
     words = _VI_WORDS  # (with VI_COMPOUNDS, answers kept per phrase)
+    # Every phrase over the space holds the syllables beside it: when they are the words beside it (letters,
+    # the second with at most one mark after it), a pair no word has settles it (four windows in five).
+    end = lowered.find(" ", position + 1)
+    last, first = lowered[lowered.rfind(" ", 0, position) + 1:position], lowered[position + 1:end if end >= 0 else None]
+    if last.isalpha() and (first.isalpha() or (_one_syllable(first) and (first := first[:-1]))):
+        if not words.pairs(f"{last} {first}"):
+            return False
     before = lowered[:position].rsplit(" ", 3)[-3:]
     after = lowered[position + 1:].split(" ", 3)[:3]
     plain = "" not in before and "" not in after and "".join(before).isalpha() and "".join(after).isalpha()

@@ -214,6 +214,34 @@ def test_the_vietnamese_break_asks_only_the_phrases_that_cross_it() -> None:
     assert crossed > 300
 
 
+def test_every_dictionary_word_passes_the_pair_filter() -> None:
+    """The crossing test first asks whether the two syllables beside a space stand side by side in any
+    word (lexicon.vietnamese_pairs, and the reviewed compounds): every space inside every word of the
+    dictionary (one in seven of Viet74K's, and every compound), in a line and with a mark after it, is
+    still found crossed, at the word's first, middle and last spaces alike."""
+    import unicodedata
+
+    from subloc.lexicon import _source
+    from subloc.scripts import VI_COMPOUNDS, _vi_dictionary_crosses
+
+    source = _source("underthesea", "corpus", "data", "Viet74K.txt")
+    assert source is not None
+    with open(source, encoding="utf-8") as handle:
+        words = [unicodedata.normalize("NFC", line.strip().lower()) for line in handle]
+    words = [w for w in words if 2 <= w.count(" ") + 1 <= 4 and w.replace(" ", "").isalpha()][::7]
+    words += sorted(VI_COMPOUNDS)
+    checked = middle = 0
+    for word in words:
+        for text in (f"tôi nói {word} rồi", f"Vâng {word.capitalize()}!"):
+            start = text.lower().find(word)
+            for k, ch in enumerate(word):
+                if ch == " ":
+                    assert _vi_dictionary_crosses(text, start + k), (text, start + k)
+                    checked += 1
+                    middle += 0 < k and " " in word[:k] and " " in word[k + 1:]
+    assert checked > 20_000 and middle > 500
+
+
 def test_the_wheels_dictionaries_are_read() -> None:
     zh, th, vi = lexicon.chinese(), lexicon.thai(), lexicon.vietnamese()
     assert zh.get("明天") > 1000 and zh.get("会议室") > 0 and zh.extra["total"] > 60_000_000
