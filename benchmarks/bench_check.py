@@ -51,7 +51,7 @@ from _gen import DATA, ts  # noqa: E402
 import pysrt  # noqa: E402
 
 from subloc.formats import expand_paths  # noqa: E402
-from subloc.check import CheckOptions, _auto_jobs, _total_size, check_paths  # noqa: E402
+from subloc.check import CheckOptions, _auto_jobs, check_paths  # noqa: E402
 
 # --- a small grammar of micro-drama dialogue, in Chinese and in Thai ---------------------------------
 
@@ -293,7 +293,7 @@ def main() -> None:
         findings = sum(len(r.findings) for r in check_paths(files, options, jobs=1))
         print(f"| {title} | {len(files) * 60:,} | {read:.3f} | {one:.3f} | {one / read:.2f} | {one_cpu / read_cpu:.2f} "
               f"| {auto:.3f} "
-              f"({_auto_jobs(len(files), _total_size([str(f) for f in files]))}) | {auto / read:.2f} | {two:.3f} | {two / read:.2f} |"
+              f"({_auto_jobs([str(f) for f in files])}) | {auto / read:.2f} | {two:.3f} | {two / read:.2f} |"
               f"   ({findings} findings)")
     print("\nIn a fresh process, the first check after the imports (median of 5, one process):\n")
     print("| case | pysrt read s | check s | × |")

@@ -142,7 +142,7 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
     projects = projects or Projects()
     projects.for_paths(files)
     sources = SourceFinder(options.source, options.encoding)  # validates --source before any work
-    workers = jobs if jobs is not None else _auto_jobs(len(files), _total_size(files))
+    workers = jobs if jobs is not None else _auto_jobs(files)
     if workers <= 1:
         return [check_file(f, options, sources, projects) for f in files]
     import multiprocessing
@@ -159,12 +159,20 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
         _RUN = None
 
 
-# Below this much subtitle text a second process costs more than it saves: each worker loads again the
-# word-list buckets, tables and rules its lines need. Since that loading got cheap (a bucket, not a group,
-# an index by bisection), 90 episodes (5,400 cues, 0.4-0.8 MB) take 8-10% less with two processes than
-# with one as whole `subloc check` runs (jobs 2 faster in 10 to 14 of 15 alternating pairs), 60 (0.26 MB)
-# about the same; 1,340 episodes (5.9 MB) take half the time (benchmarks/results/bench_check.md).
-_PARALLEL_BYTES = 350_000
+# From this many cues a second process saves time, as whole `subloc check` runs on two idle cores show
+# (benchmarks/bench_jobs.py): below it, what the workers do twice (their start, the word-list buckets
+# and judgements each loads again, the results sent back) and the cold caches of a fresh process cost
+# more than the half of the work each saves. In instructions, the longest path of a two-process run
+# against one process: 3,600 cues 0.85-0.90, 5,400 cues 0.79-0.85, 10,800 cues 0.73, 21,600 cues 0.68;
+# each instruction of a two-process run costs ~1.07-1.15 times as much CPU time (the fork's copied pages,
+# cold caches), so two processes only clearly win above ~6,000 cues (wall clock over 31 alternating
+# rounds: 3,600 cues 0.93-1.05, 5,400 cues 0.93-1.00, 6,600 cues 0.95), and 8,000 leaves a margin for
+# the machine the run lands on. Cues, not bytes, measure the work: 5,400 cues are 0.39 MB of Chinese and
+# 0.76 MB of Thai, and cost alike (the 0.35 MB threshold this replaces forked a Thai series of 3,600
+# cues, which two processes checked 5% slower). A series of 90 episodes is checked in one process; several series or languages in one
+# run use the idle cores.
+_PARALLEL_CUES = 8_000
+_SMALLEST_CUE = 35  # bytes: "1\n00:00:00,000 --> 00:00:01,000\nA\n\n"
 
 
 def _total_size(files: Sequence[str]) -> int:
@@ -177,15 +185,32 @@ def _total_size(files: Sequence[str]) -> int:
     return total
 
 
-def _auto_jobs(count: int, size: int | None = None) -> int:
-    """Parallel only when it pays: for 40 files or more and 0.35 MB of text or more (``size``, when known:
-    see _PARALLEL_BYTES), and only on cores that are idle now: on a shared machine whose cores are busy, a
-    second process waits for a core and costs its start-up and the results' transfer for nothing."""
+def _cue_count(files: Sequence[str], enough: int) -> int:
+    """The cues of ``files`` (their timing lines' arrows), reading the files until ``enough`` are found."""
+    total = 0
+    for name in files:
+        try:
+            with open(name, "rb") as handle:
+                total += handle.read().count(b"-->")
+        except OSError:
+            pass  # (reported when the file is read)
+        if total >= enough:
+            break
+    return total
+
+
+def _auto_jobs(files: Sequence[str]) -> int:
+    """Parallel only when it pays: for 40 files or more and _PARALLEL_CUES cues or more, and only on
+    cores that are idle now: on a shared machine whose cores are busy, a second process waits for a core
+    and costs its start-up and the results' transfer for nothing."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if count < 40 or cores < 2 or (size is not None and size < _PARALLEL_BYTES):
+    if len(files) < 40 or cores < 2:
         return 1
     try:
         idle = cores - os.getloadavg()[0]
     except OSError:  # no load average on this platform
         idle = cores
-    return max(1, min(cores, 8, int(idle + 0.5)))
+    workers = max(1, min(cores, 8, int(idle + 0.5)))
+    if workers < 2 or _total_size(files) < _PARALLEL_CUES * _SMALLEST_CUE:
+        return 1
+    return workers if _cue_count(files, _PARALLEL_CUES) >= _PARALLEL_CUES else 1

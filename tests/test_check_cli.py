@@ -598,17 +598,42 @@ def test_tm_stats_without_a_tm_writes_nothing(runner, tmp_path: Path, monkeypatc
 FORMATS_ALL = ("text", "concise", "json", "github", "junit", "sarif")
 
 
-def test_default_jobs_use_only_idle_cores(monkeypatch) -> None:
+def _episodes(folder: Path, count: int, cues: int) -> list[str]:
+    folder.mkdir()
+    block = "".join(f"{k}\n00:00:{k % 60:02d},000 --> 00:00:{k % 60:02d},900\n这是第{k}句台词\n\n" for k in range(1, cues + 1))
+    names = []
+    for ep in range(1, count + 1):
+        (folder / f"ep{ep:03d}.srt").write_text(block, "utf-8")
+        names.append(str(folder / f"ep{ep:03d}.srt"))
+    return names
+
+
+def test_default_jobs_use_only_idle_cores_and_only_for_large_runs(monkeypatch, tmp_path: Path) -> None:
+    """Two processes only pay from 8,000 cues (benchmarks/bench_jobs.py), counted, not guessed from bytes:
+    90 episodes of 60 cues (a series in one language) stay in one process, 140 fork; fewer than 40 files
+    never fork; cores that are busy elsewhere are not counted on."""
     import os
 
     from subloc import check as engine
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
-    assert engine._auto_jobs(90) == 2 and engine._auto_jobs(39) == 1  # few files: start-up would cost more
-    # 60 short episodes (~0.26 MB): one process is as fast; 90 of 60 cues (~0.4-0.8 MB) and 1,340 (~6 MB): two are faster
-    assert engine._auto_jobs(60, 260_000) == 1 and engine._auto_jobs(90, 400_000) == 2
-    assert engine._auto_jobs(1340, 6_000_000) == 2
+    series = _episodes(tmp_path / "series", 90, 60)
+    assert engine._auto_jobs(series) == 1  # 5,400 cues: one process is as fast
+    both = series + _episodes(tmp_path / "second", 50, 60)
+    assert engine._auto_jobs(both) == 2  # 8,400 cues
+    assert engine._auto_jobs(_episodes(tmp_path / "long", 39, 300)) == 1  # few files: start-up would cost more
+    # Cues, not bytes: Thai's 3 bytes a letter make 140 episodes of 40 cues 0.96 MB, still 5,600 cues.
+    thai = tmp_path / "thai"
+    thai.mkdir()
+    line = "ฉันไม่เคยคิดว่าคุณจะทำแบบนี้กับฉันได้เลยจริง ๆ"
+    cue = "".join(f"{k}\n00:00:01,000 --> 00:00:02,000\n{line}\n\n" for k in range(1, 41))
+    for ep in range(140):
+        (thai / f"ep{ep:03d}.srt").write_text(cue, "utf-8")
+    thai_files = sorted(str(p) for p in thai.iterdir())
+    assert engine._total_size(thai_files) > 350_000 and engine._auto_jobs(thai_files) == 1
+    # Reading stops once enough cues are found.
+    assert engine._cue_count(both, 100) == 120
     monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))
-    assert engine._auto_jobs(90) == 1  # one core busy elsewhere: a second worker would wait for it
+    assert engine._auto_jobs(both) == 1  # one core busy elsewhere: a second worker would wait for it
     monkeypatch.setattr(os, "getloadavg", lambda: (11.0, 9.0, 8.0))
-    assert engine._auto_jobs(1000) == 1
+    assert engine._auto_jobs(both) == 1
