@@ -77,7 +77,7 @@ Examples:
                                        "language and the configuration.")
 @click.option("--encoding", help="Source encoding (default: detect).")
 @click.option("--jobs", type=AtLeast(1, fix="--jobs 1 checks in this process"),
-              help="Worker processes (default: one per core for 40+ files).")
+              help="Worker processes (default: one per idle core for 40+ files of 8,000+ cues, else 1).")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply the safe fixes of `subloc fix` in place first.")
 @click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff; write nothing.")
 def check(paths: tuple[str, ...], lang: str | None, source: str | None, glossary: str | None, fmt: str | None,
