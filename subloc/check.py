@@ -169,8 +169,8 @@ def check_paths(paths: Sequence[str | Path], options: CheckOptions, jobs: int | 
 # rounds: 3,600 cues 0.93-1.05, 5,400 cues 0.93-1.00, 6,600 cues 0.95), and 8,000 leaves a margin for
 # the machine the run lands on. Cues, not bytes, measure the work: 5,400 cues are 0.39 MB of Chinese and
 # 0.76 MB of Thai, and cost alike (the 0.35 MB threshold this replaces forked a Thai series of 3,600
-# cues, which two processes checked 5% slower). A series of 90 episodes is checked in one process; several series or languages in one
-# run use the idle cores.
+# cues, which two processes checked 5% slower). A series of 90 episodes is checked in one process;
+# several series or languages in one run use the idle cores.
 _PARALLEL_CUES = 8_000
 _SMALLEST_CUE = 35  # bytes: "1\n00:00:00,000 --> 00:00:01,000\nA\n\n"
 

@@ -29,7 +29,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterator
 
 FORMAT = 14  # bump when the cached layout changes
 
@@ -325,14 +325,17 @@ def _build_thai(path: str) -> tuple[dict[str, bytes], dict]:
     return _bucketed(words, False), {}
 
 
-def _build_vietnamese(path: str) -> tuple[dict[str, bytes], dict]:
-    words = {}
+def _viet74k_words(path: str) -> Iterator[str]:
+    """Viet74K's words of two to four syllables, lower-case NFC."""
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             line = unicodedata.normalize("NFC", line.strip().lower())
             if 2 <= line.count(" ") + 1 <= 4:
-                words[line] = 1
-    return _bucketed(words, False, syllable_bucket), {}
+                yield line
+
+
+def _build_vietnamese(path: str) -> tuple[dict[str, bytes], dict]:
+    return _bucketed(dict.fromkeys(_viet74k_words(path), 1), False, syllable_bucket), {}
 
 
 def _build_vietnamese_pairs(path: str) -> tuple[dict[str, bytes], dict]:
@@ -345,13 +348,10 @@ def _build_vietnamese_pairs(path: str) -> tuple[dict[str, bytes], dict]:
 
     syllable = re.compile(r"[^\W\d_]+")
     pairs = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            line = unicodedata.normalize("NFC", line.strip().lower())
-            if 2 <= line.count(" ") + 1 <= 4:
-                runs = [match.span() for match in syllable.finditer(line)]
-                for (start, _), (_, end) in zip(runs, runs[1:]):
-                    pairs[line[start:end]] = 1
+    for word in _viet74k_words(path):
+        runs = [match.span() for match in syllable.finditer(word)]
+        for (start, _), (_, end) in zip(runs, runs[1:]):
+            pairs[word[start:end]] = 1
     return _bucketed(pairs, False, syllable_bucket), {}
 
 
