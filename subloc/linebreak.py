@@ -13,7 +13,7 @@
 * Chinese: after punctuation first, then at a space that separates clauses (你给我站住 我有话要说),
   then between words (jieba's algorithm and dictionary, scripts.zh_words); never inside a word (明|天)
   when another break fits; never before closing or after opening punctuation (kinsoku), never inside
-  a run of Latin letters or digits.
+  a run of Latin letters or digits, nor between a number and its unit (300|块钱, 25|岁).
 
 Lines are balanced: the longest line is as short as possible, a slightly longer bottom line preferred
 (the eye starts lower on a vertical frame and the top line stays clear of faces).
@@ -209,12 +209,14 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
             continue
         if a == " ":
             latin_space = text[i - 2:i - 1].isascii() and b.isascii()  # a space between Latin words
-            out.append(Break(i - 1, 1, 0.0 if latin_space else -2.0))
+            split = _zh_amount_split(text[:i - 1], text[i:]) is not None  # (300 块钱: one amount)
+            out.append(Break(i - 1, 1, 22.0 if split else 0.0 if latin_space else -2.0))
             continue
         if a in _PUNCT_AFTER:
             out.append(Break(i, 0, -4.0))
         else:
-            out.append(Break(i, 0, 22.0 if i in inside else 2.0))
+            split = i in inside or _zh_amount_split(text[:i], text[i:]) is not None
+            out.append(Break(i, 0, 22.0 if split else 2.0))
     return out
 
 
@@ -253,6 +255,9 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
             return f"starts with {right[0]!r}, which must end the line above: move it up", "error"
         if left[-1] in CJK_NO_LINE_END:
             return f"the line above ends with {left[-1]!r}, which must start a line: move it down", "error"
+        amount = _zh_amount_split(left, right)
+        if amount:
+            return f"the break splits the amount {amount!r}: keep the number with its unit", "warning"
         if len(right.strip()) == 1 and len(left) >= 6:
             return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
         word = zh_break_splits_word(left, right)
@@ -276,11 +281,26 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
     return None
 
 
-# What follows a number written in digits as its unit (3万, 1000亿, 20块, 5岁): jieba's HMM joins such a
-# unit to the character after it when neither is in its dictionary (3万让我 → 3 / 万让 / 我), a "word"
-# no reader sees. A break after the unit is then between the amount and what follows; a break before
-# another unit (3万|块钱) still splits the amount.
-_ZH_UNITS = frozenset("十百千万亿块元角毛岁个次倍斤米克吨")
+# What follows a number written in digits as its unit or measure word (3万, 1000亿, 20块, 5岁, 3点, 2年,
+# 3个): jieba's HMM joins such a unit to the character after it when neither is in its dictionary
+# (3万让我 → 3 / 万让 / 我), a "word" no reader sees. A break after the unit is then between the amount
+# and what follows; a break before another unit (3万|块钱) still splits the amount. jieba also leaves
+# the digits a token of their own (300 / 块钱, 25 / 岁), so a break between a number and its unit is a
+# break between words to it; a reader sees the amount cut in two (_zh_amount_split).
+_ZH_UNITS = frozenset("十百千万亿块元角毛分岁个次倍斤两米克吨年月日号天点时秒周层楼集页张件条位名辆台套份杯瓶遍趟口碗只颗句部家间%％")
+_ZH_UNIT_WORDS = ("小时", "分钟", "公斤", "公里", "公分", "美元", "欧元", "英镑", "港币", "人民币")
+
+
+def _zh_amount_split(left: str, right: str) -> str | None:
+    """The amount a break between ``left`` and ``right`` cuts in two (a number in digits, then its unit
+    or measure word: 300 / 块钱, 25 / 岁, 3 / 点), or None."""
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right or not ("0" <= left[-1] <= "9" or "０" <= left[-1] <= "９"):
+        return None
+    if right[0] not in _ZH_UNITS and not right.startswith(_ZH_UNIT_WORDS):
+        return None
+    digits = len(left) - len(left.rstrip("0123456789０１２３４５６７８９.,，．"))
+    return left[-digits:].lstrip(".,，．") + zh_words(right[:6])[0]
 
 
 def _zh_number_and_next(left: str, right: str, word: str) -> bool:

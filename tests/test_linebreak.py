@@ -139,6 +139,28 @@ def test_l104_keeps_a_chinese_amounts_unit_apart_from_what_follows() -> None:
     assert _check("你给我站住  我有话要说", "zh-Hans", "L105")  # a double space still is one
 
 
+def test_l104_and_the_fixer_keep_a_chinese_number_with_its_unit() -> None:
+    """jieba leaves digits a token of their own (300 / 块钱, 25 / 岁), so a break between a number and its
+    unit or measure word was a break between words: L104 said nothing and the fixer chose it when it
+    balanced the lines best (我已经付了你300 / 块钱让你闭嘴了). A reader sees the amount cut in two."""
+    from subloc.linebreak import _candidates
+
+    for text, amount in (("我已经付了你300\n块钱让你闭嘴了", "300块钱"), ("他今年才25\n岁就当上了总裁", "25岁"),
+                         ("明天下午3\n点在公司门口见", "3点"), ("我在雨里等了你3\n小时", "3小时"),
+                         ("我等了你整整5\n年你知道吗", "5年"), ("你欠我300 \n块钱", "300块钱"),
+                         ("他一个月就花了2.5\n万", "2.5万")):
+        found = _check(text, "zh-Hans", "L104")
+        assert found and f"'{amount}'" in found[0].message, (text, found)
+    # after the amount, or a number that is no amount, is a break like any other
+    assert _check("宋医生给了我3万\n让我查清楚那天晚上的事", "zh-Hans", "L104") == []
+    assert _check("我的房间号是302\n你快点过来找我", "zh-Hans", "L104") == []
+    profile = get_profile("zh-Hans")
+    assert wrap("我已经付了你300块钱让你闭嘴了", profile) == ["我已经付了你", "300块钱让你闭嘴了"]
+    assert wrap("我已经付了你300 块钱让你闭嘴了", profile) == ["我已经付了你", "300 块钱让你闭嘴了"]
+    penalties = {brk.position: brk.penalty for brk in _candidates("他今年才25岁就当上了总裁", "zh-Hans")}
+    assert penalties[6] == 22.0 and penalties[7] == 2.0  # 25|岁 inside the amount, 25岁|就 after it
+
+
 # --- Indonesian and Malay ----------------------------------------------------------------------------
 
 def test_indonesian_and_malay_lines_do_not_end_with_a_preposition() -> None:
