@@ -13,7 +13,9 @@
 * Chinese: after punctuation first, then at a space that separates clauses (你给我站住 我有话要说),
   then between words (jieba's algorithm and dictionary, scripts.zh_words); never inside a word (明|天)
   when another break fits; never before closing or after opening punctuation (kinsoku), never inside
-  a run of Latin letters or digits, nor between a number and its unit (300|块钱, 25|岁).
+  a run of Latin letters or digits, nor between a number and its unit (300|块钱, 25|岁); a line starts
+  with no particle (了, 的, 吗…) and, when another break is nearly as balanced, ends with no preposition,
+  conjunction or demonstrative (在, 和, 因为, 这个…).
 
 Lines are balanced: the longest line is as short as possible, a slightly longer bottom line preferred
 (the eye starts lower on a vertical frame and the top line stays clear of faces).
@@ -192,13 +194,18 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
     # CJK: after punctuation, then at a clause-separating space, then between words (jieba), and
     # between the characters of a word only as a last resort
     inside: set[int] = set()
+    leading: set[int] = set()  # (breaks right after a word that leads into what follows)
     if sum(map(is_han, text)) >= 2:
         offset = 0
         for token in zh_words(text):
             # (inside a word as L104 judges it: not between a digit amount's unit and what follows)
             inside.update(k for k in range(offset + 1, offset + len(token))
                           if not _zh_number_and_next(text[:k], text[k:], token))
+            if token in _ZH_PARTICLES:
+                inside.add(offset)  # (a particle belongs to the line above, as much as a word's end)
             offset += len(token)
+            if token in _ZH_LEADING_WORDS:
+                leading.add(offset)
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]
         if b in CJK_NO_LINE_START or a in CJK_NO_LINE_END:
@@ -216,7 +223,7 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
             out.append(Break(i, 0, -4.0))
         else:
             split = i in inside or _zh_amount_split(text[:i], text[i:]) is not None
-            out.append(Break(i, 0, 22.0 if split else 2.0))
+            out.append(Break(i, 0, 22.0 if split else 8.0 if i in leading else 2.0))
     return out
 
 
@@ -280,6 +287,18 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         return f"the word {words[0]!r} stands alone: rebalance the lines", "warning"
     return None
 
+
+# Chinese words a line had better not end with, as the fixer balances lines: prepositions and the
+# disposal and passive markers lead into their object (明天下午3点在 / 公司门口 reads as 3点在; 她昨天晚上和
+# / 少爷), conjunctions into their clause. Only words that are these and nothing else in dialogue: 给, 对,
+# 还是, 跟着 are also verbs, adjectives or adverbs that may end a clause. A preference of the fixer (a
+# break after one costs as much as six characters of imbalance), not an L104 finding.
+_ZH_LEADING_WORDS = frozenset("把 被 将 和 跟 与 及 在 从 向 往 于 因为 如果 虽然 但是 所以 而且 或者 要是 只要 除了 关于 对于 为了 "
+                              "这个 那个 这些 那些 这位 那位 的".split())
+# Particles that close what comes before them (aspect 了 着, structural 的 地 得, sentence-final 吗 呢 吧 啊…):
+# a line that starts with one (失去 / 了所有的一切) reads as broken as a split word. jieba keeps them a
+# token of their own only as particles (了解, 的确, 得到 are words); 过 is left out (我不想 / 过这样的日子).
+_ZH_PARTICLES = frozenset("了 着 的 地 得 吗 呢 吧 啊 呀 嘛 啦".split())
 
 # What follows a number written in digits as its unit or measure word (3万, 1000亿, 20块, 5岁, 3点, 2年,
 # 3个): jieba's HMM joins such a unit to the character after it when neither is in its dictionary

@@ -111,7 +111,8 @@ def test_chinese_breaks_at_punctuation_then_clause_space_then_between_words() ->
     assert wrap("你给我站住 我有话要说听见没有", profile) == ["你给我站住", "我有话要说听见没有"]
     assert wrap("我们明天上午十点在廣場門口見面吧", profile) == ["我们明天上午十点", "在廣場門口見面吧"]
     assert wrap("你外婆的手术费，还等着苏家出呢", profile) == ["你外婆的手术费，", "还等着苏家出呢"]
-    assert wrap("少奶奶她已经在会议室等了两个小时", profile)[0] in ("少奶奶她已经在", "少奶奶她已经在会议室")
+    # (not 少奶奶她已经在 / 会议室…: a line ends with no preposition when a break before it balances as well)
+    assert wrap("少奶奶她已经在会议室等了两个小时", profile)[0] in ("少奶奶她已经", "少奶奶她已经在会议室")
 
 
 def test_l104_warns_about_a_chinese_break_inside_a_word_and_l105_accepts_a_clause_space() -> None:
@@ -159,6 +160,24 @@ def test_l104_and_the_fixer_keep_a_chinese_number_with_its_unit() -> None:
     assert wrap("我已经付了你300 块钱让你闭嘴了", profile) == ["我已经付了你", "300 块钱让你闭嘴了"]
     penalties = {brk.position: brk.penalty for brk in _candidates("他今年才25岁就当上了总裁", "zh-Hans")}
     assert penalties[6] == 22.0 and penalties[7] == 2.0  # 25|岁 inside the amount, 25岁|就 after it
+
+
+def test_the_fixer_keeps_chinese_particles_and_leading_words_where_a_reader_expects_them() -> None:
+    """Balanced lines that a native reader would still call broken: a line that starts with a particle
+    (孩子 / 的抚养权, 失去 / 了所有), or ends with a preposition, a conjunction or a demonstrative that
+    leads into what follows (王妃娘娘在 / 御花园, 离开这个 / 家). jieba makes each its own token."""
+    profile = get_profile("zh-Hans")
+    for text, expected in (("我们离婚吧孩子的抚养权归我", ["我们离婚吧", "孩子的抚养权归我"]),
+                           ("因为你我才失去了所有的一切啊", ["因为你我才失去了", "所有的一切啊"]),
+                           ("如果你敢离开这个家就永远别回来", ["如果你敢离开", "这个家就永远别回来"]),
+                           ("她昨天晚上和少爷在酒店见了面", ["她昨天晚上和少爷", "在酒店见了面"]),
+                           ("王妃娘娘在御花园等着见您呢", ["王妃娘娘在御花园", "等着见您呢"]),
+                           ("你知道我为了这个家付出了多少吗", ["你知道我为了这个家", "付出了多少吗"]),
+                           ("他了解我所有的秘密所以不能留他", ["他了解我所有的秘密", "所以不能留他"])):
+        assert wrap(text, profile) == expected, text
+    # words that only look like particles stay breakable before them: 了解 and 的确 are words, 过 a verb
+    assert wrap("这件事的确是我做的你要怎样", profile) == ["这件事的确是", "我做的你要怎样"]
+    assert wrap("我不想过这样的日子了你放我走吧", profile) == ["我不想过这样的日子了", "你放我走吧"]
 
 
 # --- Indonesian and Malay ----------------------------------------------------------------------------
