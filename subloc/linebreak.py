@@ -265,6 +265,8 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         amount = _zh_amount_split(left, right)
         if amount:
             return f"the break splits the amount {amount!r}: keep the number with its unit", "warning"
+        if right[0] in _ZH_PARTICLES and zh_words(right[:8])[0] in _ZH_PARTICLES:  # (了解, 的确 are words)
+            return f"starts with the particle {right[0]!r}, which belongs to the line above: move it up", "warning"
         if len(right.strip()) == 1 and len(left) >= 6:
             return f"a single character {right.strip()!r} stands alone: rebalance the lines", "warning"
         word = zh_break_splits_word(left, right)

@@ -175,6 +175,12 @@ def test_the_fixer_keeps_chinese_particles_and_leading_words_where_a_reader_expe
                            ("你知道我为了这个家付出了多少吗", ["你知道我为了这个家", "付出了多少吗"]),
                            ("他了解我所有的秘密所以不能留他", ["他了解我所有的秘密", "所以不能留他"])):
         assert wrap(text, profile) == expected, text
+    # L104 says so of a line that starts with a particle, as the fixer judges it
+    for text in ("我们离婚吧孩子\n的抚养权归我", "沈先生知道你签\n了这份合同吗", "你到底想怎么样\n啊"):
+        found = _check(text, "zh-Hans", "L104")
+        assert found and "particle" in found[0].message, (text, found)
+    for text in ("他当然\n了解我所有的秘密", "这件事\n的确是我做的", "我不想\n过这样的日子"):
+        assert _check(text, "zh-Hans", "L104") == [], text
     # words that only look like particles stay breakable before them: 了解 and 的确 are words, 过 a verb
     assert wrap("这件事的确是我做的你要怎样", profile) == ["这件事的确是", "我做的你要怎样"]
     assert wrap("我不想过这样的日子了你放我走吧", profile) == ["我不想过这样的日子了", "你放我走吧"]

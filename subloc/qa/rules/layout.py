@@ -107,8 +107,8 @@ class BadLineBreak(Rule):
     - Chinese: a line that starts with closing punctuation (。，、；：？！）》」』”’…) or ends with
       opening punctuation (（《「『“‘): errors; a break inside a word (明 / 天, jieba's dictionary and
       algorithm; not after a digit amount's unit, 3万 / 让我, which jieba's HMM joins to the next
-      character) or between a number and its unit or measure word (300 / 块钱, 25 / 岁, 3 / 点): a
-      warning.
+      character), between a number and its unit or measure word (300 / 块钱, 25 / 岁, 3 / 点), or
+      before a particle (孩子 / 的抚养权, 签 / 了这份合同; not 了解, 的确, which are words): a warning.
     - Vietnamese: a break between the syllables of one word (phẫu / thuật, bà / nội; underthesea's
       word segmenter): a warning.
     - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/di/ke/
