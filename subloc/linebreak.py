@@ -5,7 +5,8 @@
   space and stay whole.
 * Vietnamese: at spaces, but spaces separate syllables, not words: never between the syllables of a
   word (phẫu|thuật, bà|nội) when another break fits: underthesea's word segmenter decides
-  (scripts.vi_word_spaces), glossary terms stay whole.
+  (scripts.vi_word_spaces), glossary terms stay whole; a demonstrative stays with its noun
+  (chuyện này, cô ấy), an auxiliary with its verb (sẽ, đang, đã, đừng…).
 * Thai: at spaces, or between words found by dictionary segmentation (newmm's maximal matching on
   PyThaiNLP's word list, scripts.thai_words); never before ๆ, ฯ, ะ, า, ำ or a combining mark, never
   after a leading vowel (เ แ โ ใ ไ); between phrases rather than after a preposition, possessive or
@@ -42,8 +43,12 @@ _DANGLING = {
               "seperti karena bahwa agar supaya jika kalau ketika sebelum setelah sejak akan".split()),
     "ms": set("yang di ke dari dan atau tapi tetapi untuk si sang para dengan pada kepada oleh bagi tentang "
               "seperti kerana bahawa agar supaya jika kalau ketika sebelum selepas sejak akan".split()),
-    "vi": set("của và những các một với".split()),
+    # sẽ, đang, đã, hãy, đừng, chớ, bị come before their verb (Mẹ kế của cô ấy đã / đuổi cô ấy…)
+    "vi": set("của và những các một với sẽ đang đã hãy đừng chớ bị".split()),
 }
+# Vietnamese demonstratives follow their noun: a line that starts with one (Nếu cậu chủ biết chuyện /
+# này thì…) cuts "this matter" in two. (đó is left out: it is also "that" as a subject, đó là…)
+_VI_FOLLOWERS = frozenset("này ấy kia nọ".split())
 
 # Thai words a line must not end with: they lead into what follows (prepositions, the possessive ของ,
 # auxiliaries and negation before their verb, conjunctions, nominalisers). Reviewed against dialogue:
@@ -147,7 +152,7 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
         words = text.split(" ")
         inside, loose = _vi_spaces(text, protect) if lang == "vi" else (frozenset(), frozenset())
         pos = 0
-        for word in words[:-1]:
+        for k, word in enumerate(words[:-1]):
             pos += len(word)
             penalty = 0.0
             if pos in inside:
@@ -157,6 +162,8 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
             bare = word.strip("\"'“”‘’(").lower()
             if bare in _DANGLING.get(lang, ()):
                 penalty += 6
+            if lang == "vi" and word[-1:].isalpha() and words[k + 1].lower().rstrip(",.!?…;:") in _VI_FOLLOWERS:
+                penalty += 25  # (as much as a split word: chuyện / này)
             if word and word[-1] in _PUNCT_AFTER:
                 penalty -= 3
             out.append(Break(pos, 1, penalty))
@@ -281,6 +288,9 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
     if last and last[-1] in _DANGLING.get(language.split("-")[0], ()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
     if language.split("-")[0] == "vi":
+        first = right.split(None, 1)[0].rstrip(",.!?…;:")
+        if left[-1].isalpha() and first.lower() in _VI_FOLLOWERS:
+            return f"starts with {first!r}, which belongs with the word before it: move it up", "warning"
         word = vi_break_splits_word(left, right)
         if word:
             return f"the break splits the word {word!r}: break between words", "warning"

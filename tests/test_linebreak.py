@@ -186,6 +186,27 @@ def test_the_fixer_keeps_chinese_particles_and_leading_words_where_a_reader_expe
     assert wrap("我不想过这样的日子了你放我走吧", profile) == ["我不想过这样的日子了", "你放我走吧"]
 
 
+def test_vietnamese_lines_keep_a_demonstrative_with_its_noun_and_an_auxiliary_with_its_verb() -> None:
+    """A line that starts with này/ấy/kia/nọ cuts it from its noun (chuyện / này, cô / ấy), one that ends
+    with sẽ/đang/đã/hãy/đừng/chớ/bị cuts it from its verb (tôi xin cô đừng / rời khỏi…): L104 warns and
+    the fixer breaks elsewhere, as a native reader would."""
+    for text, word in (("Nếu cậu chủ biết chuyện\nnày thì cô chết chắc rồi", "'này'"),
+                       ("Ai cho phép cô ký bản hợp đồng\nnày?", "'này'"), ("Cái gì? cô thay cô\nấy gả đi rồi sao?", "'ấy'"),
+                       ("Tôi xin cô đừng\nrời khỏi nơi này", "'đừng'"), ("Trước 3 giờ, tôi sẽ\ntự mình đưa đứa bé đi", "'sẽ'")):
+        found = _check(text, "vi", "L104")
+        assert found and word in found[0].message, (text, found)
+    assert _check("Anh nói vậy,\nnày là sao hả?", "vi", "L104") == []  # (after punctuation: "hey")
+    profile = get_profile("vi")
+    for text, expected in (("Nếu cậu chủ biết chuyện này thì cô chết chắc rồi",
+                            ["Nếu cậu chủ biết chuyện này", "thì cô chết chắc rồi"]),
+                           ("Anh đã hứa với em là sẽ không bao giờ rời xa em mà",
+                            ["Anh đã hứa với em là", "sẽ không bao giờ rời xa em mà"])):
+        assert wrap(text, profile) == expected, text
+    # nor between kia and its noun, nor inside chính là (a reviewed compound)
+    top, _ = wrap("Người phụ nữ kia chính là mẹ ruột của anh đấy", profile)
+    assert top in ("Người phụ nữ kia", "Người phụ nữ kia chính là"), top
+
+
 # --- Indonesian and Malay ----------------------------------------------------------------------------
 
 def test_indonesian_and_malay_lines_do_not_end_with_a_preposition() -> None:

@@ -110,7 +110,8 @@ class BadLineBreak(Rule):
       character), between a number and its unit or measure word (300 / 块钱, 25 / 岁, 3 / 点), or
       before a particle (孩子 / 的抚养权, 签 / 了这份合同; not 了解, 的确, which are words): a warning.
     - Vietnamese: a break between the syllables of one word (phẫu / thuật, bà / nội; underthesea's
-      word segmenter): a warning.
+      word segmenter), a line that starts with a demonstrative (chuyện / này, cô / ấy) or ends with an
+      auxiliary before its verb (sẽ, đang, đã, hãy, đừng, chớ, bị): warnings.
     - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/di/ke/
       dari/của…) or a split reduplication (anak-/anak), and an orphan (one short word alone on a
       line under a long one): warnings.
