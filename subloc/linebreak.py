@@ -1,8 +1,8 @@
 """Script-aware line breaking to a profile: where a subtitle line may break, and the best break.
 
 * Indonesian, Malay, English: at spaces; never after a dangling article, preposition or conjunction
-  (di, ke, dari, yang, dan…) when another break is as good; reduplications (anak-anak) contain no
-  space and stay whole.
+  (di, ke, dari, yang, dan…) when another break is as good, nor inside an amount (tiga / bilion, 300 /
+  juta; Vietnamese too: ba / trăm triệu); reduplications (anak-anak) contain no space and stay whole.
 * Vietnamese: at spaces, but spaces separate syllables, not words: never between the syllables of a
   word (phẫu|thuật, bà|nội) when another break fits: underthesea's word segmenter decides
   (scripts.vi_word_spaces), glossary terms stay whole; a demonstrative stays with its noun
@@ -49,6 +49,32 @@ _DANGLING = {
 # Vietnamese demonstratives follow their noun: a line that starts with one (Nếu cậu chủ biết chuyện /
 # này thì…) cuts "this matter" in two. (đó is left out: it is also "that" as a subject, đó là…)
 _VI_FOLLOWERS = frozenset("này ấy kia nọ".split())
+
+# An amount in words or digits and its magnitude or currency stay on one line (duit tiga / bilion, ba /
+# trăm triệu, 300 / ribu): the numbers, and what may follow a number as part of it, per language.
+_AMOUNT_NUMBERS = {
+    "id": set("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu setengah "
+              "puluh belas ratus ribu juta".split()),
+    "ms": set("satu dua tiga empat lima enam tujuh lapan sembilan sepuluh sebelas seratus seribu setengah "
+              "puluh belas ratus ribu juta".split()),
+    "vi": set("một hai ba bốn năm sáu bảy tám chín mười mươi trăm nghìn ngàn triệu".split()),
+    "en": set("one two three four five six seven eight nine ten twenty thirty forty fifty hundred thousand "
+              "million".split()),
+}
+_AMOUNT_UNITS = {
+    "id": set("puluh belas ratus ribu juta miliar triliun rupiah dolar yuan ringgit persen".split()),
+    "ms": set("puluh belas ratus ribu juta bilion trilion ringgit dolar yuan rupiah peratus".split()),
+    "vi": set("mươi trăm nghìn ngàn triệu tỷ tỉ đồng tệ đô".split()),
+    "en": set("hundred thousand million billion trillion dollars dollar yuan percent".split()),
+}
+
+
+def _amount_split(last: str, first: str, lang: str) -> bool:
+    """Whether a break between the words ``last`` and ``first`` (lower case, marks stripped) falls inside
+    an amount: a number in digits or words, then a magnitude or currency."""
+    if first not in _AMOUNT_UNITS.get(lang, ()):
+        return False
+    return last in _AMOUNT_NUMBERS.get(lang, ()) or last.replace(".", "").replace(",", "").isdigit()
 
 # Thai words a line must not end with: they lead into what follows (prepositions, the possessive ของ,
 # auxiliaries and negation before their verb, conjunctions, nominalisers). Reviewed against dialogue:
@@ -162,8 +188,11 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
             bare = word.strip("\"'“”‘’(").lower()
             if bare in _DANGLING.get(lang, ()):
                 penalty += 6
-            if lang == "vi" and word[-1:].isalpha() and words[k + 1].lower().rstrip(",.!?…;:") in _VI_FOLLOWERS:
+            following = words[k + 1].lower().rstrip(",.!?…;:")
+            if lang == "vi" and word[-1:].isalpha() and following in _VI_FOLLOWERS:
                 penalty += 25  # (as much as a split word: chuyện / này)
+            if word[-1:].isalnum() and _amount_split(word.lower(), following, lang):
+                penalty += 25  # (tiga / bilion)
             if word and word[-1] in _PUNCT_AFTER:
                 penalty -= 3
             out.append(Break(pos, 1, penalty))
@@ -285,7 +314,13 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         return "a hyphenated word is split across lines: keep it on one line", "warning"
     # (the last word is in the last chunk between spaces: no regex over the whole line)
     last = _WORDS.findall(left.rsplit(None, 1)[-1].lower()) if left[-1].isalnum() else None
-    if last and last[-1] in _DANGLING.get(language.split("-")[0], ()):
+    lang = language.split("-")[0]
+    if last and lang in _AMOUNT_UNITS:
+        first = right.split(None, 1)[0].rstrip(",.!?…;:")
+        if _amount_split(left.rsplit(None, 1)[-1].lower(), first.lower(), lang):
+            amount = f"{left.rsplit(None, 1)[-1]} {first}"
+            return f"the break splits the amount {amount!r}: keep the number with what it counts", "warning"
+    if last and last[-1] in _DANGLING.get(lang, ()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
     if language.split("-")[0] == "vi":
         first = right.split(None, 1)[0].rstrip(",.!?…;:")

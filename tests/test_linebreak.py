@@ -207,6 +207,21 @@ def test_vietnamese_lines_keep_a_demonstrative_with_its_noun_and_an_auxiliary_wi
     assert top in ("Người phụ nữ kia", "Người phụ nữ kia chính là"), top
 
 
+def test_an_amount_in_words_or_digits_stays_on_one_line_in_malay_indonesian_and_vietnamese() -> None:
+    """duit tiga / bilion, uang 300 / juta, ba / trăm triệu: the number cut from what it counts. L104
+    warns and the fixer breaks elsewhere; a number before anything else is an ordinary break."""
+    for text, lang, amount in (("Awak ingat dengan duit tiga\nbilion awak boleh beli maruah saya", "ms", "'tiga bilion'"),
+                               ("Kamu kira dengan uang 300\njuta kamu bisa membeli harga diriku", "id", "'300 juta'"),
+                               ("Tôi đã chuyển cho anh ba\ntrăm triệu đồng rồi", "vi", "'ba trăm'"),
+                               ("Bunganya naik jadi lima\npersen setahun", "id", "'lima persen'")):
+        found = _check(text, lang, "L104")
+        assert found and amount in found[0].message, (text, found)
+    assert _check("Dia bilang ada dua\norang yang datang tadi malam", "id", "L104") == []
+    assert _check("Saya dah bayar tiga,\nbilion lagi bila?", "ms", "L104") == []  # (a comma ends the amount)
+    assert wrap("Awak ingat dengan duit tiga bilion awak boleh beli maruah saya", get_profile("ms")) == \
+        ["Awak ingat dengan duit tiga bilion", "awak boleh beli maruah saya"]
+
+
 # --- Indonesian and Malay ----------------------------------------------------------------------------
 
 def test_indonesian_and_malay_lines_do_not_end_with_a_preposition() -> None:

@@ -113,8 +113,9 @@ class BadLineBreak(Rule):
       word segmenter), a line that starts with a demonstrative (chuyện / này, cô / ấy) or ends with an
       auxiliary before its verb (sẽ, đang, đã, hãy, đừng, chớ, bị): warnings.
     - Latin scripts: a line that ends with an article, preposition or conjunction (the/yang/di/ke/
-      dari/của…) or a split reduplication (anak-/anak), and an orphan (one short word alone on a
-      line under a long one): warnings.
+      dari/của…) or a split reduplication (anak-/anak), an amount cut from what it counts (duit tiga /
+      bilion, uang 300 / juta, ba / trăm triệu), and an orphan (one short word alone on a line under a
+      long one): warnings.
     Why it matters: a broken word or a stranded mark cannot be read at a glance; the Netflix rule is to
     break after punctuation or before a conjunction, never inside a unit of meaning.
     """
