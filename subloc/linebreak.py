@@ -312,20 +312,19 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
         return None
     if left.endswith("-") and right[:1].isalpha():
         return "a hyphenated word is split across lines: keep it on one line", "warning"
-    # (the last word is in the last chunk between spaces: no regex over the whole line)
-    last = _WORDS.findall(left.rsplit(None, 1)[-1].lower()) if left[-1].isalnum() else None
-    lang = language.split("-")[0]
-    if last and lang in _AMOUNT_UNITS:
-        first = right.split(None, 1)[0].rstrip(",.!?…;:")
-        if _amount_split(left.rsplit(None, 1)[-1].lower(), first.lower(), lang):
-            amount = f"{left.rsplit(None, 1)[-1]} {first}"
-            return f"the break splits the amount {amount!r}: keep the number with what it counts", "warning"
+    # (the words at the break from the last and first chunks between spaces: no regex over a whole line)
+    tail = left.rsplit(None, 1)[-1] if left[-1].isalnum() else ""
+    space = right.find(" ")
+    head = (right if space < 0 else right[:space]).rstrip(",.!?…;:")
+    lang, folded = language.split("-")[0], head.lower()
+    if tail and folded in _AMOUNT_UNITS.get(lang, ()) and _amount_split(tail.lower(), folded, lang):
+        return f"the break splits the amount {f'{tail} {head}'!r}: keep the number with what it counts", "warning"
+    last = _WORDS.findall(tail.lower()) if tail else None
     if last and last[-1] in _DANGLING.get(lang, ()):
         return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
-    if language.split("-")[0] == "vi":
-        first = right.split(None, 1)[0].rstrip(",.!?…;:")
-        if left[-1].isalpha() and first.lower() in _VI_FOLLOWERS:
-            return f"starts with {first!r}, which belongs with the word before it: move it up", "warning"
+    if lang == "vi":
+        if left[-1].isalpha() and folded in _VI_FOLLOWERS:
+            return f"starts with {head!r}, which belongs with the word before it: move it up", "warning"
         word = vi_break_splits_word(left, right)
         if word:
             return f"the break splits the word {word!r}: break between words", "warning"
