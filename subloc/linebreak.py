@@ -2,7 +2,9 @@
 
 * Indonesian, Malay, English: at spaces; never after a dangling article, preposition or conjunction
   (di, ke, dari, yang, dan…) when another break is as good, nor inside an amount (tiga / bilion, 300 /
-  juta; Vietnamese too: ba / trăm triệu); reduplications (anak-anak) contain no space and stay whole.
+  juta; Vietnamese too: ba / trăm triệu); reduplications (anak-anak) contain no space and stay whole;
+  a name stays with the title or family word before it when another break balances nearly as well
+  (Tuan Muda Lu, keluarga Su, giám đốc Lục).
 * Vietnamese: at spaces, but spaces separate syllables, not words: never between the syllables of a
   word (phẫu|thuật, bà|nội) when another break fits: underthesea's word segmenter decides
   (scripts.vi_word_spaces), glossary terms stay whole; a demonstrative stays with its noun
@@ -66,6 +68,18 @@ _AMOUNT_UNITS = {
     "ms": set("puluh belas ratus ribu juta bilion trilion ringgit dolar yuan rupiah peratus".split()),
     "vi": set("mươi trăm nghìn ngàn triệu tỷ tỉ đồng tệ đô".split()),
     "en": set("hundred thousand million billion trillion dollars dollar yuan percent".split()),
+}
+
+
+# Words that come before a name and belong with it (keluarga Su, Tuan Muda Lu, anh Thẩm, giám đốc Lục): the
+# fixer prefers not to break between one and the capitalised word after it. Names are rarely in a
+# glossary; the capital shows them. (A preference, not an L104 finding: anh, em, cô are also "you".)
+_BEFORE_NAMES = {
+    "id": set("keluarga tuan nona nyonya muda besar pak bu ibu bapak kak kakak adik mas mbak bang abang dokter "
+              "direktur presdir pengacara nenek kakek paman bibi om tante marga".split()),
+    "ms": set("keluarga tuan cik encik puan muda besar pak mak abang kakak adik doktor peguam pengarah nenek "
+              "datuk atuk".split()),
+    "vi": set("anh chị em cô chú bác ông bà cậu dì mợ thím họ đốc tài tịch sư sĩ ký lý gia thư".split()),
 }
 
 
@@ -193,6 +207,8 @@ def _candidates(text: str, language: str, protect: tuple[str, ...] = ()) -> list
                 penalty += 25  # (as much as a split word: chuyện / này)
             if word[-1:].isalnum() and _amount_split(word.lower(), following, lang):
                 penalty += 25  # (tiga / bilion)
+            if word.lower() in _BEFORE_NAMES.get(lang, ()) and words[k + 1][:1].isupper():
+                penalty += 12  # (keluarga / Su, anh / Thẩm)
             if word and word[-1] in _PUNCT_AFTER:
                 penalty -= 3
             out.append(Break(pos, 1, penalty))

@@ -409,7 +409,7 @@ mẹ kế|cha dượng|bố dượng|mẹ chồng|bố chồng|mẹ vợ|bố v�
 tổng tài|chủ tịch|tổng giám đốc|giám đốc|thư ký|trợ lý|quản gia|bảo vệ|vệ sĩ|trước khi|sau khi|
 quay lại|quay về|trở lại|trở về|tỉnh lại|mua lại|sau lưng|chống lưng|mà thôi|mang thai|có thai|
 buổi sáng|buổi trưa|buổi chiều|buổi tối|tối nay|sáng nay|chiều nay|đêm nay|người ta|bây giờ|
-ngay lập tức|hôm nay|ngày mai|hôm qua|ly hôn|ly dị|kết hôn|hôn ước|thỏa thuận|thoả thuận|chính là
+ngay lập tức|hôm nay|ngày mai|hôm qua|ly hôn|ly dị|kết hôn|hôn ước|thỏa thuận|thoả thuận|chính là|nhà họ
 """.replace("\n", "").split("|"))
 
 
