@@ -335,9 +335,11 @@ def break_problem(left: str, right: str, language: str) -> tuple[str, str] | Non
     lang, folded = language.split("-")[0], head.lower()
     if tail and folded in _AMOUNT_UNITS.get(lang, ()) and _amount_split(tail.lower(), folded, lang):
         return f"the break splits the amount {f'{tail} {head}'!r}: keep the number with what it counts", "warning"
-    last = _WORDS.findall(tail.lower()) if tail else None
-    if last and last[-1] in _DANGLING.get(lang, ()):
-        return f"the line above ends with {last[-1]!r}: move it to the start of this line", "warning"
+    folded_tail = tail.lower()
+    # (a word of letters is its own last [\w']+ run: the regex only for the others)
+    last = folded_tail if folded_tail.isalpha() else (_WORDS.findall(folded_tail) or [""])[-1]
+    if last and last in _DANGLING.get(lang, ()):
+        return f"the line above ends with {last!r}: move it to the start of this line", "warning"
     if lang == "vi":
         if left[-1].isalpha() and folded in _VI_FOLLOWERS:
             return f"starts with {head!r}, which belongs with the word before it: move it up", "warning"

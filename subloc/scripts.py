@@ -706,6 +706,15 @@ def _syllable_of(word: str) -> str:
     return word if word.isalpha() else word[:-1]
 
 
+def _vi_pair_possible(last: str, first: str) -> bool:
+    """Whether some dictionary word may cross the space between the words ``last`` and ``first`` (NFC,
+    lower case): False only when they are the syllables beside the space (letters; ``first`` may have
+    one mark after it) and no word has the two side by side."""
+    if last.isalpha() and (first.isalpha() or (_one_syllable(first) and (first := first[:-1]))):
+        return _VI_WORDS.pairs(f"{last} {first}")
+    return True
+
+
 def _vi_dictionary_crosses(text: str, position: int) -> bool:
     """``position in vi_dictionary_spaces(text)``, asking the dictionary only about the phrases that cross
     ``position`` (six at most, not every phrase of the text)."""
@@ -717,9 +726,8 @@ def _vi_dictionary_crosses(text: str, position: int) -> bool:
     # the second with at most one mark after it), a pair no word has settles it (four windows in five).
     end = lowered.find(" ", position + 1)
     last, first = lowered[lowered.rfind(" ", 0, position) + 1:position], lowered[position + 1:end if end >= 0 else None]
-    if last.isalpha() and (first.isalpha() or (_one_syllable(first) and (first := first[:-1]))):
-        if not words.pairs(f"{last} {first}"):
-            return False
+    if not _vi_pair_possible(last, first):
+        return False
     before = lowered[:position].rsplit(" ", 3)[-3:]
     after = lowered[position + 1:].split(" ", 3)[:3]
     plain = "" not in before and "" not in after and "".join(before).isalpha() and "".join(after).isalpha()
@@ -773,7 +781,16 @@ def vi_break_splits_word(left: str, right: str) -> str | None:
     a, b = left.rstrip().split(" ")[-_VI_WINDOW:], right.lstrip().split(" ")[:_VI_WINDOW]
     if not a or not b or not a[-1] or not b[0] or not a[-1][-1].isalpha() or not b[0][0].isalpha():
         return None  # a break after punctuation, or before a quote or a dash, is never inside a word
-    return _vi_window_splits(" ".join(a), " ".join(b))
+    # Most breaks have two syllables beside them that no word holds side by side: settled by the pair,
+    # before the window is built (answers kept per pair of words as written).
+    possible = _VI_BESIDE.get((a[-1], b[0]))
+    if possible is None:
+        possible = _VI_BESIDE[a[-1], b[0]] = _vi_pair_possible(
+            unicodedata.normalize("NFC", a[-1]).lower(), unicodedata.normalize("NFC", b[0]).lower())
+    return _vi_window_splits(" ".join(a), " ".join(b)) if possible else None
+
+
+_VI_BESIDE: dict[tuple[str, str], bool] = {}
 
 
 @lru_cache(maxsize=8192)

@@ -214,6 +214,33 @@ def test_the_vietnamese_break_asks_only_the_phrases_that_cross_it() -> None:
     assert crossed > 300
 
 
+def test_the_vietnamese_break_settled_by_its_pair_says_what_its_window_says() -> None:
+    """vi_break_splits_word settles most breaks by the two words beside them before it builds the window;
+    on every space of the dialogue lines and of random windows (capitals, marks, NFD text) its answer is
+    the window's own."""
+    import random
+    import unicodedata
+
+    from subloc.scripts import _VI_WINDOW, _vi_window_splits, vi_break_splits_word
+
+    rng = random.Random(17)
+    lines = [line.replace("_", " ") for line in _lines("vi_words.txt")]
+    syllables = [s for line in lines for s in line.split()] + ["Bà", "NỘI", "Nhà", "họ", "Cố", "anh,", "sao?", "đi!"]
+    texts = lines + [" ".join(rng.choice(syllables) for _ in range(rng.randint(2, 9))) for _ in range(3000)]
+    texts += [unicodedata.normalize("NFD", text) for text in texts[:300]]
+    split = 0
+    for text in texts:
+        words = text.split(" ")
+        for k in range(1, len(words)):
+            left, right = " ".join(words[:k]), " ".join(words[k:])
+            a, b = left.rstrip().split(" ")[-_VI_WINDOW:], right.lstrip().split(" ")[:_VI_WINDOW]
+            direct = _vi_window_splits(" ".join(a), " ".join(b)) \
+                if a[-1][-1:].isalpha() and b[0][:1].isalpha() else None
+            assert vi_break_splits_word(left, right) == direct, (left, right)
+            split += direct is not None
+    assert split > 200
+
+
 def test_every_dictionary_word_passes_the_pair_filter() -> None:
     """The crossing test first asks whether the two syllables beside a space stand side by side in any
     word (lexicon.vietnamese_pairs, and the reviewed compounds): every space inside every word of the
